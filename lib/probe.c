@@ -1,0 +1,214 @@
+#include "config.h"
+
+#include "probe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* What the child reports as it goes, so a time-out can name the step that hung. */
+struct progress {
+	volatile size_t folder;
+	volatile enum probe_step step;
+};
+
+const char *probe_step_name(enum probe_step s)
+{
+	static const char *const names[] = {"starting", "checking the mount of", "opening",
+	                                    "scanning", "done"};
+
+	return (unsigned)s <= STEP_DONE ? names[s] : "?";
+}
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void set_error(struct probe_result *r, int err, bool missing, const char *what)
+{
+	r->err = err;
+	r->missing = missing;
+	snprintf(r->errmsg, sizeof(r->errmsg), "%s: %s", what, strerror(err));
+}
+
+/* The mount of a store is checked once; its folders share the verdict. */
+static void probe_mount(const struct folder *f, const struct probe_opts *o, struct probe_result *r)
+{
+	int rc = mount_check(f->path, o->fstypes, o->require_mount, r->errmsg, sizeof(r->errmsg));
+
+	if (rc > 0)
+		set_error(r, rc, rc == ENOENT || rc == ENOTDIR, f->path);
+	else if (rc < 0) {
+		r->err = -1;
+		r->missing = true;
+	}
+	r->mount_failed = rc != 0;
+}
+
+static void probe_folder(const struct folder *f, const struct probe_opts *o,
+                         struct probe_result *r, struct progress *pg)
+{
+	int fd, rc;
+	int64_t t0;
+
+	pg->step = STEP_OPEN;
+	rc = folder_open(f, &fd, r->path, sizeof(r->path));
+	if (rc == EEXIST) {
+		r->err = rc;
+		snprintf(r->errmsg, sizeof(r->errmsg), "%s: two folders match '%s' in different case",
+		         f->path, f->name);
+		return;
+	}
+	if (rc != 0) {
+		set_error(r, rc, rc == ENOENT || rc == ENOTDIR, r->path);
+		return;
+	}
+	pg->step = STEP_SCAN;
+	t0 = now_us();
+	struct scan_opts so = {o->now, o->list_max, o->backlog};
+	rc = und_scan(fd, &so, &r->st, r->list);
+	r->scan_us = now_us() - t0;
+	close(fd);
+	if (rc != 0)
+		set_error(r, rc, false, r->path);
+}
+
+/* The first folder of the same store, whose mount verdict stands for this one. */
+static size_t first_same_path(const struct folder_list *l, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (l->f[j].in_store && l->f[i].in_store && strcmp(l->f[j].path, l->f[i].path) == 0)
+			return j;
+	return i;
+}
+
+static void child_main(const struct folder_list *l, const struct probe_opts *o, struct probe *p,
+                       struct progress *pg)
+{
+	int null = open("/dev/null", O_RDWR);
+
+	/* Never hold the caller's output pipe open: Nagios reads it to EOF. */
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		struct probe_result *r = &p->res[i];
+		pg->folder = i;
+		if (o->fstypes != NULL || o->require_mount) {
+			size_t j = first_same_path(l, i);
+			pg->step = STEP_MOUNT;
+			if (j == i)
+				probe_mount(&l->f[i], o, r);
+			else if (p->res[j].mount_failed)
+				*r = p->res[j], r->list = p->res[i].list;
+			if (r->mount_failed) {
+				snprintf(r->path, sizeof(r->path), "%s", l->f[i].path);
+				continue;
+			}
+		}
+		probe_folder(&l->f[i], o, r, pg);
+	}
+	pg->step = STEP_DONE;
+}
+
+static int probe_map(const struct folder_list *l, const struct probe_opts *o, struct probe *p)
+{
+	size_t head = sizeof(struct progress) + l->n * sizeof(struct probe_result);
+	size_t lists = l->n * o->list_max * sizeof(struct scan_file);
+
+	head = (head + 63) & ~(size_t)63;
+	p->maplen = head + lists;
+	p->map = mmap(NULL, p->maplen, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p->map == MAP_FAILED) {
+		p->map = NULL;
+		return -1;
+	}
+	p->res = (struct probe_result *)((char *)p->map + sizeof(struct progress));
+	for (size_t i = 0; i < l->n; i++)
+		p->res[i].list = (struct scan_file *)((char *)p->map + head) + i * o->list_max;
+	return 0;
+}
+
+/* Waits for the child to close its end of the pipe, which it does by exiting. */
+static int wait_child(int rfd, pid_t pid, int timeout_ms, int *status)
+{
+	int64_t deadline = now_us() + (int64_t)timeout_ms * 1000;
+
+	for (;;) {
+		struct pollfd pfd = {rfd, POLLIN, 0};
+		int64_t left = (deadline - now_us()) / 1000;
+		if (left <= 0)
+			return -1;
+		int rc = poll(&pfd, 1, (int)left);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc <= 0)
+			return -1;
+		break;
+	}
+	while (waitpid(pid, status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
+int probe_run(const struct folder_list *l, const struct probe_opts *o, struct probe *p)
+{
+	struct progress *pg;
+	int pfd[2], status = 0;
+	pid_t pid;
+
+	memset(p, 0, sizeof(*p));
+	p->n = l->n;
+	if (probe_map(l, o, p) != 0) {
+		snprintf(p->failure, sizeof(p->failure), "cannot map memory: %s", strerror(errno));
+		return -1;
+	}
+	pg = p->map;
+	if (pipe2(pfd, O_CLOEXEC) != 0 || (pid = fork()) < 0) {
+		snprintf(p->failure, sizeof(p->failure), "cannot start the scan: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		child_main(l, o, p, pg);
+		_exit(0);
+	}
+	close(pfd[1]);
+	int rc = wait_child(pfd[0], pid, o->timeout_ms, &status);
+	close(pfd[0]);
+	if (rc != 0) {
+		kill(pid, SIGKILL); /* it may sit in the kernel; it is not waited for */
+		p->timed_out = true;
+		p->hung_folder = pg->folder;
+		p->hung_step = pg->step;
+		return -1;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || pg->step != STEP_DONE) {
+		snprintf(p->failure, sizeof(p->failure), "the scan process failed (%s %d)",
+		         WIFSIGNALED(status) ? "signal" : "status",
+		         WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		return -1;
+	}
+	return 0;
+}
+
+void probe_free(struct probe *p)
+{
+	if (p->map != NULL)
+		munmap(p->map, p->maplen);
+	p->map = NULL;
+}

@@ -1,0 +1,254 @@
+#include "config.h"
+
+#include "store.h"
+
+#include "state.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static struct folder *folder_new(struct folder_list *l, const char *path, char *err,
+                                 size_t errlen)
+{
+	struct folder *f;
+
+	if (l->n >= STORE_MAX_FOLDERS) {
+		snprintf(err, errlen, "too many folders (at most %d)", STORE_MAX_FOLDERS);
+		return NULL;
+	}
+	if (*path == '\0' || strlen(path) >= sizeof(l->f[0].path)) {
+		snprintf(err, errlen, "invalid folder path '%s'", path);
+		return NULL;
+	}
+	f = &l->f[l->n];
+	memset(f, 0, sizeof(*f));
+	strcpy(f->path, path);
+	return f;
+}
+
+static bool label_taken(const struct folder_list *l, const char *label)
+{
+	if (strcmp(label, "total") == 0) /* the totals' own prefix */
+		return true;
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->f[i].label, label) == 0)
+			return true;
+	return false;
+}
+
+/* Lower-case letters, digits and '_' only, so labels never need quoting. */
+static void label_from(struct folder_list *l, struct folder *f, const char *base)
+{
+	char lab[FOLDER_LABEL_MAX + 1];
+	size_t n = 0;
+
+	for (const char *p = base; *p && n < FOLDER_LABEL_MAX; p++)
+		lab[n++] = isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '_';
+	if (n == 0)
+		lab[n++] = 'd';
+	lab[n] = '\0';
+	strcpy(f->label, lab);
+	for (int i = 2; label_taken(l, f->label); i++) {
+		char sfx[8];
+		int k = snprintf(sfx, sizeof(sfx), "_%d", i);
+		size_t keep = n + (size_t)k > FOLDER_LABEL_MAX ? FOLDER_LABEL_MAX - (size_t)k : n;
+		snprintf(f->label, sizeof(f->label), "%.*s%s", (int)keep, lab, sfx);
+	}
+}
+
+int folders_add_store(struct folder_list *l, const char *store, char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		unsigned roles;
+	} std[] = {{"Import", ROLE_UND | ROLE_BACKLOG},
+	           {"Export", ROLE_UND | ROLE_BACKLOG},
+	           {"Submit", ROLE_BACKLOG}};
+
+	for (size_t i = 0; i < 3; i++) {
+		struct folder *f = folder_new(l, store, err, errlen);
+		if (f == NULL)
+			return -1;
+		snprintf(f->name, sizeof(f->name), "%s", std[i].name);
+		f->roles = std[i].roles;
+		f->in_store = true;
+		label_from(l, f, std[i].name);
+		l->n++;
+	}
+	return 0;
+}
+
+int folders_add_dir(struct folder_list *l, const char *dir, char *err, size_t errlen)
+{
+	struct folder *f = folder_new(l, dir, err, errlen);
+	char tmp[PATH_MAX];
+	const char *base;
+	size_t n;
+
+	if (f == NULL)
+		return -1;
+	strcpy(tmp, dir);
+	for (n = strlen(tmp); n > 1 && tmp[n - 1] == '/'; n--)
+		tmp[n - 1] = '\0';
+	base = strrchr(tmp, '/') ? strrchr(tmp, '/') + 1 : tmp;
+	if (*base == '\0')
+		base = "root";
+	snprintf(f->name, sizeof(f->name), "%s", base);
+	f->roles = ROLE_UND | ROLE_BACKLOG;
+	label_from(l, f, base);
+	l->n++;
+	return 0;
+}
+
+/* Finds the entry of store_fd named like want in any case; fails on none or on two. */
+static int find_caseless(int store_fd, const char *want, char *found, size_t flen)
+{
+	int fd = dup(store_fd);
+	DIR *d;
+	struct dirent *e;
+	int hits = 0;
+
+	if (fd < 0)
+		return errno;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return errno;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strcasecmp(e->d_name, want) != 0)
+			continue;
+		if (hits++ == 0)
+			snprintf(found, flen, "%s", e->d_name);
+	}
+	closedir(d);
+	if (hits == 0)
+		return ENOENT;
+	return hits > 1 ? EEXIST : 0;
+}
+
+int folder_open(const struct folder *f, int *fd, char *resolved, size_t rlen)
+{
+	int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+	char name[256];
+	int store_fd, rc;
+
+	snprintf(resolved, rlen, "%s", f->path);
+	if (!f->in_store) {
+		*fd = open(f->path, flags);
+		return *fd < 0 ? errno : 0;
+	}
+	store_fd = open(f->path, flags);
+	if (store_fd < 0)
+		return errno;
+	rc = find_caseless(store_fd, f->name, name, sizeof(name));
+	if (rc == 0) {
+		snprintf(resolved, rlen, "%s/%s", f->path, name);
+		*fd = openat(store_fd, name, flags | O_NOFOLLOW);
+		rc = *fd < 0 ? errno : 0;
+	} else {
+		snprintf(resolved, rlen, "%s/%s", f->path, f->name);
+	}
+	close(store_fd);
+	return rc;
+}
+
+/* Undoes mountinfo's octal escapes (\040 for a space) in place. */
+static void unescape_octal(char *s)
+{
+	char *w = s;
+
+	for (char *r = s; *r; w++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 4;
+		} else {
+			*w = *r++;
+		}
+	}
+	*w = '\0';
+}
+
+static bool path_under(const char *path, const char *mnt)
+{
+	size_t n = strlen(mnt);
+
+	if (strcmp(mnt, "/") == 0)
+		return true;
+	return strncmp(path, mnt, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* Finds the mount that holds the canonical path real: its mount point and type. */
+static int mount_of(const char *real, char *mnt, size_t mlen, char *type, size_t tlen)
+{
+	FILE *fp = fopen("/proc/self/mountinfo", "re");
+	char line[8192];
+	size_t best = 0;
+
+	if (fp == NULL)
+		return errno;
+	*mnt = '\0';
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		char point[4096], fstype[64];
+		const char *sep = strstr(line, " - ");
+		if (sep == NULL || sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1 ||
+		    sscanf(sep + 3, "%63s", fstype) != 1)
+			continue;
+		unescape_octal(point);
+		/* Later lines stack on earlier ones at the same point, so >= keeps the top. */
+		if (path_under(real, point) && strlen(point) >= best) {
+			best = strlen(point);
+			snprintf(mnt, mlen, "%s", point);
+			snprintf(type, tlen, "%s", fstype);
+		}
+	}
+	fclose(fp);
+	return *mnt ? 0 : ENOENT;
+}
+
+static bool type_listed(const char *type, const char *list)
+{
+	size_t n = strlen(type);
+
+	for (const char *p = list; *p;) {
+		const char *end = strchr(p, ',');
+		size_t k = end ? (size_t)(end - p) : strlen(p);
+		if (k == n && strncmp(p, type, n) == 0)
+			return true;
+		p += k + (end != NULL);
+	}
+	return false;
+}
+
+int mount_check(const char *path, const char *fstypes, bool require_mount, char *err,
+                size_t errlen)
+{
+	char real[PATH_MAX], mnt[PATH_MAX], type[64];
+	int rc;
+
+	if (realpath(path, real) == NULL)
+		return errno;
+	rc = mount_of(real, mnt, sizeof(mnt), type, sizeof(type));
+	if (rc != 0)
+		return rc;
+	if (fstypes != NULL && !type_listed(type, fstypes)) {
+		snprintf(err, errlen, "%s is on %s (mount %s), not %s: is the share mounted?", path, type,
+		         mnt, fstypes);
+		return -1;
+	}
+	if (require_mount && strcmp(mnt, "/") == 0) {
+		snprintf(err, errlen, "%s is on the root file system, not a mount: is the share mounted?",
+		         path);
+		return -1;
+	}
+	return 0;
+}

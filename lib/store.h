@@ -1,0 +1,47 @@
+/* The folders to watch: from a connector store root, or named one by one. */
+#ifndef CCMC_STORE_H
+#define CCMC_STORE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define STORE_MAX_FOLDERS 32
+#define FOLDER_LABEL_MAX 11 /* keeps "<label>_backlog_age" unique in 19 characters */
+
+struct folder {
+	char label[FOLDER_LABEL_MAX + 1]; /* perfdata prefix: "import" */
+	char name[64];                    /* for people: "Import" */
+	char path[PATH_MAX];              /* the folder, or the store root when in_store */
+	unsigned roles;                   /* ROLE_UND | ROLE_BACKLOG */
+	bool in_store;                    /* name is looked up in path, in any letter case */
+};
+
+struct folder_list {
+	struct folder f[STORE_MAX_FOLDERS];
+	size_t n;
+};
+
+/* Adds Import and Export (.und and backlog) and Submit (backlog) under store. */
+int folders_add_store(struct folder_list *l, const char *store, char *err, size_t errlen);
+
+/* Adds one explicit folder, labelled after its last path component. */
+int folders_add_dir(struct folder_list *l, const char *dir, char *err, size_t errlen);
+
+/*
+ * Opens f read-only as a directory and writes the path it opened to resolved.
+ * In a store the folder name matches in any letter case, as on the Windows
+ * host; the folder itself is never a followed symlink. Returns 0 or an errno.
+ */
+int folder_open(const struct folder *f, int *fd, char *resolved, size_t rlen);
+
+/*
+ * Checks that path lies on a file system of one of the comma-separated
+ * fstypes (when given) and, with require_mount, on a mount other than "/".
+ * An unmounted share is an empty local folder; this tells the two apart.
+ * Returns 0, -1 with a message in err, or an errno for a path that failed.
+ */
+int mount_check(const char *path, const char *fstypes, bool require_mount, char *err,
+                size_t errlen);
+
+#endif

@@ -1,0 +1,253 @@
+/*
+ * check_ccmc_und: a Nagios/Icinga plugin that watches an Exchange 5.5
+ * connector for Lotus cc:Mail for .und files, which stop it silently
+ * (Microsoft article Q212788), and for the backlog a stalled connector leaves.
+ */
+#include "config.h"
+
+#include "check.h"
+#include "duration.h"
+#include "output.h"
+#include "probe.h"
+#include "range.h"
+#include "state.h"
+#include "store.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PROGNAME "check_ccmc_und"
+
+static const char usage_text[] =
+    "Usage: " PROGNAME " {-R STORE | -d DIR [-d DIR ...]} [-w RANGE] [-c RANGE]\n"
+    "       [-W RANGE] [-C RANGE] [--backlog-warning RANGE] [--backlog-critical RANGE]\n"
+    "       [--backlog-age-warning RANGE] [--backlog-age-critical RANGE] [--no-backlog]\n"
+    "       [--missing STATE] [--fstype TYPE[,TYPE...]] [--require-mount]\n"
+    "       [-t SECONDS] [--timeout-state STATE] [--list N] [--max-output BYTES]\n"
+    "       [--now EPOCH] [-v]... | -h | -V\n";
+
+static const char help_text[] =
+    "Checks an Exchange connector for Lotus cc:Mail for undeliverable (.und)\n"
+    "files in its Import and Export folders. One such file stops the connector\n"
+    "without a word in the event log (article Q212788), so by default any .und\n"
+    "file is CRITICAL. Old .ccm messages (a backlog) are the second sign of a\n"
+    "stalled connector.\n\n"
+    "Options:\n"
+    " -R, --store=STORE           connector store root (Ccmcdata); watches Import\n"
+    "                             and Export, and Submit for the backlog, matching\n"
+    "                             the folder names in any letter case\n"
+    " -d, --dir=DIR               a folder to watch (repeatable)\n"
+    " -w, --warning=RANGE         .und count per folder that warns (default none)\n"
+    " -c, --critical=RANGE        .und count per folder that is critical (default 0)\n"
+    " -W, --age-warning=RANGE     age of the oldest .und file that warns\n"
+    " -C, --age-critical=RANGE    age of the oldest .und file that is critical\n"
+    "     --backlog-warning=RANGE, --backlog-critical=RANGE\n"
+    "                             .ccm message count per folder\n"
+    "     --backlog-age-warning=RANGE, --backlog-age-critical=RANGE\n"
+    "                             age of the oldest .ccm message\n"
+    "     --no-backlog            do not look at .ccm messages at all\n"
+    "     --missing=STATE         state for a missing folder or unmounted share:\n"
+    "                             ok, warning, critical or unknown (default unknown)\n"
+    "     --fstype=TYPE[,TYPE]    the store must be on this file system (e.g. cifs)\n"
+    "     --require-mount         the store must be on a mount other than /\n"
+    " -t, --timeout=SECONDS       answer within this time, even on a hung share\n"
+    "                             (default 10)\n"
+    "     --timeout-state=STATE   state on a time-out (default unknown)\n"
+    "     --list=N                offending files listed in the long output\n"
+    "                             (default 10, at most 1000)\n"
+    "     --max-output=BYTES      cap on the whole output (default 4096, at least\n"
+    "                             1024 for NRPE v2, at most 65536)\n"
+    "     --now=EPOCH             measure ages from this time (for tests)\n"
+    " -v, --verbose               more detail; repeat for more (up to -vvv)\n"
+    " -h, --help                  this help\n"
+    " -V, --version               the version\n\n"
+    "RANGE is a Nagios range, [@][START:][END]: 10, 10:, ~:10, 10:20, @10:20.\n"
+    "Age ranges take durations: 90, 90s, 15m, 2h, 1d, 1w, 1h30m (-C @1h:4h).\n"
+    "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for -h and -V).\n";
+
+enum {
+	OPT_BW = 256,
+	OPT_BC,
+	OPT_BAW,
+	OPT_BAC,
+	OPT_NO_BACKLOG,
+	OPT_MISSING,
+	OPT_FSTYPE,
+	OPT_REQUIRE_MOUNT,
+	OPT_TIMEOUT_STATE,
+	OPT_LIST,
+	OPT_MAX_OUTPUT,
+	OPT_NOW,
+};
+
+static const struct option longopts[] = {
+    {"store", required_argument, NULL, 'R'},
+    {"dir", required_argument, NULL, 'd'},
+    {"warning", required_argument, NULL, 'w'},
+    {"critical", required_argument, NULL, 'c'},
+    {"age-warning", required_argument, NULL, 'W'},
+    {"age-critical", required_argument, NULL, 'C'},
+    {"backlog-warning", required_argument, NULL, OPT_BW},
+    {"backlog-critical", required_argument, NULL, OPT_BC},
+    {"backlog-age-warning", required_argument, NULL, OPT_BAW},
+    {"backlog-age-critical", required_argument, NULL, OPT_BAC},
+    {"no-backlog", no_argument, NULL, OPT_NO_BACKLOG},
+    {"missing", required_argument, NULL, OPT_MISSING},
+    {"fstype", required_argument, NULL, OPT_FSTYPE},
+    {"require-mount", no_argument, NULL, OPT_REQUIRE_MOUNT},
+    {"timeout", required_argument, NULL, 't'},
+    {"timeout-state", required_argument, NULL, OPT_TIMEOUT_STATE},
+    {"list", required_argument, NULL, OPT_LIST},
+    {"max-output", required_argument, NULL, OPT_MAX_OUTPUT},
+    {"now", required_argument, NULL, OPT_NOW},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Bad input: UNKNOWN with the reason on the first line, then the usage. */
+static _Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static _Noreturn void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("CCMC_UND UNKNOWN - ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n%s", usage_text);
+	exit(STATE_UNKNOWN);
+}
+
+static int64_t number_arg(const char *opt, const char *s, int64_t min, int64_t max)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
+		usage_error("%s '%s': expected a whole number from %lld to %lld", opt, s,
+		            (long long)min, (long long)max);
+	}
+	return v;
+}
+
+static void range_arg(struct threshold *t, const char *s, enum range_kind kind)
+{
+	char err[160];
+
+	if (range_parse(s, kind, &t->r, err, sizeof(err)) != 0)
+		usage_error("bad threshold '%s': %s", s, err);
+	t->set = true;
+}
+
+static enum state state_arg(const char *s)
+{
+	enum state st;
+
+	if (state_parse(s, &st) != 0)
+		usage_error("bad state '%s': use ok, warning, critical or unknown", s);
+	return st;
+}
+
+static void folder_arg(struct check_config *c, int opt, const char *s)
+{
+	char err[160];
+	int rc = opt == 'R' ? folders_add_store(&c->folders, s, err, sizeof(err))
+	                    : folders_add_dir(&c->folders, s, err, sizeof(err));
+
+	if (rc != 0)
+		usage_error("%s", err);
+}
+
+static void parse_args(int argc, char **argv, struct check_config *c)
+{
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "R:d:w:c:W:C:t:vhV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'R':
+		case 'd': folder_arg(c, opt, optarg); break;
+		case 'w': range_arg(&c->th.warn[METRIC_UND_COUNT], optarg, RANGE_COUNT); break;
+		case 'c': range_arg(&c->th.crit[METRIC_UND_COUNT], optarg, RANGE_COUNT); break;
+		case 'W': range_arg(&c->th.warn[METRIC_UND_AGE], optarg, RANGE_DURATION); break;
+		case 'C': range_arg(&c->th.crit[METRIC_UND_AGE], optarg, RANGE_DURATION); break;
+		case OPT_BW: range_arg(&c->th.warn[METRIC_BACKLOG_COUNT], optarg, RANGE_COUNT); break;
+		case OPT_BC: range_arg(&c->th.crit[METRIC_BACKLOG_COUNT], optarg, RANGE_COUNT); break;
+		case OPT_BAW: range_arg(&c->th.warn[METRIC_BACKLOG_AGE], optarg, RANGE_DURATION); break;
+		case OPT_BAC: range_arg(&c->th.crit[METRIC_BACKLOG_AGE], optarg, RANGE_DURATION); break;
+		case OPT_NO_BACKLOG: c->backlog = false; break;
+		case OPT_MISSING: c->missing_state = state_arg(optarg); break;
+		case OPT_FSTYPE: c->fstypes = optarg; break;
+		case OPT_REQUIRE_MOUNT: c->require_mount = true; break;
+		case 't': c->timeout = (int)number_arg("-t", optarg, 1, 86400); break;
+		case OPT_TIMEOUT_STATE: c->timeout_state = state_arg(optarg); break;
+		case OPT_LIST: c->list_max = (size_t)number_arg("--list", optarg, 0, SCAN_LIST_MAX); break;
+		case OPT_MAX_OUTPUT:
+			c->max_output = (size_t)number_arg("--max-output", optarg, OUTPUT_MIN, OUTPUT_MAX);
+			break;
+		case OPT_NOW: c->now = number_arg("--now", optarg, 0, INT64_MAX / 2); break;
+		case 'v': c->verbose++; break;
+		case 'h': printf("%s %s\n\n%s\n%s", PROGNAME, PACKAGE_VERSION, usage_text, help_text);
+			exit(STATE_UNKNOWN);
+		case 'V': printf("%s %s\n", PROGNAME, PACKAGE_VERSION); exit(STATE_UNKNOWN);
+		default: usage_error("invalid option (see --help)"); /* getopt named it on stderr */
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+}
+
+/* Settings that are wrong together, not alone. */
+static void check_args(const struct check_config *c)
+{
+	const struct thresholds *t = &c->th;
+
+	if (c->folders.n == 0)
+		usage_error("no folder to watch: give -R STORE or -d DIR");
+	if (!c->backlog && (t->warn[METRIC_BACKLOG_COUNT].set || t->crit[METRIC_BACKLOG_COUNT].set ||
+	                    t->warn[METRIC_BACKLOG_AGE].set || t->crit[METRIC_BACKLOG_AGE].set))
+		usage_error("--no-backlog conflicts with the backlog thresholds");
+}
+
+int main(int argc, char **argv)
+{
+	static struct check_config cfg;
+	static char out[OUTPUT_MAX + 1];
+	struct folder_state fs[STORE_MAX_FOLDERS];
+	struct probe p;
+	enum state st;
+
+	thresholds_default(&cfg.th);
+	cfg.missing_state = STATE_UNKNOWN;
+	cfg.timeout_state = STATE_UNKNOWN;
+	cfg.backlog = true;
+	cfg.timeout = 10;
+	cfg.list_max = 10;
+	cfg.max_output = OUTPUT_DEFAULT;
+	cfg.now = -1;
+	parse_args(argc, argv, &cfg);
+	check_args(&cfg);
+	if (cfg.now < 0)
+		cfg.now = (int64_t)time(NULL);
+
+	struct probe_opts po = {cfg.now,    cfg.list_max, cfg.backlog, cfg.fstypes, cfg.require_mount,
+	                        cfg.timeout * 1000};
+	if (probe_run(&cfg.folders, &po, &p) != 0) {
+		st = check_report_failure(&cfg, &p, out);
+	} else {
+		st = check_verdict(&cfg, &p, fs);
+		check_report(&cfg, &p, fs, st, out);
+	}
+	fputs(out, stdout);
+	probe_free(&p);
+	return (int)st;
+}

@@ -1,0 +1,329 @@
+#include "config.h"
+
+#include "check.h"
+
+#include "duration.h"
+#include "output.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define SUMMARY_MAX 1024
+
+/* A folder that could not be looked at takes --missing when absent, else UNKNOWN. */
+static enum state error_state(const struct check_config *c, const struct probe_result *r)
+{
+	return r->missing ? c->missing_state : STATE_UNKNOWN;
+}
+
+enum state check_verdict(const struct check_config *c, const struct probe *p,
+                         struct folder_state *fs)
+{
+	enum state overall = STATE_OK;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct probe_result *r = &p->res[i];
+		if (r->err != 0) {
+			fs[i] = (struct folder_state){{STATE_OK}, error_state(c, r)};
+		} else {
+			folder_evaluate(&c->th, &r->st, c->folders.f[i].roles, c->now, &fs[i]);
+			if (r->st.stat_errors > 0) /* some names could not be measured */
+				fs[i].state = state_worst(fs[i].state, STATE_UNKNOWN);
+		}
+		overall = state_worst(overall, fs[i].state);
+	}
+	return overall;
+}
+
+static const char *age_of(int64_t mtime, int64_t now, char *buf)
+{
+	return duration_format(scan_age(mtime, now), buf, DURATION_BUFLEN);
+}
+
+static void sum_und(const struct check_config *c, const struct probe *p, struct outbuf *o)
+{
+	int64_t total = 0;
+	size_t scanned = 0;
+	const char *sep = ": ";
+	char age[DURATION_BUFLEN];
+
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->res[i].err != 0 || !(c->folders.f[i].roles & ROLE_UND))
+			continue;
+		total += p->res[i].st.und_count;
+		scanned++;
+	}
+	if (scanned == 0)
+		return; /* the errors speak for themselves */
+	if (total == 0) {
+		ob_printf(o, "no .und files");
+		return;
+	}
+	ob_printf(o, "%lld .und file%s", (long long)total, total == 1 ? "" : "s");
+	for (size_t i = 0; i < p->n; i++) {
+		const struct scan_stats *st = &p->res[i].st;
+		if (p->res[i].err != 0 || !(c->folders.f[i].roles & ROLE_UND) || st->und_count == 0)
+			continue;
+		ob_printf(o, "%s%s %lld (oldest %s)", sep, c->folders.f[i].name,
+		          (long long)st->und_count, age_of(st->und_oldest, c->now, age));
+		sep = ", ";
+	}
+}
+
+/* The backlog shows in the summary when it alerts, or with -v. */
+static void sum_backlog(const struct check_config *c, const struct probe *p,
+                        const struct folder_state *fs, struct outbuf *o)
+{
+	const char *sep = o->len > 0 && o->buf[o->len - 1] != ' ' ? "; backlog " : "backlog ";
+	char age[DURATION_BUFLEN];
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct scan_stats *st = &p->res[i].st;
+		bool alert = fs[i].metric[METRIC_BACKLOG_COUNT] != STATE_OK ||
+		             fs[i].metric[METRIC_BACKLOG_AGE] != STATE_OK;
+		if (p->res[i].err != 0 || !(c->folders.f[i].roles & ROLE_BACKLOG) || !c->backlog ||
+		    st->ccm_count == 0 || (!alert && c->verbose < 1))
+			continue;
+		ob_printf(o, "%s%s %lld (oldest %s)", sep, c->folders.f[i].name,
+		          (long long)st->ccm_count, age_of(st->ccm_oldest, c->now, age));
+		sep = ", ";
+	}
+}
+
+/* One clause per distinct error, naming every folder it struck. */
+static void sum_errors(const struct check_config *c, const struct probe *p, struct outbuf *o,
+                       size_t start)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		bool seen = false;
+		if (p->res[i].err == 0)
+			continue;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = p->res[j].err != 0 && strcmp(p->res[j].errmsg, p->res[i].errmsg) == 0;
+		if (seen)
+			continue;
+		ob_printf(o, "%s%s", o->len > start ? "; " : "", c->folders.f[i].name);
+		for (size_t j = i + 1; j < p->n; j++)
+			if (p->res[j].err != 0 && strcmp(p->res[j].errmsg, p->res[i].errmsg) == 0)
+				ob_printf(o, ", %s", c->folders.f[j].name);
+		ob_printf(o, ": ");
+		ob_name(o, p->res[i].errmsg);
+	}
+}
+
+static const struct range *rng(const struct threshold *t)
+{
+	return t->set ? &t->r : NULL;
+}
+
+static void perf_metric(struct outbuf *o, const char *label, const char *suffix,
+                        const int64_t *v, const char *uom, const struct thresholds *th,
+                        int metric)
+{
+	char lab[48];
+
+	snprintf(lab, sizeof(lab), "%s_%s", label, suffix);
+	ob_perf(o, lab, v, uom, metric < 0 ? NULL : rng(&th->warn[metric]),
+	        metric < 0 ? NULL : rng(&th->crit[metric]), 0, -1);
+}
+
+/* Per-folder and total perfdata; a folder that failed reports "U". */
+static void perf_all(const struct check_config *c, const struct probe *p, struct outbuf *o)
+{
+	const struct thresholds *th = &c->th;
+	int64_t t[5] = {0}; /* und, und age, bytes, backlog, backlog age */
+	bool known = true;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct folder *f = &c->folders.f[i];
+		const struct scan_stats *st = &p->res[i].st;
+		bool ok = p->res[i].err == 0;
+		int64_t v[5] = {st->und_count, st->und_count ? scan_age(st->und_oldest, c->now) : 0,
+		                st->und_bytes, st->ccm_count,
+		                st->ccm_count ? scan_age(st->ccm_oldest, c->now) : 0};
+		known = known && ok;
+		if (f->roles & ROLE_UND) {
+			perf_metric(o, f->label, "und", ok ? &v[0] : NULL, "", th, METRIC_UND_COUNT);
+			perf_metric(o, f->label, "und_age", ok ? &v[1] : NULL, "s", th, METRIC_UND_AGE);
+			perf_metric(o, f->label, "und_bytes", ok ? &v[2] : NULL, "B", th, -1);
+			t[0] += v[0], t[2] += v[2], t[1] = v[1] > t[1] ? v[1] : t[1];
+		}
+		if ((f->roles & ROLE_BACKLOG) && c->backlog) {
+			perf_metric(o, f->label, "backlog", ok ? &v[3] : NULL, "", th, METRIC_BACKLOG_COUNT);
+			perf_metric(o, f->label, "backlog_age", ok ? &v[4] : NULL, "s", th,
+			            METRIC_BACKLOG_AGE);
+			t[3] += v[3], t[4] = v[4] > t[4] ? v[4] : t[4];
+		}
+	}
+	perf_metric(o, "total", "und", known ? &t[0] : NULL, "", th, -1);
+	perf_metric(o, "total", "und_age", known ? &t[1] : NULL, "s", th, -1);
+	perf_metric(o, "total", "und_bytes", known ? &t[2] : NULL, "B", th, -1);
+	if (c->backlog) {
+		perf_metric(o, "total", "backlog", known ? &t[3] : NULL, "", th, -1);
+		perf_metric(o, "total", "backlog_age", known ? &t[4] : NULL, "s", th, -1);
+	}
+}
+
+static void long_files(const struct check_config *c, const struct probe *p, struct outbuf *o)
+{
+	char age[DURATION_BUFLEN];
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct probe_result *r = &p->res[i];
+		if (r->err != 0 || !(c->folders.f[i].roles & ROLE_UND))
+			continue;
+		for (size_t k = 0; k < r->st.nlist; k++) {
+			ob_printf(o, "%s%s/", o->len ? "\n" : "", c->folders.f[i].name);
+			ob_name(o, r->list[k].name);
+			ob_printf(o, " %lld B, age %s", (long long)r->list[k].size,
+			          age_of(r->list[k].mtime, c->now, age));
+		}
+		if (r->st.und_count > (int64_t)r->st.nlist)
+			ob_printf(o, "%s%s: %lld more .und files not listed (--list %zu)", o->len ? "\n" : "",
+			          c->folders.f[i].name, (long long)(r->st.und_count - (int64_t)r->st.nlist),
+			          c->list_max);
+	}
+}
+
+static void long_skipped(const struct check_config *c, const struct probe_result *r,
+                         const char *name, struct outbuf *o)
+{
+	int64_t total = 0;
+	const char *sep = " (";
+
+	for (int k = 0; k < SKIP_KINDS; k++)
+		total += r->st.skipped[k];
+	if (total == 0)
+		return;
+	ob_printf(o, "%snote: %s: %lld entr%s named *.und skipped, not regular files",
+	          o->len ? "\n" : "", name, (long long)total, total == 1 ? "y" : "ies");
+	for (int k = 0; k < SKIP_KINDS; k++) {
+		if (r->st.skipped[k] == 0)
+			continue;
+		ob_printf(o, "%s%lld %s", sep, (long long)r->st.skipped[k],
+		          scan_skip_name((enum scan_skip)k));
+		sep = ", ";
+	}
+	ob_printf(o, ")");
+	for (size_t k = 0; c->verbose >= 1 && k < r->st.nskipped_names; k++) {
+		ob_printf(o, "\n  skipped %s: ", scan_skip_name((enum scan_skip)r->st.skipped_kind[k]));
+		ob_name(o, r->st.skipped_names[k]);
+	}
+}
+
+static void long_notes(const struct check_config *c, const struct probe *p, struct outbuf *o)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const struct probe_result *r = &p->res[i];
+		const char *name = c->folders.f[i].name;
+		if (r->err != 0)
+			continue;
+		if (r->st.skewed > 0)
+			ob_printf(o, "%snote: %s: %lld files dated in the future (clock skew with the "
+			             "Exchange host?); their age counts as 0",
+			          o->len ? "\n" : "", name, (long long)r->st.skewed);
+		if (r->st.stat_errors > 0)
+			ob_printf(o, "%snote: %s: %lld matching entries could not be read: %s",
+			          o->len ? "\n" : "", name, (long long)r->st.stat_errors,
+			          strerror(r->st.stat_errno));
+		long_skipped(c, r, name, o);
+	}
+}
+
+static void long_verbose(const struct check_config *c, const struct probe *p,
+                         const struct folder_state *fs, struct outbuf *o)
+{
+	char a1[DURATION_BUFLEN], a2[DURATION_BUFLEN], a3[DURATION_BUFLEN];
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct probe_result *r = &p->res[i];
+		const struct scan_stats *st = &r->st;
+		ob_printf(o, "%s%s: %s, ", o->len ? "\n" : "", c->folders.f[i].name,
+		          state_name(fs[i].state));
+		ob_name(o, r->path);
+		if (r->err != 0)
+			continue;
+		if (c->folders.f[i].roles & ROLE_UND)
+			ob_printf(o, ": %lld .und (oldest %s, newest %s, %lld B, largest %lld B)",
+			          (long long)st->und_count,
+			          st->und_count ? age_of(st->und_oldest, c->now, a1) : "-",
+			          st->und_count ? age_of(st->und_newest, c->now, a2) : "-",
+			          (long long)st->und_bytes, (long long)st->und_largest);
+		if ((c->folders.f[i].roles & ROLE_BACKLOG) && c->backlog)
+			ob_printf(o, "; backlog %lld .ccm (oldest %s)", (long long)st->ccm_count,
+			          st->ccm_count ? age_of(st->ccm_oldest, c->now, a3) : "-");
+		if (c->verbose >= 3)
+			ob_printf(o, "; scanned in %lld us, %lld vanished", (long long)r->scan_us,
+			          (long long)st->vanished);
+	}
+}
+
+static void range_text(const struct threshold *t, char *buf, size_t len)
+{
+	if (t->set)
+		range_format(&t->r, buf, len);
+	else
+		snprintf(buf, len, "-");
+}
+
+static void long_config(const struct check_config *c, struct outbuf *o)
+{
+	static const char *const what[METRICS] = {"count", "age", "backlog", "backlog age"};
+
+	for (int m = 0; m < METRICS; m++) {
+		char w[RANGE_BUFLEN], k[RANGE_BUFLEN];
+		range_text(&c->th.warn[m], w, sizeof(w));
+		range_text(&c->th.crit[m], k, sizeof(k));
+		ob_printf(o, "%sconfig: %s warning %s, critical %s", o->len ? "\n" : "", what[m], w, k);
+	}
+	ob_printf(o, "\nconfig: missing folder %s; timeout %ds, then %s; fstype %s%s",
+	          state_name(c->missing_state), c->timeout, state_name(c->timeout_state),
+	          c->fstypes ? c->fstypes : "any", c->require_mount ? ", mount required" : "");
+}
+
+void check_report(const struct check_config *c, const struct probe *p,
+                  const struct folder_state *fs, enum state overall, char *dst)
+{
+	static char summary[SUMMARY_MAX], perf[OUTPUT_MAX], lng[OUTPUT_MAX];
+	struct outbuf s, pf, l;
+
+	ob_init(&s, summary, sizeof(summary));
+	ob_init(&pf, perf, sizeof(perf));
+	ob_init(&l, lng, sizeof(lng));
+	ob_printf(&s, "CCMC_UND %s - ", state_name(overall));
+	size_t start = s.len;
+	sum_und(c, p, &s);
+	sum_backlog(c, p, fs, &s);
+	sum_errors(c, p, &s, start);
+	perf_all(c, p, &pf);
+	long_files(c, p, &l);
+	long_notes(c, p, &l);
+	if (c->verbose >= 1)
+		long_verbose(c, p, fs, &l);
+	if (c->verbose >= 2)
+		long_config(c, &l);
+	output_render(summary, perf, lng, c->max_output, dst);
+}
+
+enum state check_report_failure(const struct check_config *c, const struct probe *p, char *dst)
+{
+	char summary[SUMMARY_MAX];
+	struct outbuf s;
+	enum state st = STATE_UNKNOWN;
+
+	ob_init(&s, summary, sizeof(summary));
+	if (p->timed_out) {
+		const struct folder *f = &c->folders.f[p->hung_folder];
+		st = c->timeout_state;
+		ob_printf(&s, "CCMC_UND %s - timed out after %ds %s ", state_name(st), c->timeout,
+		          probe_step_name(p->hung_step));
+		ob_name(&s, f->path);
+		if (f->in_store && p->hung_step != STEP_MOUNT)
+			ob_printf(&s, "/%s", f->name);
+		ob_printf(&s, " (hung share?)");
+	} else {
+		ob_printf(&s, "CCMC_UND UNKNOWN - %s", p->failure);
+	}
+	output_render(summary, "", "", c->max_output, dst);
+	return st;
+}
