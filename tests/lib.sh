@@ -1,0 +1,106 @@
+# Shared by the shell tests: TAP output, fixtures and a plugin runner.
+# shellcheck shell=bash
+set -u
+
+TAP_N=0
+TAP_FAILED=0
+PLUGIN="$top_builddir/plugin/check_ccmc_und"
+
+ok() {
+	TAP_N=$((TAP_N + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $TAP_N - $2"
+	else
+		echo "not ok $TAP_N - $2"
+		TAP_FAILED=$((TAP_FAILED + 1))
+	fi
+}
+
+is() {
+	[ "$1" = "$2" ]
+	local r=$?
+	ok $r "$3"
+	[ $r -eq 0 ] || printf '#   got: %s\n#  want: %s\n' "$1" "$2"
+}
+
+like() {
+	case "$1" in
+	*"$2"*) ok 0 "$3" ;;
+	*) ok 1 "$3"; printf '#   got: %s\n#  want: ...%s...\n' "$1" "$2" ;;
+	esac
+}
+
+unlike() {
+	case "$1" in
+	*"$2"*) ok 1 "$3"; printf '#   got: %s\n#  unwanted: %s\n' "$1" "$2" ;;
+	*) ok 0 "$3" ;;
+	esac
+}
+
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+done_testing() {
+	echo "1..$TAP_N"
+	[ "$TAP_FAILED" -eq 0 ]
+}
+
+T=$(mktemp -d /tmp/ccmc-test.XXXXXX)
+chmod 755 "$T"
+cleanup() {
+	chmod -R u+rwx "$T" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+NOW=$(date +%s)
+
+# mkf PATH AGE_SECONDS [SIZE]: a file of SIZE zero bytes, modified AGE ago.
+mkf() {
+	head -c "${3:-0}" /dev/zero >"$1"
+	touch -d "@$((NOW - $2))" "$1"
+}
+
+# store NAME: an empty connector store with Import, Export and Submit.
+store() {
+	mkdir -p "$T/$1/Import" "$T/$1/Export" "$T/$1/Submit"
+	echo "$T/$1"
+}
+
+# run ARGS...: runs the plugin at the fixed time NOW; sets OUT, RC, FIRST, PERF.
+run() {
+	OUT=$("$PLUGIN" --now "$NOW" "$@")
+	RC=$?
+	FIRST=${OUT%%$'\n'*}
+	PERF=$(printf '%s\n' "$FIRST" | "$PERL" "$top_srcdir/tests/perfdata.pl")
+}
+
+# perf_is 'label|value|uom|warn|crit|min|max' DESC: Monitoring::Plugin read that entry.
+perf_is() {
+	if printf '%s\n' "$PERF" | grep -qxF -- "$1"; then
+		ok 0 "$2"
+	else
+		ok 1 "$2"
+		printf '#   want: %s\n' "$1"
+		printf '%s\n' "$PERF" | sed 's/^/#    got: /'
+	fi
+}
+
+# perf_all_parsed DESC: Monitoring::Plugin accepted every entry of the perfdata.
+perf_all_parsed() {
+	local raw parsed
+	raw=$(printf '%s\n' "$PERF" | sed -n 's/^raw //p')
+	parsed=$(printf '%s\n' "$PERF" | grep -vc '^raw ')
+	is "$parsed" "$raw" "${1:-Monitoring::Plugin parses every perfdata entry}"
+}
+
+# perf_u_parsed: Monitoring::Plugin 0.40 drops "U" values (the guidelines allow
+# them); it must parse every other entry.
+perf_u_parsed() {
+	local raw parsed u
+	raw=$(printf '%s\n' "$PERF" | sed -n 's/^raw //p')
+	parsed=$(printf '%s\n' "$PERF" | grep -vc '^raw ')
+	u=$(printf '%s\n' "${FIRST#*|}" | tr ' ' '\n' | grep -c '=U;')
+	ok $((u > 0 && parsed + u == raw ? 0 : 1)) "Monitoring::Plugin parses every entry but the $u U ones"
+}
