@@ -15,8 +15,8 @@ static int count_parse(const char *s, size_t n, int64_t *v)
 	bool neg = false;
 	int64_t x = 0;
 
-	if (i < n && s[i] == '-') {
-		neg = true;
+	if (i < n && (s[i] == '-' || s[i] == '+')) {
+		neg = s[i] == '-';
 		i++;
 	}
 	if (i == n)

@@ -73,7 +73,9 @@ int main(void)
 	rejects("10:5", RANGE_COUNT);
 	rejects("-5", RANGE_COUNT); /* 0:-5, start past end */
 	rejects("1.5", RANGE_COUNT);
-	rejects("+5", RANGE_COUNT);
+	parses("+5", RANGE_COUNT, "5"); /* as Monitoring::Plugin reads it */
+	rejects("+-5", RANGE_COUNT);
+	rejects("-", RANGE_COUNT);
 	rejects("1:2:3", RANGE_COUNT);
 	rejects("@@5", RANGE_COUNT);
 	rejects("~:~", RANGE_COUNT);
