@@ -77,8 +77,8 @@ void ob_name(struct outbuf *o, const char *name)
 
 	while (*s) {
 		size_t n = utf8_len(s);
-		char hex[5];
 		if (n == 0) {
+			char hex[5];
 			snprintf(hex, sizeof(hex), "\\x%02X", *s);
 			ob_append(o, hex, 4);
 			s++;

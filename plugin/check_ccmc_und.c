@@ -222,7 +222,6 @@ int main(int argc, char **argv)
 {
 	static struct check_config cfg;
 	static char out[OUTPUT_MAX + 1];
-	struct folder_state fs[STORE_MAX_FOLDERS];
 	struct probe p;
 	enum state st;
 
@@ -244,6 +243,7 @@ int main(int argc, char **argv)
 	if (probe_run(&cfg.folders, &po, &p) != 0) {
 		st = check_report_failure(&cfg, &p, out);
 	} else {
+		struct folder_state fs[STORE_MAX_FOLDERS];
 		st = check_verdict(&cfg, &p, fs);
 		check_report(&cfg, &p, fs, st, out);
 	}

@@ -18,7 +18,7 @@ static int same(const struct range *a, const struct range *b)
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-	char s[128], err[160], buf[RANGE_BUFLEN], dbuf[DURATION_BUFLEN];
+	char s[128], err[160], buf[RANGE_BUFLEN];
 	struct range r, back;
 	int64_t secs;
 
@@ -27,6 +27,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 	if (duration_parse(s, &secs, err, sizeof(err)) == 0) {
+		char dbuf[DURATION_BUFLEN];
 		if (secs < 0)
 			abort();
 		duration_format(secs, dbuf, sizeof(dbuf));
