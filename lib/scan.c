@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -92,8 +93,7 @@ static void list_offer(struct scan_file *h, size_t *n, size_t max, const char *n
 
 	if (max == 0)
 		return;
-	strncpy(f.name, name, sizeof(f.name) - 1);
-	f.name[sizeof(f.name) - 1] = '\0';
+	snprintf(f.name, sizeof(f.name), "%s", name);
 	f.size = sb->st_size;
 	f.mtime = sb->st_mtim.tv_sec;
 	if (*n < max) {
@@ -134,9 +134,7 @@ static void note_skipped(struct scan_stats *st, const char *name, mode_t mode)
 	st->skipped[k]++;
 	if (st->nskipped_names < SCAN_SKIP_NAMES) {
 		st->skipped_kind[st->nskipped_names] = (unsigned char)k;
-		char *dst = st->skipped_names[st->nskipped_names++];
-		strncpy(dst, name, SCAN_NAME_MAX - 1);
-		dst[SCAN_NAME_MAX - 1] = '\0';
+		snprintf(st->skipped_names[st->nskipped_names++], SCAN_NAME_MAX, "%s", name);
 	}
 }
 
