@@ -41,7 +41,8 @@ int main(int argc, char **argv)
 				struct dirent64 *d = (struct dirent64 *)(buf + off);
 				struct stat sb;
 				off += d->d_reclen;
-				if (!matches(d->d_name, ".und") && !(ccm && matches(d->d_name, ".ccm")))
+				if (!matches(d->d_name, ".und") &&
+				    !(ccm && matches(d->d_name, ".ccm")))
 					continue;
 				if (fstatat(fd, d->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
 				    !S_ISREG(sb.st_mode))

@@ -94,8 +94,8 @@ int main(int argc, char **argv)
 	printf("label\tmedian_ms\tmin_ms\tmax_ms\tmaxrss_kb\n");
 	for (int c = 0; c < ncmd; c++) {
 		qsort(cmds[c].ms, (size_t)runs, sizeof(double), cmp_double);
-		printf("%s\t%.3f\t%.3f\t%.3f\t%ld\n", cmds[c].label, cmds[c].ms[runs / 2], cmds[c].ms[0],
-		       cmds[c].ms[runs - 1], cmds[c].maxrss_kb);
+		printf("%s\t%.3f\t%.3f\t%.3f\t%ld\n", cmds[c].label, cmds[c].ms[runs / 2],
+		       cmds[c].ms[0], cmds[c].ms[runs - 1], cmds[c].maxrss_kb);
 	}
 	return 0;
 }

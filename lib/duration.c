@@ -54,7 +54,9 @@ int duration_parse(const char *s, int64_t *secs, char *err, size_t errlen)
 		int64_t n;
 		int rc = read_number(&p, &n);
 		if (rc != 0) {
-			snprintf(err, errlen, rc == -2 ? "duration '%s' is too large" : "invalid duration '%s'", s);
+			snprintf(err, errlen,
+			         rc == -2 ? "duration '%s' is too large" : "invalid duration '%s'",
+			         s);
 			return -1;
 		}
 		if (*p == '\0' && last == -1) {
@@ -63,7 +65,8 @@ int duration_parse(const char *s, int64_t *secs, char *err, size_t errlen)
 		}
 		int u = unit_index(*p);
 		if (u < 0 || u <= last) {
-			snprintf(err, errlen, "invalid duration '%s' (use e.g. 90, 90s, 15m, 1h30m, 2d, 1w)", s);
+			snprintf(err, errlen,
+			         "invalid duration '%s' (use e.g. 90, 90s, 15m, 1h30m, 2d, 1w)", s);
 			return -1;
 		}
 		if (n > INT64_MAX / units[u].secs || total > INT64_MAX - n * units[u].secs) {

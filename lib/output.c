@@ -121,7 +121,7 @@ void ob_perf(struct outbuf *o, const char *label, const int64_t *value, const ch
              const struct range *warn, const struct range *crit, int64_t min, int64_t max)
 {
 	char lab[128], v[24] = "U", w[RANGE_BUFLEN] = "", c[RANGE_BUFLEN] = "", mn[24] = "",
-	     mx[24] = "";
+	               mx[24] = "";
 
 	perf_label(lab, sizeof(lab), label);
 	if (value != NULL)
@@ -143,8 +143,8 @@ void ob_perf(struct outbuf *o, const char *label, const int64_t *value, const ch
 }
 
 /* Copies whole '\n'-separated items of src while they fit; returns how many did not. */
-static size_t put_items(struct outbuf *o, const char *src, const char *first_sep,
-                        const char *sep, size_t reserve)
+static size_t put_items(struct outbuf *o, const char *src, const char *first_sep, const char *sep,
+                        size_t reserve)
 {
 	size_t dropped = 0;
 	const char *s = first_sep;

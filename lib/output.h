@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define OUTPUT_MIN 1024      /* NRPE protocol v2 returns at most 1 KiB */
-#define OUTPUT_DEFAULT 4096  /* well under Nagios Core's 8 KiB */
-#define OUTPUT_MAX 65536     /* NRPE protocol v3 */
+#define OUTPUT_MIN 1024     /* NRPE protocol v2 returns at most 1 KiB */
+#define OUTPUT_DEFAULT 4096 /* well under Nagios Core's 8 KiB */
+#define OUTPUT_MAX 65536    /* NRPE protocol v3 */
 
 /* A growing text in a fixed buffer; what does not fit is dropped and flagged. */
 struct outbuf {

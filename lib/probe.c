@@ -56,8 +56,8 @@ static void probe_mount(const struct folder *f, const struct probe_opts *o, stru
 	r->mount_failed = rc != 0;
 }
 
-static void probe_folder(const struct folder *f, const struct probe_opts *o,
-                         struct probe_result *r, struct progress *pg)
+static void probe_folder(const struct folder *f, const struct probe_opts *o, struct probe_result *r,
+                         struct progress *pg)
 {
 	int fd, rc;
 	int64_t t0;
@@ -66,8 +66,8 @@ static void probe_folder(const struct folder *f, const struct probe_opts *o,
 	rc = folder_open(f, &fd, r->path, sizeof(r->path));
 	if (rc == EEXIST) {
 		r->err = rc;
-		snprintf(r->errmsg, sizeof(r->errmsg), "%s: two folders match '%s' in different case",
-		         f->path, f->name);
+		snprintf(r->errmsg, sizeof(r->errmsg),
+		         "%s: two folders match '%s' in different case", f->path, f->name);
 		return;
 	}
 	if (rc != 0) {
@@ -179,7 +179,8 @@ int probe_run(const struct folder_list *l, const struct probe_opts *o, struct pr
 	}
 	pg = p->map;
 	if (pipe2(pfd, O_CLOEXEC) != 0 || (pid = fork()) < 0) {
-		snprintf(p->failure, sizeof(p->failure), "cannot start the scan: %s", strerror(errno));
+		snprintf(p->failure, sizeof(p->failure), "cannot start the scan: %s",
+		         strerror(errno));
 		return -1;
 	}
 	if (pid == 0) {

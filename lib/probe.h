@@ -25,10 +25,10 @@ struct probe_opts {
 };
 
 struct probe_result {
-	int err;          /* 0, an errno, or -1 for a failed mount check */
-	bool missing;     /* the folder is not there: missing, or its share not mounted */
+	int err;      /* 0, an errno, or -1 for a failed mount check */
+	bool missing; /* the folder is not there: missing, or its share not mounted */
 	bool mount_failed;
-	char errmsg[PATH_MAX + 256];/* when err != 0: what failed, with the path */
+	char errmsg[PATH_MAX + 256]; /* when err != 0: what failed, with the path */
 	char path[PATH_MAX];
 	struct scan_stats st;
 	struct scan_file *list; /* st.nlist entries, oldest first */
@@ -41,7 +41,7 @@ struct probe {
 	bool timed_out;
 	size_t hung_folder; /* on a time-out: the folder and step that did not finish */
 	enum probe_step hung_step;
-	char failure[160];  /* the child itself failed (crash, fork) */
+	char failure[160]; /* the child itself failed (crash, fork) */
 	void *map;
 	size_t maplen;
 };

@@ -79,7 +79,8 @@ int range_parse(const char *s, enum range_kind kind, struct range *r, char *err,
 			return -1;
 		if (colon[1] == '\0')
 			x.end_inf = true;
-		else if (endpoint_parse(colon + 1, strlen(colon + 1), kind, &x.end, err, errlen) != 0)
+		else if (endpoint_parse(colon + 1, strlen(colon + 1), kind, &x.end, err, errlen) !=
+		         0)
 			return -1;
 	}
 	if (!x.start_inf && !x.end_inf && x.start > x.end) {

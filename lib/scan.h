@@ -25,10 +25,10 @@ struct scan_stats {
 	int64_t und_largest;
 	int64_t und_oldest; /* mtime; meaningful only when und_count > 0 */
 	int64_t und_newest;
-	int64_t ccm_count;  /* backlog; counted only when scan_opts.backlog */
-	int64_t ccm_oldest; /* mtime; meaningful only when ccm_count > 0 */
-	int64_t skewed;     /* .und or .ccm files with an mtime after now */
-	int64_t vanished;   /* gone between listing and stat */
+	int64_t ccm_count;   /* backlog; counted only when scan_opts.backlog */
+	int64_t ccm_oldest;  /* mtime; meaningful only when ccm_count > 0 */
+	int64_t skewed;      /* .und or .ccm files with an mtime after now */
+	int64_t vanished;    /* gone between listing and stat */
 	int64_t stat_errors; /* matching names that could not be stat()ed */
 	int stat_errno;      /* the last such error */
 	int64_t skipped[SKIP_KINDS];

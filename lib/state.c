@@ -65,7 +65,8 @@ void folder_evaluate(const struct thresholds *t, const struct scan_stats *st, un
 			    metric_check(t, METRIC_UND_AGE, scan_age(st->und_oldest, now));
 	}
 	if (roles & ROLE_BACKLOG) {
-		out->metric[METRIC_BACKLOG_COUNT] = metric_check(t, METRIC_BACKLOG_COUNT, st->ccm_count);
+		out->metric[METRIC_BACKLOG_COUNT] =
+		    metric_check(t, METRIC_BACKLOG_COUNT, st->ccm_count);
 		if (st->ccm_count > 0)
 			out->metric[METRIC_BACKLOG_AGE] =
 			    metric_check(t, METRIC_BACKLOG_AGE, scan_age(st->ccm_oldest, now));

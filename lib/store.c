@@ -15,8 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static struct folder *folder_new(struct folder_list *l, const char *path, char *err,
-                                 size_t errlen)
+static struct folder *folder_new(struct folder_list *l, const char *path, char *err, size_t errlen)
 {
 	struct folder *f;
 
@@ -229,8 +228,7 @@ static bool type_listed(const char *type, const char *list)
 	return false;
 }
 
-int mount_check(const char *path, const char *fstypes, bool require_mount, char *err,
-                size_t errlen)
+int mount_check(const char *path, const char *fstypes, bool require_mount, char *err, size_t errlen)
 {
 	char real[PATH_MAX], mnt[PATH_MAX], type[64];
 	int rc;
@@ -241,13 +239,13 @@ int mount_check(const char *path, const char *fstypes, bool require_mount, char 
 	if (rc != 0)
 		return rc;
 	if (fstypes != NULL && !type_listed(type, fstypes)) {
-		snprintf(err, errlen, "%s is on %s (mount %s), not %s: is the share mounted?", path, type,
-		         mnt, fstypes);
+		snprintf(err, errlen, "%s is on %s (mount %s), not %s: is the share mounted?", path,
+		         type, mnt, fstypes);
 		return -1;
 	}
 	if (require_mount && strcmp(mnt, "/") == 0) {
-		snprintf(err, errlen, "%s is on the root file system, not a mount: is the share mounted?",
-		         path);
+		snprintf(err, errlen,
+		         "%s is on the root file system, not a mount: is the share mounted?", path);
 		return -1;
 	}
 	return 0;

@@ -180,23 +180,35 @@ static void parse_args(int argc, char **argv, struct check_config *c)
 		case 'c': range_arg(&c->th.crit[METRIC_UND_COUNT], optarg, RANGE_COUNT); break;
 		case 'W': range_arg(&c->th.warn[METRIC_UND_AGE], optarg, RANGE_DURATION); break;
 		case 'C': range_arg(&c->th.crit[METRIC_UND_AGE], optarg, RANGE_DURATION); break;
-		case OPT_BW: range_arg(&c->th.warn[METRIC_BACKLOG_COUNT], optarg, RANGE_COUNT); break;
-		case OPT_BC: range_arg(&c->th.crit[METRIC_BACKLOG_COUNT], optarg, RANGE_COUNT); break;
-		case OPT_BAW: range_arg(&c->th.warn[METRIC_BACKLOG_AGE], optarg, RANGE_DURATION); break;
-		case OPT_BAC: range_arg(&c->th.crit[METRIC_BACKLOG_AGE], optarg, RANGE_DURATION); break;
+		case OPT_BW:
+			range_arg(&c->th.warn[METRIC_BACKLOG_COUNT], optarg, RANGE_COUNT);
+			break;
+		case OPT_BC:
+			range_arg(&c->th.crit[METRIC_BACKLOG_COUNT], optarg, RANGE_COUNT);
+			break;
+		case OPT_BAW:
+			range_arg(&c->th.warn[METRIC_BACKLOG_AGE], optarg, RANGE_DURATION);
+			break;
+		case OPT_BAC:
+			range_arg(&c->th.crit[METRIC_BACKLOG_AGE], optarg, RANGE_DURATION);
+			break;
 		case OPT_NO_BACKLOG: c->backlog = false; break;
 		case OPT_MISSING: c->missing_state = state_arg(optarg); break;
 		case OPT_FSTYPE: c->fstypes = optarg; break;
 		case OPT_REQUIRE_MOUNT: c->require_mount = true; break;
 		case 't': c->timeout = (int)number_arg("-t", optarg, 1, 86400); break;
 		case OPT_TIMEOUT_STATE: c->timeout_state = state_arg(optarg); break;
-		case OPT_LIST: c->list_max = (size_t)number_arg("--list", optarg, 0, SCAN_LIST_MAX); break;
+		case OPT_LIST:
+			c->list_max = (size_t)number_arg("--list", optarg, 0, SCAN_LIST_MAX);
+			break;
 		case OPT_MAX_OUTPUT:
-			c->max_output = (size_t)number_arg("--max-output", optarg, OUTPUT_MIN, OUTPUT_MAX);
+			c->max_output =
+			    (size_t)number_arg("--max-output", optarg, OUTPUT_MIN, OUTPUT_MAX);
 			break;
 		case OPT_NOW: c->now = number_arg("--now", optarg, 0, INT64_MAX / 2); break;
 		case 'v': c->verbose++; break;
-		case 'h': printf("%s %s\n\n%s\n%s", PROGNAME, PACKAGE_VERSION, usage_text, help_text);
+		case 'h':
+			printf("%s %s\n\n%s\n%s", PROGNAME, PACKAGE_VERSION, usage_text, help_text);
 			exit(STATE_UNKNOWN);
 		case 'V': printf("%s %s\n", PROGNAME, PACKAGE_VERSION); exit(STATE_UNKNOWN);
 		default: usage_error("invalid option (see --help)"); /* getopt named it on stderr */
@@ -213,8 +225,9 @@ static void check_args(const struct check_config *c)
 
 	if (c->folders.n == 0)
 		usage_error("no folder to watch: give -R STORE or -d DIR");
-	if (!c->backlog && (t->warn[METRIC_BACKLOG_COUNT].set || t->crit[METRIC_BACKLOG_COUNT].set ||
-	                    t->warn[METRIC_BACKLOG_AGE].set || t->crit[METRIC_BACKLOG_AGE].set))
+	if (!c->backlog &&
+	    (t->warn[METRIC_BACKLOG_COUNT].set || t->crit[METRIC_BACKLOG_COUNT].set ||
+	     t->warn[METRIC_BACKLOG_AGE].set || t->crit[METRIC_BACKLOG_AGE].set))
 		usage_error("--no-backlog conflicts with the backlog thresholds");
 }
 
@@ -238,8 +251,8 @@ int main(int argc, char **argv)
 	if (cfg.now < 0)
 		cfg.now = (int64_t)time(NULL);
 
-	struct probe_opts po = {cfg.now,    cfg.list_max, cfg.backlog, cfg.fstypes, cfg.require_mount,
-	                        cfg.timeout * 1000};
+	struct probe_opts po = {cfg.now,     cfg.list_max,      cfg.backlog,
+	                        cfg.fstypes, cfg.require_mount, cfg.timeout * 1000};
 	if (probe_run(&cfg.folders, &po, &p) != 0) {
 		st = check_report_failure(&cfg, &p, out);
 	} else {

@@ -99,7 +99,8 @@ static void sum_errors(const struct check_config *c, const struct probe *p, stru
 		if (p->res[i].err == 0)
 			continue;
 		for (size_t j = 0; j < i && !seen; j++)
-			seen = p->res[j].err != 0 && strcmp(p->res[j].errmsg, p->res[i].errmsg) == 0;
+			seen =
+			    p->res[j].err != 0 && strcmp(p->res[j].errmsg, p->res[i].errmsg) == 0;
 		if (seen)
 			continue;
 		ob_printf(o, "%s%s", o->len > start ? "; " : "", c->folders.f[i].name);
@@ -116,9 +117,8 @@ static const struct range *rng(const struct threshold *t)
 	return t->set ? &t->r : NULL;
 }
 
-static void perf_metric(struct outbuf *o, const char *label, const char *suffix,
-                        const int64_t *v, const char *uom, const struct thresholds *th,
-                        int metric)
+static void perf_metric(struct outbuf *o, const char *label, const char *suffix, const int64_t *v,
+                        const char *uom, const struct thresholds *th, int metric)
 {
 	char lab[48];
 
@@ -143,13 +143,16 @@ static void perf_all(const struct check_config *c, const struct probe *p, struct
 		                st->ccm_count ? scan_age(st->ccm_oldest, c->now) : 0};
 		known = known && ok;
 		if (f->roles & ROLE_UND) {
-			perf_metric(o, f->label, "und", ok ? &v[0] : NULL, "", th, METRIC_UND_COUNT);
-			perf_metric(o, f->label, "und_age", ok ? &v[1] : NULL, "s", th, METRIC_UND_AGE);
+			perf_metric(o, f->label, "und", ok ? &v[0] : NULL, "", th,
+			            METRIC_UND_COUNT);
+			perf_metric(o, f->label, "und_age", ok ? &v[1] : NULL, "s", th,
+			            METRIC_UND_AGE);
 			perf_metric(o, f->label, "und_bytes", ok ? &v[2] : NULL, "B", th, -1);
 			t[0] += v[0], t[2] += v[2], t[1] = v[1] > t[1] ? v[1] : t[1];
 		}
 		if ((f->roles & ROLE_BACKLOG) && c->backlog) {
-			perf_metric(o, f->label, "backlog", ok ? &v[3] : NULL, "", th, METRIC_BACKLOG_COUNT);
+			perf_metric(o, f->label, "backlog", ok ? &v[3] : NULL, "", th,
+			            METRIC_BACKLOG_COUNT);
 			perf_metric(o, f->label, "backlog_age", ok ? &v[4] : NULL, "s", th,
 			            METRIC_BACKLOG_AGE);
 			t[3] += v[3], t[4] = v[4] > t[4] ? v[4] : t[4];
@@ -179,9 +182,9 @@ static void long_files(const struct check_config *c, const struct probe *p, stru
 			          age_of(r->list[k].mtime, c->now, age));
 		}
 		if (r->st.und_count > (int64_t)r->st.nlist)
-			ob_printf(o, "%s%s: %lld more .und files not listed (--list %zu)", o->len ? "\n" : "",
-			          c->folders.f[i].name, (long long)(r->st.und_count - (int64_t)r->st.nlist),
-			          c->list_max);
+			ob_printf(o, "%s%s: %lld more .und files not listed (--list %zu)",
+			          o->len ? "\n" : "", c->folders.f[i].name,
+			          (long long)(r->st.und_count - (int64_t)r->st.nlist), c->list_max);
 	}
 }
 
@@ -206,7 +209,8 @@ static void long_skipped(const struct check_config *c, const struct probe_result
 	}
 	ob_printf(o, ")");
 	for (size_t k = 0; c->verbose >= 1 && k < r->st.nskipped_names; k++) {
-		ob_printf(o, "\n  skipped %s: ", scan_skip_name((enum scan_skip)r->st.skipped_kind[k]));
+		ob_printf(
+		    o, "\n  skipped %s: ", scan_skip_name((enum scan_skip)r->st.skipped_kind[k]));
 		ob_name(o, r->st.skipped_names[k]);
 	}
 }
@@ -219,8 +223,9 @@ static void long_notes(const struct check_config *c, const struct probe *p, stru
 		if (r->err != 0)
 			continue;
 		if (r->st.skewed > 0)
-			ob_printf(o, "%snote: %s: %lld files dated in the future (clock skew with the "
-			             "Exchange host?); their age counts as 0",
+			ob_printf(o,
+			          "%snote: %s: %lld files dated in the future (clock skew with the "
+			          "Exchange host?); their age counts as 0",
 			          o->len ? "\n" : "", name, (long long)r->st.skewed);
 		if (r->st.stat_errors > 0)
 			ob_printf(o, "%snote: %s: %lld matching entries could not be read: %s",
@@ -274,7 +279,8 @@ static void long_config(const struct check_config *c, struct outbuf *o)
 		char w[RANGE_BUFLEN], k[RANGE_BUFLEN];
 		range_text(&c->th.warn[m], w, sizeof(w));
 		range_text(&c->th.crit[m], k, sizeof(k));
-		ob_printf(o, "%sconfig: %s warning %s, critical %s", o->len ? "\n" : "", what[m], w, k);
+		ob_printf(o, "%sconfig: %s warning %s, critical %s", o->len ? "\n" : "", what[m], w,
+		          k);
 	}
 	ob_printf(o, "\nconfig: missing folder %s; timeout %ds, then %s; fstype %s%s",
 	          state_name(c->missing_state), c->timeout, state_name(c->timeout_state),

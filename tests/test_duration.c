@@ -78,7 +78,8 @@ int main(void)
 		char buf[DURATION_BUFLEN], err[64];
 		int64_t back;
 		duration_format(s, buf, sizeof(buf));
-		if (duration_parse(buf, &back, err, sizeof(err)) != 0 || back > s || s - back >= 3600) {
+		if (duration_parse(buf, &back, err, sizeof(err)) != 0 || back > s ||
+		    s - back >= 3600) {
 			tap_ok(false, "format then parse round-trips");
 			printf("#   %lld -> %s -> %lld\n", (long long)s, buf, (long long)back);
 			return tap_done();

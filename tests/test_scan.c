@@ -80,8 +80,8 @@ int main(void)
 	mkfile("Msg1.ccm", 10, 120);
 	mkfile("Msg2.CCM", 10, 30);
 	mkfile("readme.txt", 10, 999999);
-	if (symlinkat("old.UND", dirfd_, "link.und") != 0 || mkdirat(dirfd_, "dir.und", 0755) != 0 ||
-	    mkfifoat(dirfd_, "fifo.und", 0644) != 0) {
+	if (symlinkat("old.UND", dirfd_, "link.und") != 0 ||
+	    mkdirat(dirfd_, "dir.und", 0755) != 0 || mkfifoat(dirfd_, "fifo.und", 0644) != 0) {
 		printf("Bail out! cannot make special entries\n");
 		return 99;
 	}

@@ -30,7 +30,8 @@ int main(void)
 	tap_ok(state_parse("Warning", &s) == 0 && s == STATE_WARNING, "states parse in any case");
 	tap_ok(state_parse("bad", &s) == -1, "an unknown state word is refused");
 	tap_is_int(state_worst(STATE_OK, STATE_UNKNOWN), STATE_UNKNOWN, "UNKNOWN beats OK");
-	tap_is_int(state_worst(STATE_UNKNOWN, STATE_WARNING), STATE_WARNING, "WARNING beats UNKNOWN");
+	tap_is_int(state_worst(STATE_UNKNOWN, STATE_WARNING), STATE_WARNING,
+	           "WARNING beats UNKNOWN");
 	tap_is_int(state_worst(STATE_CRITICAL, STATE_WARNING), STATE_CRITICAL,
 	           "CRITICAL beats WARNING");
 	tap_is_int(state_worst(STATE_UNKNOWN, STATE_CRITICAL), STATE_CRITICAL,

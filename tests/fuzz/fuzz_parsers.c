@@ -36,8 +36,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		if (range_parse(s, (enum range_kind)k, &r, err, sizeof(err)) != 0)
 			continue;
 		range_format(&r, buf, sizeof(buf));
-		if (range_parse(buf, RANGE_COUNT, &back, err, sizeof(err)) != 0 ||
-		    !same(&r, &back))
+		if (range_parse(buf, RANGE_COUNT, &back, err, sizeof(err)) != 0 || !same(&r, &back))
 			abort();
 	}
 	return 0;
