@@ -54,10 +54,13 @@ echo "| find / plugin default (plugin does 20× the stats) | $(ratio "$fi" "$pb"
 
 # --- 2. empty folders: the whole process, start-up included -------------------------
 mkdir "$W/e1" "$W/e2"
+spawn="$build/bench/spawncost"
 "$timeit" $((runs * 5)) \
 	plugin "$plugin" -d "$W/e1" -d "$W/e2" :: \
-	floor "$floor" "$W/e1" "$W/e2" >"$W/t2"
+	floor "$floor" "$W/e1" "$W/e2" :: \
+	none "$spawn" none :: fork "$spawn" fork :: clonevm "$spawn" clonevm >"$W/t2"
 p=$(median "$W/t2" plugin) f=$(median "$W/t2" floor)
+sn=$(median "$W/t2" none) sf=$(median "$W/t2" fork) sc=$(median "$W/t2" clonevm)
 echo
 echo "### Empty folders, whole process ($((runs * 5)) rounds)"
 echo
@@ -66,6 +69,14 @@ echo "| --- | --- |"
 echo "| check_ccmc_und -d e1 -d e2 | $p |"
 echo "| floor e1 e2 | $f |"
 echo "| ratio plugin / floor (target ≤ 1.5) | $(ratio "$p" "$f") |"
+echo
+echo "What the scan's child process costs (bench/spawncost, same run):"
+echo
+echo "| program | median ms |"
+echo "| --- | --- |"
+echo "| exits at once | $sn |"
+echo "| fork() and wait | $sf |"
+echo "| clone(CLONE_VM) and wait | $sc |"
 
 # --- 3. memory: peak RSS at 1k and at $big entries ----------------------------------
 "$mkfiles" -u 5 "$W/small" 1000

@@ -56,14 +56,15 @@ static void probe_mount(const struct folder *f, const struct probe_opts *o, stru
 	r->mount_failed = rc != 0;
 }
 
-static void probe_folder(const struct folder *f, const struct probe_opts *o, struct probe_result *r,
-                         struct progress *pg)
+static void probe_folder(const struct folder_list *l, size_t i, struct store_dir *sd,
+                         const struct probe_opts *o, struct probe_result *r, struct progress *pg)
 {
+	const struct folder *f = &l->f[i];
 	int fd, rc;
 	int64_t t0;
 
 	pg->step = STEP_OPEN;
-	rc = folder_open(f, &fd, r->path, sizeof(r->path));
+	rc = folder_open(l, i, sd, &fd, r->path, sizeof(r->path));
 	if (rc == EEXIST) {
 		r->err = rc;
 		snprintf(r->errmsg, sizeof(r->errmsg),
@@ -97,6 +98,7 @@ static void child_main(const struct folder_list *l, const struct probe_opts *o, 
                        struct progress *pg)
 {
 	int null = open("/dev/null", O_RDWR);
+	struct store_dir sd;
 
 	/* Never hold the caller's output pipe open: Nagios reads it to EOF. */
 	if (null >= 0) {
@@ -104,6 +106,7 @@ static void child_main(const struct folder_list *l, const struct probe_opts *o, 
 		dup2(null, 1);
 		dup2(null, 2);
 	}
+	store_dir_init(&sd);
 	for (size_t i = 0; i < l->n; i++) {
 		struct probe_result *r = &p->res[i];
 		pg->folder = i;
@@ -119,8 +122,9 @@ static void child_main(const struct folder_list *l, const struct probe_opts *o, 
 				continue;
 			}
 		}
-		probe_folder(&l->f[i], o, r, pg);
+		probe_folder(l, i, &sd, o, r, pg);
 	}
+	store_dir_close(&sd);
 	pg->step = STEP_DONE;
 }
 

@@ -107,14 +107,34 @@ int folders_add_dir(struct folder_list *l, const char *dir, char *err, size_t er
 	return 0;
 }
 
-/* Finds the entry of store_fd named like want in any case; fails on none or on two. */
-static int find_caseless(int store_fd, const char *want, char *found, size_t flen)
+void store_dir_init(struct store_dir *sd)
 {
-	int fd = dup(store_fd);
-	DIR *d;
-	struct dirent *e;
-	int hits = 0;
+	sd->path = NULL;
+	sd->fd = -1;
+	sd->err = 0;
+}
 
+void store_dir_close(struct store_dir *sd)
+{
+	if (sd->fd >= 0)
+		close(sd->fd);
+	store_dir_init(sd);
+}
+
+static bool same_store(const struct folder *a, const struct folder *b)
+{
+	return a->in_store && b->in_store && strcmp(a->path, b->path) == 0;
+}
+
+/* One pass over the store's entries resolves every folder of l kept in it. */
+static int store_list(struct store_dir *sd, const struct folder_list *l, const struct folder *f)
+{
+	int fd = dup(sd->fd);
+	DIR *d;
+	const struct dirent *e;
+
+	for (size_t k = 0; k < l->n; k++)
+		sd->rc[k] = ENOENT;
 	if (fd < 0)
 		return errno;
 	d = fdopendir(fd);
@@ -123,41 +143,59 @@ static int find_caseless(int store_fd, const char *want, char *found, size_t fle
 		return errno;
 	}
 	while ((e = readdir(d)) != NULL) {
-		if (strcasecmp(e->d_name, want) != 0)
-			continue;
-		if (hits++ == 0)
-			snprintf(found, flen, "%s", e->d_name);
+		for (size_t k = 0; k < l->n; k++) {
+			if (!same_store(&l->f[k], f) || strcasecmp(e->d_name, l->f[k].name) != 0)
+				continue;
+			sd->rc[k] = sd->rc[k] == ENOENT ? 0 : EEXIST;
+			snprintf(sd->name[k], sizeof(sd->name[k]), "%s", e->d_name);
+		}
 	}
 	closedir(d);
-	if (hits == 0)
-		return ENOENT;
-	return hits > 1 ? EEXIST : 0;
+	return 0;
 }
 
-int folder_open(const struct folder *f, int *fd, char *resolved, size_t rlen)
+static void store_dir_open(struct store_dir *sd, const struct folder_list *l,
+                           const struct folder *f)
 {
+	int err;
+
+	store_dir_close(sd);
+	sd->path = f->path;
+	sd->fd = open(f->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sd->fd < 0) {
+		sd->err = errno;
+		return;
+	}
+	err = store_list(sd, l, f);
+	if (err != 0) {
+		close(sd->fd);
+		sd->fd = -1;
+		sd->err = err;
+	}
+}
+
+int folder_open(const struct folder_list *l, size_t i, struct store_dir *sd, int *fd,
+                char *resolved, size_t rlen)
+{
+	const struct folder *f = &l->f[i];
 	int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
-	char name[256];
-	int store_fd, rc;
 
 	snprintf(resolved, rlen, "%s", f->path);
 	if (!f->in_store) {
 		*fd = open(f->path, flags);
 		return *fd < 0 ? errno : 0;
 	}
-	store_fd = open(f->path, flags);
-	if (store_fd < 0)
-		return errno;
-	rc = find_caseless(store_fd, f->name, name, sizeof(name));
-	if (rc == 0) {
-		snprintf(resolved, rlen, "%s/%s", f->path, name);
-		*fd = openat(store_fd, name, flags | O_NOFOLLOW);
-		rc = *fd < 0 ? errno : 0;
-	} else {
+	if (sd->path == NULL || strcmp(sd->path, f->path) != 0)
+		store_dir_open(sd, l, f);
+	if (sd->fd < 0)
+		return sd->err;
+	if (sd->rc[i] != 0) {
 		snprintf(resolved, rlen, "%s/%s", f->path, f->name);
+		return sd->rc[i];
 	}
-	close(store_fd);
-	return rc;
+	snprintf(resolved, rlen, "%s/%s", f->path, sd->name[i]);
+	*fd = openat(sd->fd, sd->name[i], flags | O_NOFOLLOW);
+	return *fd < 0 ? errno : 0;
 }
 
 /* Undoes mountinfo's octal escapes (\040 for a space) in place. */

@@ -29,11 +29,27 @@ int folders_add_store(struct folder_list *l, const char *store, char *err, size_
 int folders_add_dir(struct folder_list *l, const char *dir, char *err, size_t errlen);
 
 /*
- * Opens f read-only as a directory and writes the path it opened to resolved.
- * In a store the folder name matches in any letter case, as on the Windows
- * host; the folder itself is never a followed symlink. Returns 0 or an errno.
+ * A store root, opened and listed once for all of its folders: on a share
+ * each open and each listing is a round trip.
  */
-int folder_open(const struct folder *f, int *fd, char *resolved, size_t rlen);
+struct store_dir {
+	const char *path;                  /* the root this holds, or NULL */
+	int fd;                            /* -1 when the root could not be opened */
+	int err;                           /* then, why */
+	char name[STORE_MAX_FOLDERS][256]; /* each folder's name on disk */
+	int rc[STORE_MAX_FOLDERS]; /* 0, ENOENT, or EEXIST for two names in different case */
+};
+
+void store_dir_init(struct store_dir *sd);
+void store_dir_close(struct store_dir *sd);
+
+/*
+ * Opens folder i of l read-only as a directory, never through a symlink in a
+ * store, and writes the path it opened to resolved. Store folders match in
+ * any letter case, as on the Windows host. Returns 0 or an errno.
+ */
+int folder_open(const struct folder_list *l, size_t i, struct store_dir *sd, int *fd,
+                char *resolved, size_t rlen);
 
 /*
  * Checks that path lies on a file system of one of the comma-separated

@@ -63,6 +63,14 @@ hung 3 "hung mount check" -P "$S" -e trace=%file -e inject=%file:delay_enter=200
 is "$HUNG" "CCMC_UND UNKNOWN - timed out after 1s checking the mount of $S (hung share?)" \
 	"hung mount check: named too"
 
+# --- a share costs round trips: the store root is opened and listed once ----------
+S=$(store once)
+n=$("$STRACE" -f -qq -e trace=openat,getdents64 -P "$S" "$PLUGIN" -R "$S" 2>&1 >/dev/null |
+	grep -c -e "openat(AT_FDCWD, \"$S\"" -e 'getdents64(' )
+# -P sees calls on the root only: one open and one listing (a read and its
+# end). Opening it per folder would make 3 + 3 x 2.
+is "$n" 3 "the store root is opened once and listed once for its three folders"
+
 # --- a file that vanishes between the listing and its stat ----------------------
 D="$T/vanish"
 mkdir "$D"
