@@ -57,18 +57,22 @@ mkdir "$W/e1" "$W/e2"
 spawn="$build/bench/spawncost"
 "$timeit" $((runs * 5)) \
 	plugin "$plugin" -d "$W/e1" -d "$W/e2" :: \
+	dynamic "$build/bench/check_ccmc_und_dynamic" -d "$W/e1" -d "$W/e2" :: \
 	floor "$floor" "$W/e1" "$W/e2" :: \
 	none "$spawn" none :: fork "$spawn" fork :: clonevm "$spawn" clonevm >"$W/t2"
-p=$(median "$W/t2" plugin) f=$(median "$W/t2" floor)
+p=$(median "$W/t2" plugin) f=$(median "$W/t2" floor) pd=$(median "$W/t2" dynamic)
+linked=$(file -b "$plugin" | grep -o 'statically linked' || echo 'dynamically linked')
 sn=$(median "$W/t2" none) sf=$(median "$W/t2" fork) sc=$(median "$W/t2" clonevm)
 echo
 echo "### Empty folders, whole process ($((runs * 5)) rounds)"
 echo
 echo "| command | median ms |"
 echo "| --- | --- |"
-echo "| check_ccmc_und -d e1 -d e2 | $p |"
-echo "| floor e1 e2 | $f |"
-echo "| ratio plugin / floor (target ≤ 1.5) | $(ratio "$p" "$f") |"
+echo "| check_ccmc_und -d e1 -d e2, as built ($linked) | $p |"
+echo "| the same plugin linked dynamically | $pd |"
+echo "| floor e1 e2 (dynamically linked) | $f |"
+echo "| ratio plugin as built / floor (target ≤ 1.5) | $(ratio "$p" "$f") |"
+echo "| ratio dynamic plugin / floor | $(ratio "$pd" "$f") |"
 echo
 echo "What the scan's child process costs (bench/spawncost, same run):"
 echo

@@ -41,7 +41,10 @@ ok $? "README: ./bootstrap && make check"
 # The plugin links libc only (and the sanitizer runtimes in a sanitizer build).
 needed=$(readelf -d "$PLUGIN" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' |
 	grep -vE '^lib(asan|ubsan)\.so' | sort | tr '\n' ' ')
-is "$needed" "libc.so.6 " "the plugin links libc only"
+case "$needed" in
+"" | "libc.so.6 ") ok 0 "the plugin links libc only (${needed:-statically})" ;;
+*) ok 1 "the plugin links libc only"; echo "#   NEEDED: $needed" ;;
+esac
 readelf -d "$PLUGIN" | grep -q 'libnetsnmp'
 ok $((! $?)) "and never net-snmp"
 
