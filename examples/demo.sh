@@ -28,8 +28,8 @@ say "The connector has stopped delivering; the plugin says so, CRITICAL:"
 check -R "$work/Ccmcdata"
 say "With -v, a line per folder, the backlog of .ccm messages included:"
 check -R "$work/Ccmcdata" -v
-say "Thresholds on age instead: warn on any file, critical past an hour:"
-check -R "$work/Ccmcdata" -c '~:' -w 0 -C 1h
+say "Thresholds on age instead: warn on any file, critical once the oldest is 4 hours old:"
+check -R "$work/Ccmcdata" -c '~:' -w 0 -C 4h
 say "After the .und files are moved somewhere safe, the store is OK again:"
 mkdir "$work/quarantine"
 find "$work/Ccmcdata" -maxdepth 2 -type f -iname '*.und' -exec mv {} "$work/quarantine/" \;
