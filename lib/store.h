@@ -7,7 +7,8 @@
 #include <stddef.h>
 
 #define STORE_MAX_FOLDERS 32
-#define FOLDER_LABEL_MAX 11 /* keeps "<label>_backlog_age" unique in 19 characters */
+/* "<label>_backlog" and "<label>_backlog_age" must differ within 19 characters. */
+#define FOLDER_LABEL_MAX 10
 
 struct folder {
 	char label[FOLDER_LABEL_MAX + 1]; /* perfdata prefix: "import" */

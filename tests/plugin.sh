@@ -121,6 +121,15 @@ perf_is "import_2_und|1|||0|0|" "a second folder of the same name is import_2"
 perf_is "total_2_und|0|||0|0|" "a folder named Total does not clash with the totals"
 perf_all_parsed
 
+# Labels stay unique in their first 19 characters (an RRD limit), long names too.
+mkdir -p "$T/l1/Very long folder name one" "$T/l2/Very long folder name one" "$T/l3/Very long folder name two"
+run -d "$T/l1/Very long folder name one" -d "$T/l2/Very long folder name one" \
+	-d "$T/l3/Very long folder name two" -R "$S"
+labels=$(printf '%s\n' "${FIRST#*| }" | tr ' ' '\n' | sed 's/=.*//')
+is "$(printf '%s\n' "$labels" | cut -c1-19 | sort | uniq -d)" "" \
+	"all $(printf '%s\n' "$labels" | wc -l) perfdata labels differ in their first 19 characters"
+perf_all_parsed
+
 # --- missing folders ----------------------------------------------------------
 mkdir -p "$T/half/Import" "$T/half/Submit"
 run -R "$T/half"
