@@ -22,6 +22,11 @@ int state_parse(const char *s, enum state *out)
 	return -1;
 }
 
+enum range_kind metric_kind(enum metric m)
+{
+	return m == METRIC_UND_AGE || m == METRIC_BACKLOG_AGE ? RANGE_DURATION : RANGE_COUNT;
+}
+
 static int severity(enum state s)
 {
 	static const int rank[] = {0, 2, 3, 1};

@@ -30,6 +30,9 @@ struct folder_state {
 	enum state state; /* the worst of metric[] */
 };
 
+/* Ages take durations ("30m"); counts take whole numbers. */
+enum range_kind metric_kind(enum metric m);
+
 const char *state_name(enum state s);
 
 /* Parses "ok", "warning", "critical" or "unknown", in any case. Returns 0 or -1. */

@@ -140,13 +140,34 @@ static int64_t number_arg(const char *opt, const char *s, int64_t min, int64_t m
 	return v;
 }
 
-static void range_arg(struct threshold *t, const char *s, enum range_kind kind)
+/* Which threshold each option sets; the metric says whether it takes durations. */
+static const struct {
+	int opt;
+	enum metric metric;
+	bool crit;
+} threshold_opts[] = {
+    {'w', METRIC_UND_COUNT, false},        {'c', METRIC_UND_COUNT, true},
+    {'W', METRIC_UND_AGE, false},          {'C', METRIC_UND_AGE, true},
+    {OPT_BW, METRIC_BACKLOG_COUNT, false}, {OPT_BC, METRIC_BACKLOG_COUNT, true},
+    {OPT_BAW, METRIC_BACKLOG_AGE, false},  {OPT_BAC, METRIC_BACKLOG_AGE, true},
+};
+
+/* Returns false when opt is no threshold option. */
+static bool threshold_arg(struct check_config *c, int opt, const char *s)
 {
 	char err[160];
 
-	if (range_parse(s, kind, &t->r, err, sizeof(err)) != 0)
-		usage_error("bad threshold '%s': %s", s, err);
-	t->set = true;
+	for (size_t i = 0; i < sizeof(threshold_opts) / sizeof(threshold_opts[0]); i++) {
+		if (threshold_opts[i].opt != opt)
+			continue;
+		enum metric m = threshold_opts[i].metric;
+		struct threshold *t = threshold_opts[i].crit ? &c->th.crit[m] : &c->th.warn[m];
+		if (range_parse(s, metric_kind(m), &t->r, err, sizeof(err)) != 0)
+			usage_error("bad threshold '%s': %s", s, err);
+		t->set = true;
+		return true;
+	}
+	return false;
 }
 
 static enum state state_arg(const char *s)
@@ -176,22 +197,6 @@ static void parse_args(int argc, char **argv, struct check_config *c)
 		switch (opt) {
 		case 'R':
 		case 'd': folder_arg(c, opt, optarg); break;
-		case 'w': range_arg(&c->th.warn[METRIC_UND_COUNT], optarg, RANGE_COUNT); break;
-		case 'c': range_arg(&c->th.crit[METRIC_UND_COUNT], optarg, RANGE_COUNT); break;
-		case 'W': range_arg(&c->th.warn[METRIC_UND_AGE], optarg, RANGE_DURATION); break;
-		case 'C': range_arg(&c->th.crit[METRIC_UND_AGE], optarg, RANGE_DURATION); break;
-		case OPT_BW:
-			range_arg(&c->th.warn[METRIC_BACKLOG_COUNT], optarg, RANGE_COUNT);
-			break;
-		case OPT_BC:
-			range_arg(&c->th.crit[METRIC_BACKLOG_COUNT], optarg, RANGE_COUNT);
-			break;
-		case OPT_BAW:
-			range_arg(&c->th.warn[METRIC_BACKLOG_AGE], optarg, RANGE_DURATION);
-			break;
-		case OPT_BAC:
-			range_arg(&c->th.crit[METRIC_BACKLOG_AGE], optarg, RANGE_DURATION);
-			break;
 		case OPT_NO_BACKLOG: c->backlog = false; break;
 		case OPT_MISSING: c->missing_state = state_arg(optarg); break;
 		case OPT_FSTYPE: c->fstypes = optarg; break;
@@ -211,7 +216,9 @@ static void parse_args(int argc, char **argv, struct check_config *c)
 			printf("%s %s\n\n%s\n%s", PROGNAME, PACKAGE_VERSION, usage_text, help_text);
 			exit(STATE_UNKNOWN);
 		case 'V': printf("%s %s\n", PROGNAME, PACKAGE_VERSION); exit(STATE_UNKNOWN);
-		default: usage_error("invalid option (see --help)"); /* getopt named it on stderr */
+		default:
+			if (!threshold_arg(c, opt, optarg))
+				usage_error("invalid option (see --help)"); /* getopt named it */
 		}
 	}
 	if (optind < argc)
@@ -225,10 +232,9 @@ static void check_args(const struct check_config *c)
 
 	if (c->folders.n == 0)
 		usage_error("no folder to watch: give -R STORE or -d DIR");
-	if (!c->backlog &&
-	    (t->warn[METRIC_BACKLOG_COUNT].set || t->crit[METRIC_BACKLOG_COUNT].set ||
-	     t->warn[METRIC_BACKLOG_AGE].set || t->crit[METRIC_BACKLOG_AGE].set))
-		usage_error("--no-backlog conflicts with the backlog thresholds");
+	for (int m = METRIC_BACKLOG_COUNT; !c->backlog && m <= METRIC_BACKLOG_AGE; m++)
+		if (t->warn[m].set || t->crit[m].set)
+			usage_error("--no-backlog conflicts with the backlog thresholds");
 }
 
 int main(int argc, char **argv)

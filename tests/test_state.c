@@ -27,6 +27,9 @@ int main(void)
 	enum state s;
 
 	tap_is_str(state_name(STATE_CRITICAL), "CRITICAL", "state names");
+	tap_ok(metric_kind(METRIC_BACKLOG_AGE) == RANGE_DURATION &&
+	           metric_kind(METRIC_BACKLOG_COUNT) == RANGE_COUNT,
+	       "ages take durations, counts whole numbers");
 	tap_ok(state_parse("Warning", &s) == 0 && s == STATE_WARNING, "states parse in any case");
 	tap_ok(state_parse("bad", &s) == -1, "an unknown state word is refused");
 	tap_is_int(state_worst(STATE_OK, STATE_UNKNOWN), STATE_UNKNOWN, "UNKNOWN beats OK");
