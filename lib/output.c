@@ -43,6 +43,12 @@ void ob_printf(struct outbuf *o, const char *fmt, ...)
 	ob_append(o, tmp, (size_t)n);
 }
 
+void ob_line(struct outbuf *o)
+{
+	if (o->len > 0)
+		ob_append(o, "\n", 1);
+}
+
 /* Length of the valid UTF-8 sequence at s, or 0 when it is not one. */
 static size_t utf8_len(const unsigned char *s)
 {

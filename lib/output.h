@@ -22,6 +22,9 @@ struct outbuf {
 void ob_init(struct outbuf *o, char *mem, size_t cap);
 void ob_printf(struct outbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Starts a new line, unless o is still empty. */
+void ob_line(struct outbuf *o);
+
 /*
  * Appends a file name made safe for plugin output: control characters and
  * '|' (which starts perfdata) become '?', a backslash becomes "\\", and bytes

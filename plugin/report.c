@@ -74,7 +74,7 @@ static void sum_und(const struct check_config *c, const struct probe *p, struct 
 static void sum_backlog(const struct check_config *c, const struct probe *p,
                         const struct folder_state *fs, struct outbuf *o)
 {
-	const char *sep = o->len > 0 && o->buf[o->len - 1] != ' ' ? "; backlog " : "backlog ";
+	const char *sep = o->len > 0 ? "; backlog " : "backlog ";
 	char age[DURATION_BUFLEN];
 
 	for (size_t i = 0; i < p->n; i++) {
@@ -91,8 +91,7 @@ static void sum_backlog(const struct check_config *c, const struct probe *p,
 }
 
 /* One clause per distinct error, naming every folder it struck. */
-static void sum_errors(const struct check_config *c, const struct probe *p, struct outbuf *o,
-                       size_t start)
+static void sum_errors(const struct check_config *c, const struct probe *p, struct outbuf *o)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		bool seen = false;
@@ -103,7 +102,7 @@ static void sum_errors(const struct check_config *c, const struct probe *p, stru
 			    p->res[j].err != 0 && strcmp(p->res[j].errmsg, p->res[i].errmsg) == 0;
 		if (seen)
 			continue;
-		ob_printf(o, "%s%s", o->len > start ? "; " : "", c->folders.f[i].name);
+		ob_printf(o, "%s%s", o->len > 0 ? "; " : "", c->folders.f[i].name);
 		for (size_t j = i + 1; j < p->n; j++)
 			if (p->res[j].err != 0 && strcmp(p->res[j].errmsg, p->res[i].errmsg) == 0)
 				ob_printf(o, ", %s", c->folders.f[j].name);
@@ -176,15 +175,18 @@ static void long_files(const struct check_config *c, const struct probe *p, stru
 		if (r->err != 0 || !(c->folders.f[i].roles & ROLE_UND))
 			continue;
 		for (size_t k = 0; k < r->st.nlist; k++) {
-			ob_printf(o, "%s%s/", o->len ? "\n" : "", c->folders.f[i].name);
+			ob_line(o);
+			ob_printf(o, "%s/", c->folders.f[i].name);
 			ob_name(o, r->list[k].name);
 			ob_printf(o, " %lld B, age %s", (long long)r->list[k].size,
 			          age_of(r->list[k].mtime, c->now, age));
 		}
-		if (r->st.und_count > (int64_t)r->st.nlist)
-			ob_printf(o, "%s%s: %lld more .und files not listed (--list %zu)",
-			          o->len ? "\n" : "", c->folders.f[i].name,
+		if (r->st.und_count > (int64_t)r->st.nlist) {
+			ob_line(o);
+			ob_printf(o, "%s: %lld more .und files not listed (--list %zu)",
+			          c->folders.f[i].name,
 			          (long long)(r->st.und_count - (int64_t)r->st.nlist), c->list_max);
+		}
 	}
 }
 
@@ -198,8 +200,9 @@ static void long_skipped(const struct check_config *c, const struct probe_result
 		total += r->st.skipped[k];
 	if (total == 0)
 		return;
-	ob_printf(o, "%snote: %s: %lld entr%s named *.und skipped, not regular files",
-	          o->len ? "\n" : "", name, (long long)total, total == 1 ? "y" : "ies");
+	ob_line(o);
+	ob_printf(o, "note: %s: %lld entr%s named *.und skipped, not regular files", name,
+	          (long long)total, total == 1 ? "y" : "ies");
 	for (int k = 0; k < SKIP_KINDS; k++) {
 		if (r->st.skipped[k] == 0)
 			continue;
@@ -222,15 +225,18 @@ static void long_notes(const struct check_config *c, const struct probe *p, stru
 		const char *name = c->folders.f[i].name;
 		if (r->err != 0)
 			continue;
-		if (r->st.skewed > 0)
+		if (r->st.skewed > 0) {
+			ob_line(o);
 			ob_printf(o,
-			          "%snote: %s: %lld files dated in the future (clock skew with the "
+			          "note: %s: %lld files dated in the future (clock skew with the "
 			          "Exchange host?); their age counts as 0",
-			          o->len ? "\n" : "", name, (long long)r->st.skewed);
-		if (r->st.stat_errors > 0)
-			ob_printf(o, "%snote: %s: %lld matching entries could not be read: %s",
-			          o->len ? "\n" : "", name, (long long)r->st.stat_errors,
-			          strerror(r->st.stat_errno));
+			          name, (long long)r->st.skewed);
+		}
+		if (r->st.stat_errors > 0) {
+			ob_line(o);
+			ob_printf(o, "note: %s: %lld matching entries could not be read: %s", name,
+			          (long long)r->st.stat_errors, strerror(r->st.stat_errno));
+		}
 		long_skipped(c, r, name, o);
 	}
 }
@@ -243,8 +249,8 @@ static void long_verbose(const struct check_config *c, const struct probe *p,
 	for (size_t i = 0; i < p->n; i++) {
 		const struct probe_result *r = &p->res[i];
 		const struct scan_stats *st = &r->st;
-		ob_printf(o, "%s%s: %s, ", o->len ? "\n" : "", c->folders.f[i].name,
-		          state_name(fs[i].state));
+		ob_line(o);
+		ob_printf(o, "%s: %s, ", c->folders.f[i].name, state_name(fs[i].state));
 		ob_name(o, r->path);
 		if (r->err != 0)
 			continue;
@@ -279,8 +285,8 @@ static void long_config(const struct check_config *c, struct outbuf *o)
 		char w[RANGE_BUFLEN], k[RANGE_BUFLEN];
 		range_text(&c->th.warn[m], w, sizeof(w));
 		range_text(&c->th.crit[m], k, sizeof(k));
-		ob_printf(o, "%sconfig: %s warning %s, critical %s", o->len ? "\n" : "", what[m], w,
-		          k);
+		ob_line(o);
+		ob_printf(o, "config: %s warning %s, critical %s", what[m], w, k);
 	}
 	ob_printf(o, "\nconfig: missing folder %s; timeout %ds, then %s; fstype %s%s",
 	          state_name(c->missing_state), c->timeout, state_name(c->timeout_state),
@@ -290,17 +296,16 @@ static void long_config(const struct check_config *c, struct outbuf *o)
 void check_report(const struct check_config *c, const struct probe *p,
                   const struct folder_state *fs, enum state overall, char *dst)
 {
-	static char summary[SUMMARY_MAX], perf[OUTPUT_MAX], lng[OUTPUT_MAX];
-	struct outbuf s, pf, l;
+	static char body[SUMMARY_MAX], summary[SUMMARY_MAX + 32], perf[OUTPUT_MAX], lng[OUTPUT_MAX];
+	struct outbuf b, pf, l;
 
-	ob_init(&s, summary, sizeof(summary));
+	ob_init(&b, body, sizeof(body));
 	ob_init(&pf, perf, sizeof(perf));
 	ob_init(&l, lng, sizeof(lng));
-	ob_printf(&s, "CCMC_UND %s - ", state_name(overall));
-	size_t start = s.len;
-	sum_und(c, p, &s);
-	sum_backlog(c, p, fs, &s);
-	sum_errors(c, p, &s, start);
+	sum_und(c, p, &b);
+	sum_backlog(c, p, fs, &b);
+	sum_errors(c, p, &b);
+	snprintf(summary, sizeof(summary), "CCMC_UND %s - %s", state_name(overall), body);
 	perf_all(c, p, &pf);
 	long_files(c, p, &l);
 	long_notes(c, p, &l);
