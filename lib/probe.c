@@ -35,6 +35,12 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* Errors that mean the folder is not there, for --missing. */
+static bool absent(int err)
+{
+	return err == ENOENT || err == ENOTDIR;
+}
+
 static void set_error(struct probe_result *r, int err, bool missing, const char *what)
 {
 	r->err = err;
@@ -48,7 +54,7 @@ static void probe_mount(const struct folder *f, const struct probe_opts *o, stru
 	int rc = mount_check(f->path, o->fstypes, o->require_mount, r->errmsg, sizeof(r->errmsg));
 
 	if (rc > 0)
-		set_error(r, rc, rc == ENOENT || rc == ENOTDIR, f->path);
+		set_error(r, rc, absent(rc), f->path);
 	else if (rc < 0) {
 		r->err = -1;
 		r->missing = true;
@@ -72,7 +78,7 @@ static void probe_folder(const struct folder_list *l, size_t i, struct store_dir
 		return;
 	}
 	if (rc != 0) {
-		set_error(r, rc, rc == ENOENT || rc == ENOTDIR, r->path);
+		set_error(r, rc, absent(rc), r->path);
 		return;
 	}
 	pg->step = STEP_SCAN;
@@ -86,12 +92,20 @@ static void probe_folder(const struct folder_list *l, size_t i, struct store_dir
 }
 
 /* The first folder of the same store, whose mount verdict stands for this one. */
-static size_t first_same_path(const struct folder_list *l, size_t i)
+static size_t first_same_store(const struct folder_list *l, size_t i)
 {
 	for (size_t j = 0; j < i; j++)
-		if (l->f[j].in_store && l->f[i].in_store && strcmp(l->f[j].path, l->f[i].path) == 0)
+		if (folder_same_store(&l->f[j], &l->f[i]))
 			return j;
 	return i;
+}
+
+static void copy_mount_verdict(struct probe_result *dst, const struct probe_result *src)
+{
+	dst->err = src->err;
+	dst->missing = src->missing;
+	dst->mount_failed = src->mount_failed;
+	memcpy(dst->errmsg, src->errmsg, sizeof(dst->errmsg));
 }
 
 static void child_main(const struct folder_list *l, const struct probe_opts *o, struct probe *p,
@@ -111,12 +125,12 @@ static void child_main(const struct folder_list *l, const struct probe_opts *o, 
 		struct probe_result *r = &p->res[i];
 		pg->folder = i;
 		if (o->fstypes != NULL || o->require_mount) {
-			size_t j = first_same_path(l, i);
+			size_t j = first_same_store(l, i);
 			pg->step = STEP_MOUNT;
 			if (j == i)
 				probe_mount(&l->f[i], o, r);
-			else if (p->res[j].mount_failed)
-				*r = p->res[j], r->list = p->res[i].list;
+			else
+				copy_mount_verdict(r, &p->res[j]);
 			if (r->mount_failed) {
 				snprintf(r->path, sizeof(r->path), "%s", l->f[i].path);
 				continue;

@@ -121,7 +121,7 @@ void store_dir_close(struct store_dir *sd)
 	store_dir_init(sd);
 }
 
-static bool same_store(const struct folder *a, const struct folder *b)
+bool folder_same_store(const struct folder *a, const struct folder *b)
 {
 	return a->in_store && b->in_store && strcmp(a->path, b->path) == 0;
 }
@@ -144,7 +144,8 @@ static int store_list(struct store_dir *sd, const struct folder_list *l, const s
 	}
 	while ((e = readdir(d)) != NULL) {
 		for (size_t k = 0; k < l->n; k++) {
-			if (!same_store(&l->f[k], f) || strcasecmp(e->d_name, l->f[k].name) != 0)
+			if (!folder_same_store(&l->f[k], f) ||
+			    strcasecmp(e->d_name, l->f[k].name) != 0)
 				continue;
 			sd->rc[k] = sd->rc[k] == ENOENT ? 0 : EEXIST;
 			snprintf(sd->name[k], sizeof(sd->name[k]), "%s", e->d_name);

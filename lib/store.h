@@ -41,6 +41,9 @@ struct store_dir {
 	int rc[STORE_MAX_FOLDERS]; /* 0, ENOENT, or EEXIST for two names in different case */
 };
 
+/* True when a and b are folders of the same store root. */
+bool folder_same_store(const struct folder *a, const struct folder *b);
+
 void store_dir_init(struct store_dir *sd);
 void store_dir_close(struct store_dir *sd);
 
