@@ -88,19 +88,22 @@ perf_is() {
 }
 
 # perf_all_parsed DESC: Monitoring::Plugin accepted every entry of the perfdata.
+# perf_counts: sets RAW (entries in the text) and PARSED (entries Monitoring::Plugin read).
+perf_counts() {
+	RAW=$(printf '%s\n' "$PERF" | sed -n 's/^raw //p')
+	PARSED=$(printf '%s\n' "$PERF" | grep -vc '^raw ')
+}
+
 perf_all_parsed() {
-	local raw parsed
-	raw=$(printf '%s\n' "$PERF" | sed -n 's/^raw //p')
-	parsed=$(printf '%s\n' "$PERF" | grep -vc '^raw ')
-	is "$parsed" "$raw" "${1:-Monitoring::Plugin parses every perfdata entry}"
+	perf_counts
+	is "$PARSED" "$RAW" "${1:-Monitoring::Plugin parses every perfdata entry}"
 }
 
 # perf_u_parsed: Monitoring::Plugin 0.40 drops "U" values (the guidelines allow
 # them); it must parse every other entry.
 perf_u_parsed() {
-	local raw parsed u
-	raw=$(printf '%s\n' "$PERF" | sed -n 's/^raw //p')
-	parsed=$(printf '%s\n' "$PERF" | grep -vc '^raw ')
+	local u
+	perf_counts
 	u=$(printf '%s\n' "${FIRST#*|}" | tr ' ' '\n' | grep -c '=U;')
-	ok $((u > 0 && parsed + u == raw ? 0 : 1)) "Monitoring::Plugin parses every entry but the $u U ones"
+	ok $((u > 0 && PARSED + u == RAW ? 0 : 1)) "Monitoring::Plugin parses every entry but the $u U ones"
 }
