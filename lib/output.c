@@ -49,8 +49,7 @@ void ob_line(struct outbuf *o)
 		ob_append(o, "\n", 1);
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 when it is not one. */
-static size_t utf8_len(const unsigned char *s)
+size_t utf8_len(const unsigned char *s)
 {
 	size_t n;
 	unsigned min;

@@ -1,0 +1,717 @@
+/*
+ * ccmc_und_remediate: the event handler that carries out the fix of article
+ * Q212788 when the check goes CRITICAL: stop the connector, move the .und
+ * files out of Import and Export into a quarantine, start the connector.
+ * A kill at any instruction loses no file; the next run finishes the work.
+ */
+#include "config.h"
+
+#include "command.h"
+#include "control.h"
+#include "duration.h"
+#include "journal.h"
+#include "move.h"
+#include "settings.h"
+#include "store.h"
+#include "trigger.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PROGNAME "ccmc_und_remediate"
+
+enum { EXIT_DONE = 0, EXIT_PARTIAL = 1, EXIT_USAGE = 2, EXIT_FAILED = 3 };
+
+static const char usage_text[] =
+    "Usage: " PROGNAME " [-f FILE] {-R STORE | -d DIR [-d DIR ...]} -Q DIR\n"
+    "       --stop-cmd CMD --start-cmd CMD --status-cmd CMD [--stop-timeout DUR]\n"
+    "       [--start-timeout DUR] [--deadline DUR] [--state-dir DIR] [--max-runs N]\n"
+    "       [--window DUR] [--soft-attempt N] [-n] [-v] {STATE STATETYPE ATTEMPT | --force}\n"
+    "       | -h | -V\n";
+
+static const char help_text[] =
+    "Event handler for check_ccmc_und. On CRITICAL (HARD, or SOFT from attempt\n"
+    "--soft-attempt on) it stops the connector, confirms it stopped, moves every\n"
+    ".und file in Import and Export into a new folder under the quarantine,\n"
+    "starts the connector and confirms it runs. No file is removed before a\n"
+    "verified, durable copy exists; a killed run is finished by the next one.\n\n"
+    "Options:\n"
+    " -f, --config=FILE         read settings from FILE (ccmc_und_remediate.conf(5));\n"
+    "                           options given here override it\n"
+    " -R, --store=STORE         connector store root (Ccmcdata): Import and Export\n"
+    " -d, --dir=DIR             a folder to empty of .und files (repeatable)\n"
+    " -Q, --quarantine=DIR      absolute path of the quarantine, outside the store\n"
+    "     --stop-cmd=CMD        command that stops the connector\n"
+    "     --start-cmd=CMD       command that starts it\n"
+    "     --status-cmd=CMD      command that tells whether it runs\n"
+    "     --stop-timeout=DUR    time to confirm it stopped (default 10s)\n"
+    "     --start-timeout=DUR   time to confirm it runs again (default 10s)\n"
+    "     --deadline=DUR        the whole run's budget; moving stops early enough\n"
+    "                           to start the connector within it (default 25s)\n"
+    "     --state-dir=DIR       lock and journal, on local disk\n"
+    "                           (default /var/lib/ccmc-und)\n"
+    "     --max-runs=N          at most N remediations ... (default 3)\n"
+    "     --window=DUR          ... within this time (default 1h)\n"
+    "     --soft-attempt=N      act on a SOFT CRITICAL from attempt N (default 3)\n"
+    "     --force               act whatever the state (for a person)\n"
+    " -n, --dry-run             print what would be done; touch nothing\n"
+    " -v, --verbose             list each file moved\n"
+    " -h, --help                this help\n"
+    " -V, --version             the version\n\n"
+    "CMD is split into words at blanks; '...' and \"...\" quote, \\ escapes; no\n"
+    "shell is run and the program must be an absolute path.\n"
+    "Exit status: 0 done or nothing to do, 1 partly done, 2 usage or config\n"
+    "error, 3 failed.\n";
+
+enum {
+	OPT_STATE_DIR = 256,
+	OPT_STOP_CMD,
+	OPT_START_CMD,
+	OPT_STATUS_CMD,
+	OPT_STOP_TIMEOUT,
+	OPT_START_TIMEOUT,
+	OPT_DEADLINE,
+	OPT_MAX_RUNS,
+	OPT_WINDOW,
+	OPT_SOFT_ATTEMPT,
+	OPT_FORCE,
+};
+
+static const struct option long_opts[] = {
+	{"config", required_argument, NULL, 'f'},
+	{"store", required_argument, NULL, 'R'},
+	{"dir", required_argument, NULL, 'd'},
+	{"quarantine", required_argument, NULL, 'Q'},
+	{"state-dir", required_argument, NULL, OPT_STATE_DIR},
+	{"stop-cmd", required_argument, NULL, OPT_STOP_CMD},
+	{"start-cmd", required_argument, NULL, OPT_START_CMD},
+	{"status-cmd", required_argument, NULL, OPT_STATUS_CMD},
+	{"stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT},
+	{"start-timeout", required_argument, NULL, OPT_START_TIMEOUT},
+	{"deadline", required_argument, NULL, OPT_DEADLINE},
+	{"max-runs", required_argument, NULL, OPT_MAX_RUNS},
+	{"window", required_argument, NULL, OPT_WINDOW},
+	{"soft-attempt", required_argument, NULL, OPT_SOFT_ATTEMPT},
+	{"force", no_argument, NULL, OPT_FORCE},
+	{"dry-run", no_argument, NULL, 'n'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+static const char short_opts[] = "+f:R:d:Q:nvhV";
+
+/* Global so that the strings they own stay reachable to the end. */
+static struct settings cfg;
+static struct {
+	bool force, dry_run, verbose;
+	struct trigger trig;
+	struct command stop, start, status;
+	struct move_src src[MOVE_SOURCES_MAX];
+	struct und_list list[MOVE_SOURCES_MAX];
+	size_t nsrc;
+	int qfd;
+	struct journal journal;
+	char recovered[512]; /* what finishing an interrupted run did, for the summary */
+	int64_t t0;          /* monotonic start */
+} run;
+
+/* Nothing inherited reaches the commands this runs, nor our own files. */
+static void sanitize_process(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			_exit(EXIT_FAILED);
+	close_range(3, ~0U, 0);
+	clearenv();
+	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	setenv("LC_ALL", "C", 1);
+	umask(077);
+}
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stdout, PROGNAME ": ");
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	fprintf(stdout, "\n%s", usage_text);
+	return EXIT_USAGE;
+}
+
+/* The setting an option sets, by its long name. */
+static const char *option_key(int opt, int idx)
+{
+	switch (opt) {
+	case 'R':
+		return "store";
+	case 'd':
+		return "dir";
+	case 'Q':
+		return "quarantine";
+	default:
+		return idx >= 0 && opt >= OPT_STATE_DIR && opt <= OPT_SOFT_ATTEMPT ? long_opts[idx].name
+		                                                                    : NULL;
+	}
+}
+
+/* The config file comes first, so that the command line overrides it. */
+static int load_config_option(int argc, char **argv)
+{
+	char err[1024];
+	int opt;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1)
+		if (opt == 'f' && config_load(optarg, &cfg, err, sizeof(err)) < 0)
+			return usage_error("%s", err);
+	opterr = 1;
+	optind = 0;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv)
+{
+	char err[1024];
+	int opt, idx, rc = load_config_option(argc, argv);
+
+	while (rc == 0 && (idx = -1, opt = getopt_long(argc, argv, short_opts, long_opts, &idx)) != -1) {
+		const char *key = option_key(opt, idx);
+		if (key) {
+			if (setting_apply(&cfg, key, optarg, true, err, sizeof(err)) < 0)
+				return usage_error("%s", err);
+			continue;
+		}
+		switch (opt) {
+		case 'f':
+			break;
+		case OPT_FORCE:
+			run.force = true;
+			break;
+		case 'n':
+			run.dry_run = true;
+			break;
+		case 'v':
+			run.verbose = true;
+			break;
+		case 'h':
+			printf("%s\n%s", usage_text, help_text);
+			exit(EXIT_DONE);
+		case 'V':
+			printf(PROGNAME " " PACKAGE_VERSION "\n");
+			exit(EXIT_DONE);
+		default:
+			return usage_error("unknown option");
+		}
+	}
+	if (rc)
+		return rc;
+	if (argc - optind == 3) {
+		if (trigger_parse(argv[optind], argv[optind + 1], argv[optind + 2], &run.trig, err,
+		                  sizeof(err)) < 0)
+			return usage_error("%s", err);
+	} else if (argc - optind != 0 || !run.force) {
+		return usage_error("give STATE STATETYPE ATTEMPT, or --force");
+	}
+	if (settings_check(&cfg, err, sizeof(err)) < 0 ||
+	    command_split(cfg.stop_cmd, &run.stop, err, sizeof(err)) < 0 ||
+	    command_split(cfg.start_cmd, &run.start, err, sizeof(err)) < 0 ||
+	    command_split(cfg.status_cmd, &run.status, err, sizeof(err)) < 0)
+		return usage_error("%s", err);
+	return 0;
+}
+
+/* The summary line and the lines after it, written to stdout and syslog at the end. */
+static char summary[4096];
+static char details[16384];
+static size_t details_len;
+
+static void detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void detail(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (details_len >= sizeof(details) - 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(details + details_len, sizeof(details) - details_len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		details_len += (size_t)n < sizeof(details) - details_len ? (size_t)n
+		                                                         : sizeof(details) - 1 - details_len;
+}
+
+static int finish(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int finish(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(summary, sizeof(summary), fmt, ap);
+	va_end(ap);
+	printf("%s\n%s", summary, details);
+	fflush(stdout);
+	syslog(code == EXIT_DONE ? LOG_NOTICE : code == EXIT_PARTIAL ? LOG_WARNING : LOG_ERR, "%s",
+	       summary);
+	return code;
+}
+
+/* One word of a command, quoted so that it reads back the same under our rule. */
+static void put_word(char *dst, size_t len, size_t *o, const char *w)
+{
+	bool plain = w[0] != '\0' && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                                       "0123456789_/.:=@%+,-") == strlen(w);
+	int n = snprintf(dst + *o, len - *o, plain ? "%s%s" : "%s'", *o ? " " : "", w);
+
+	*o += n > 0 ? (size_t)n : 0;
+	for (const char *p = w; !plain && *p && *o < len; p++) {
+		n = snprintf(dst + *o, len - *o, *p == '\'' ? "'\\''" : "%c", *p);
+		*o += n > 0 ? (size_t)n : 0;
+	}
+	if (!plain && *o < len)
+		*o += (size_t)snprintf(dst + *o, len - *o, "'");
+	if (*o >= len)
+		*o = len - 1;
+}
+
+static const char *show_command(const struct command *c, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < c->argc; i++)
+		put_word(buf, len, &o, c->argv[i]);
+	return buf;
+}
+
+/* "Import 2, Export 1" */
+static const char *per_folder(const struct move_stats *st, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < run.nsrc && o < len; i++)
+		if (st->moved_in[i]) {
+			int n = snprintf(buf + o, len - o, "%s%s %lld", o ? ", " : "", run.src[i].name,
+			                 (long long)st->moved_in[i]);
+			o += n > 0 ? (size_t)n : 0;
+		}
+	return buf;
+}
+
+/* The first line of a command's output, for a report. */
+static const char *first_line(const struct command_result *r, char *buf, size_t len)
+{
+	size_t n = strcspn(r->out, "\r\n");
+
+	snprintf(buf, len, "%.*s", (int)(n < len ? n : len - 1), r->out);
+	return buf;
+}
+
+/* Opens the folders to empty; a missing one holds no .und files. Returns 0 or -1 with err. */
+static int open_sources(char *err, size_t errlen)
+{
+	struct store_dir sd;
+	char resolved[PATH_MAX];
+
+	store_dir_init(&sd);
+	for (size_t i = 0; i < cfg.folders.n; i++) {
+		const struct folder *f = &cfg.folders.f[i];
+		int fd, rc;
+		if (!(f->roles & ROLE_UND))
+			continue;
+		rc = folder_open(&cfg.folders, i, &sd, &fd, resolved, sizeof(resolved));
+		if (rc == ENOENT && f->in_store && sd.fd >= 0)
+			continue;
+		if (rc) {
+			snprintf(err, errlen, "cannot open %s: %s", resolved[0] ? resolved : f->path,
+			         strerror(rc));
+			store_dir_close(&sd);
+			return -1;
+		}
+		struct move_src *s = &run.src[run.nsrc++];
+		snprintf(s->name, sizeof(s->name), "%s", f->name);
+		snprintf(s->path, sizeof(s->path), "%s", resolved);
+		s->fd = fd;
+	}
+	store_dir_close(&sd);
+	return 0;
+}
+
+/* Opens the quarantine root, creating it (mode 0700) when missing. */
+static int open_quarantine(char *err, size_t errlen)
+{
+	run.qfd = open(cfg.quarantine, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (run.qfd < 0 && errno == ENOENT && mkdir(cfg.quarantine, 0700) == 0)
+		run.qfd = open(cfg.quarantine, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (run.qfd < 0) {
+		snprintf(err, errlen, "quarantine %s: %s", cfg.quarantine, strerror(errno));
+		return -1;
+	}
+	return quarantine_check(run.qfd, run.src, run.nsrc, err, errlen);
+}
+
+static void new_run_id(char id[RUN_ID_LEN + 1])
+{
+	unsigned char b[RUN_ID_LEN / 2];
+
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
+		unsigned v = (unsigned)getpid() ^ (unsigned)mono_ms();
+		memcpy(b, &v, sizeof(b));
+	}
+	for (size_t i = 0; i < sizeof(b); i++)
+		snprintf(id + 2 * i, 3, "%02x", b[i]);
+}
+
+/* Starts the connector and waits until status confirms it. Returns 0 or -1 with why. */
+static int connector_start(int64_t *took_ms, char *why, size_t len)
+{
+	struct command_result r;
+	enum svc_state last;
+	char line[256];
+	int64_t t = mono_ms();
+	int64_t until = t + cfg.start_timeout * 1000;
+	int rc = command_run(&run.start, until, &r);
+
+	if (rc == 0 && control_wait(&run.status, SVC_RUNNING, until, &last, &r) == 0) {
+		*took_ms = mono_ms() - t;
+		return 0;
+	}
+	if (rc)
+		snprintf(why, len, "start command: %s", rc == ETIMEDOUT ? "timed out" : strerror(rc));
+	else
+		snprintf(why, len, "not confirmed running within %llds (status: %s%s%s)",
+		         (long long)cfg.start_timeout, svc_state_name(last), r.len ? ": " : "",
+		         first_line(&r, line, sizeof(line)));
+	return -1;
+}
+
+/* Stops the connector and waits until status confirms it. Returns 0 or -1 with why. */
+static int connector_stop(char *why, size_t len)
+{
+	struct command_result r;
+	enum svc_state last;
+	char line[256];
+	int64_t until = mono_ms() + cfg.stop_timeout * 1000;
+	int rc = command_run(&run.stop, until, &r);
+
+	/* Samba's net returns before the service has stopped, and its exit code says little. */
+	if (rc != 0 && rc != ETIMEDOUT) {
+		snprintf(why, len, "stop command: %s", strerror(rc));
+		return -1;
+	}
+	if (control_wait(&run.status, SVC_STOPPED, until, &last, &r) == 0)
+		return 0;
+	snprintf(why, len, "not confirmed stopped within %llds (status: %s%s%s)",
+	         (long long)cfg.stop_timeout, svc_state_name(last), r.len ? ": " : "",
+	         first_line(&r, line, sizeof(line)));
+	return -1;
+}
+
+/*
+ * Finishes runs the journal shows unfinished (killed): completes or rolls
+ * back their file work and starts a connector they stopped. Returns 0, or
+ * -1 with why when the connector could not be started.
+ */
+static int recover(int64_t now, char *why, size_t len)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < run.journal.nunfinished; i++) {
+		const struct run_record *r = &run.journal.unfinished[i];
+		struct mover m = {.run_id = r->id, .now = now, .runfd = -1, .manifest_fd = -1};
+		int64_t took;
+		bool started = false;
+		if (r->path[0] && mover_reopen(&m, r->path) == 0)
+			move_recover(&m, run.src, run.nsrc);
+		mover_end(&m);
+		if (r->stopped && !r->started) {
+			struct command_result cr;
+			if (command_run(&run.status, mono_ms() + cfg.start_timeout * 1000, &cr) != 0 ||
+			    status_parse(cr.out, cr.len, cr.exit_code) != SVC_RUNNING) {
+				if (connector_start(&took, why, len) < 0)
+					return -1;
+				started = true;
+			}
+			journal_append(&run.journal, now, r->id, "start", NULL);
+		}
+		journal_append(&run.journal, now, r->id, "end", "recovered");
+		int n = snprintf(run.recovered + o, sizeof(run.recovered) - o,
+		                 "; finished interrupted run %s (%s%lld sources removed after their "
+		                 "copies, %lld manifest lines restored)",
+		                 r->id, started ? "connector started, " : "", (long long)m.st.unlinked,
+		                 (long long)m.st.recovered);
+		o += n > 0 && (size_t)n < sizeof(run.recovered) - o ? (size_t)n : 0;
+		syslog(LOG_WARNING, "finished interrupted run %s", r->id);
+	}
+	return 0;
+}
+
+/* Lists every folder's .und files. Returns the total, or -1 with err. */
+static int64_t list_sources(int64_t *bytes, char *err, size_t errlen)
+{
+	int64_t total = 0;
+
+	*bytes = 0;
+	for (size_t i = 0; i < run.nsrc; i++) {
+		int rc = und_list_read(run.src[i].fd, &run.list[i]);
+		if (rc) {
+			snprintf(err, errlen, "cannot list %s: %s", run.src[i].path, strerror(rc));
+			return -1;
+		}
+		total += (int64_t)run.list[i].n;
+		*bytes += run.list[i].bytes;
+	}
+	return total;
+}
+
+/* Copies across file systems need room; renames do not. Checked before anything stops. */
+static int space_check(char *err, size_t errlen)
+{
+	struct stat q, s;
+	struct statvfs v;
+	int64_t need = 0;
+
+	if (fstat(run.qfd, &q) < 0 || fstatvfs(run.qfd, &v) < 0)
+		return 0;
+	for (size_t i = 0; i < run.nsrc; i++)
+		if (fstat(run.src[i].fd, &s) == 0 && s.st_dev != q.st_dev)
+			need += run.list[i].bytes + (int64_t)run.list[i].n * (int64_t)v.f_bsize;
+	if (need <= (int64_t)v.f_bavail * (int64_t)v.f_frsize)
+		return 0;
+	snprintf(err, errlen, "the quarantine has %lld KiB free, the .und files need %lld KiB",
+	         (long long)v.f_bavail * (long long)v.f_frsize / 1024, (long long)need / 1024);
+	return -1;
+}
+
+static int dry_run(bool act, const char *why)
+{
+	char err[PATH_MAX + 256], cmd[COMMAND_LEN_MAX * 2], id[RUN_ID_LEN + 1] = "RUNID", stamp[32];
+	int64_t bytes, total;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!act)
+		return finish(EXIT_DONE, "DRY RUN: nothing to do: %s", why);
+	if (open_sources(err, sizeof(err)) < 0 || (total = list_sources(&bytes, err, sizeof(err))) < 0)
+		return finish(EXIT_FAILED, "DRY RUN: would fail: %s", err);
+	if (total == 0)
+		return finish(EXIT_DONE, "DRY RUN: nothing to do: no .und files");
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	for (size_t i = 0; i < RUN_ID_LEN; i++)
+		id[i] = 'X';
+	id[RUN_ID_LEN] = '\0';
+	detail("would run: %s\n", show_command(&run.stop, cmd, sizeof(cmd)));
+	detail("would poll until stopped (%llds): %s\n", (long long)cfg.stop_timeout,
+	       show_command(&run.status, cmd, sizeof(cmd)));
+	for (size_t i = 0; i < run.nsrc; i++)
+		for (size_t k = 0; k < run.list[i].n; k++)
+			detail("would move %s/%s (%lld bytes) to %s/%s-%s/%s/\n", run.src[i].path,
+			       run.list[i].name[k], (long long)run.list[i].size[k], cfg.quarantine, stamp,
+			       id, run.src[i].name);
+	detail("would run: %s\n", show_command(&run.start, cmd, sizeof(cmd)));
+	detail("would poll until running (%llds): %s\n", (long long)cfg.start_timeout,
+	       show_command(&run.status, cmd, sizeof(cmd)));
+	return finish(EXIT_DONE,
+	              "DRY RUN: would move %lld .und files (%lld bytes) to %s/%s-%s; nothing touched",
+	              (long long)total, (long long)bytes, cfg.quarantine, stamp, id);
+}
+
+/* Lists the files left in place, for the lines after the summary. */
+static void report_errors(const struct move_stats *st)
+{
+	for (size_t i = 0; i < st->nerrors; i++) {
+		const struct move_error *e = &st->errors[i];
+		detail("left in place: %s/%s (%s: %s)\n", e->folder, e->name, e->op, strerror(e->err));
+		syslog(LOG_WARNING, "left in place: %s/%s (%s: %s)", e->folder, e->name, e->op,
+		       strerror(e->err));
+	}
+	if (st->left > (int64_t)st->nerrors)
+		detail("and %lld more left in place\n", (long long)(st->left - (int64_t)st->nerrors));
+}
+
+/* Moves the files, with the connector confirmed stopped. */
+static void move_all(struct mover *m)
+{
+	for (size_t i = 0; i < run.nsrc; i++)
+		if (move_folder(m, i, &run.src[i], &run.list[i]) < 0)
+			break;
+	mover_end(m);
+	if (run.verbose)
+		detail("manifest: %s/manifest.tsv\n", m->run_path);
+}
+
+static int report_moves(const struct mover *m, int64_t total, bool restarted, int64_t down_ms,
+                        const char *start_why)
+{
+	const struct move_stats *st = &m->st;
+	char folders[512], tail[1024] = "", abort_part[256] = "";
+	int64_t not_reached = total - st->moved - st->left;
+	int code = EXIT_DONE;
+
+	report_errors(st);
+	if (st->abort_err) {
+		snprintf(abort_part, sizeof(abort_part), "; quarantine %s failed: %s, every file not yet moved left in place",
+		         st->abort_op, strerror(st->abort_err));
+		code = st->moved ? EXIT_PARTIAL : EXIT_FAILED;
+	}
+	if (st->left || not_reached)
+		code = code == EXIT_DONE ? EXIT_PARTIAL : code;
+	if (st->deadline_hit && not_reached > 0)
+		snprintf(tail, sizeof(tail), "; deadline reached, %lld left for the next run",
+		         (long long)not_reached);
+	if (st->left)
+		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail), "; %lld left in place",
+		         (long long)st->left);
+	if (!restarted)
+		code = EXIT_FAILED;
+	char downtime[64];
+	if (restarted)
+		snprintf(downtime, sizeof(downtime), "connector restarted in %llds",
+		         (long long)((down_ms + 999) / 1000));
+	char count[64];
+	if (st->moved == total)
+		snprintf(count, sizeof(count), "%lld", (long long)total);
+	else
+		snprintf(count, sizeof(count), "%lld of %lld", (long long)st->moved, (long long)total);
+	return finish(code, "%s: moved %s .und files (%s) to %s%s%s; %s%s%s",
+	              code == EXIT_DONE ? "REMEDIATED" : code == EXIT_PARTIAL ? "PARTIAL" : "FAILED",
+	              count,
+	              per_folder(st, folders, sizeof(folders))[0] ? folders : "none", m->run_path,
+	              abort_part, tail, restarted ? downtime : "connector did not start: ",
+	              restarted ? "" : start_why, run.recovered);
+}
+
+/* Stops, moves, starts. Everything before the stop is checked first. */
+static int act_on_files(int64_t total, int64_t now)
+{
+	struct mover m = {.now = now, .runfd = -1, .manifest_fd = -1};
+	char id[RUN_ID_LEN + 1], why[1024], start_why[1024] = "", path[PATH_MAX];
+	struct command_result r;
+	int64_t t_stop, took = 0;
+	bool we_stop = true;
+
+	new_run_id(id);
+	m.run_id = id;
+	m.progress = run.force && isatty(STDOUT_FILENO);
+	m.deadline_ms = run.t0 + (cfg.deadline - cfg.start_timeout) * 1000;
+	/* A connector a person stopped stays stopped; only one we stop is started again. */
+	if (command_run(&run.status, mono_ms() + cfg.stop_timeout * 1000, &r) == 0 &&
+	    status_parse(r.out, r.len, r.exit_code) == SVC_STOPPED)
+		we_stop = false;
+	struct tm tm;
+	time_t tt = (time_t)now;
+	char stamp[32];
+	gmtime_r(&tt, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(path, sizeof(path), "%s/%s-%s", cfg.quarantine, stamp, id);
+	if (journal_append(&run.journal, now, id, "begin", path) != 0)
+		return finish(EXIT_FAILED, "FAILED: cannot write the journal in %s; nothing touched",
+		              cfg.state_dir);
+	t_stop = mono_ms();
+	if (we_stop) {
+		if (journal_append(&run.journal, now, id, "stop", NULL) != 0)
+			return finish(EXIT_FAILED, "FAILED: cannot write the journal; nothing touched");
+		if (connector_stop(why, sizeof(why)) < 0) {
+			int started = connector_start(&took, start_why, sizeof(start_why));
+			if (started == 0) {
+				journal_append(&run.journal, now, id, "start", NULL);
+				journal_append(&run.journal, now, id, "end", "not stopped");
+			}
+			return finish(EXIT_FAILED, "FAILED: connector %s; no file touched; %s%s%s", why,
+			              started == 0 ? "connector started again" : "connector did not start: ",
+			              started == 0 ? "" : start_why, run.recovered);
+		}
+	}
+	int rc = mover_begin(&m, run.qfd, cfg.quarantine);
+	if (rc == 0)
+		move_all(&m);
+	else
+		mover_end(&m);
+	bool restarted = !we_stop || connector_start(&took, start_why, sizeof(start_why)) == 0;
+	if (restarted) {
+		if (we_stop)
+			journal_append(&run.journal, now, id, "start", NULL);
+		journal_append(&run.journal, now, id, "end", "done");
+	}
+	if (rc != 0)
+		return finish(EXIT_FAILED, "FAILED: cannot make the run folder %s: %s; no file touched; %s%s",
+		              m.run_path, strerror(rc),
+		              restarted ? "connector restarted" : "connector did not start: ",
+		              restarted ? "" : start_why);
+	if (!we_stop)
+		snprintf(start_why, sizeof(start_why), "was stopped before; left stopped");
+	return report_moves(&m, total, restarted, mono_ms() - t_stop, start_why);
+}
+
+static int remediate(bool act, const char *why)
+{
+	char err[PATH_MAX + 256];
+	int64_t now = time(NULL), bytes, total;
+
+	if (open_sources(err, sizeof(err)) < 0)
+		return finish(EXIT_FAILED, "FAILED: %s; nothing touched", err);
+	if (open_quarantine(err, sizeof(err)) < 0)
+		return finish(EXIT_USAGE, "FAILED: %s; nothing touched", err);
+	int rc = journal_open(cfg.state_dir, &run.journal, err, sizeof(err));
+	if (rc == EWOULDBLOCK)
+		return finish(EXIT_DONE, "NOTHING TO DO: another run is in progress (lock %s/lock)",
+		              cfg.state_dir);
+	if (rc)
+		return finish(EXIT_FAILED, "FAILED: %s; nothing touched", err);
+	if (recover(now, err, sizeof(err)) < 0)
+		return finish(EXIT_FAILED, "FAILED: an interrupted run stopped the connector and it "
+		                           "did not start again: %s",
+		              err);
+	if (!act)
+		return finish(EXIT_DONE, "NOTHING TO DO: %s%s", why, run.recovered);
+	size_t recent = journal_runs_since(&run.journal, now - cfg.window);
+	if ((long)recent >= cfg.max_runs) {
+		char w[DURATION_BUFLEN];
+		return finish(EXIT_FAILED,
+		              "REFUSED: %zu remediations in the last %s (limit %ld); the connector "
+		              "needs a person%s",
+		              recent, duration_format(cfg.window, w, sizeof(w)), cfg.max_runs,
+		              run.recovered);
+	}
+	if ((total = list_sources(&bytes, err, sizeof(err))) < 0)
+		return finish(EXIT_FAILED, "FAILED: %s; nothing touched%s", err, run.recovered);
+	if (total == 0)
+		return finish(EXIT_DONE, "NOTHING TO DO: no .und files%s", run.recovered);
+	if (space_check(err, sizeof(err)) < 0)
+		return finish(EXIT_FAILED, "FAILED: %s; nothing touched%s", err, run.recovered);
+	return act_on_files(total, now);
+}
+
+int main(int argc, char **argv)
+{
+	char why[256] = "";
+	int rc;
+
+	sanitize_process();
+	run.t0 = mono_ms();
+	settings_default(&cfg);
+	rc = parse_args(argc, argv);
+	if (rc)
+		return rc;
+	openlog(PROGNAME, LOG_PID, LOG_DAEMON);
+	bool act = run.force || trigger_acts(&run.trig, cfg.soft_attempt, why, sizeof(why));
+	rc = run.dry_run ? dry_run(act, why) : remediate(act, why);
+	closelog();
+	return rc;
+}

@@ -1,0 +1,101 @@
+/*
+ * Moving .und files into a quarantine run folder without ever losing one,
+ * and finishing the work of a run that was killed.
+ *
+ * Same file system: rename with no-replace, then sync both folders.
+ * Across file systems: copy to a temp name, sync the file system once per
+ * batch, re-read and compare size and SHA-256, rename to the final name,
+ * sync the folder, and only then unlink the source.
+ */
+#ifndef CCMC_MOVE_H
+#define CCMC_MOVE_H
+
+#include "manifest.h"
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MOVE_ERRORS_MAX 16
+#define MOVE_SOURCES_MAX 32
+
+/* One folder to empty of .und files: Import, Export or a -d folder. */
+struct move_src {
+	char name[64]; /* its subfolder in the run folder: "Import" */
+	char path[PATH_MAX];
+	int fd; /* open on the folder */
+};
+
+/* A file left in place, and why. */
+struct move_error {
+	char folder[64];
+	char name[256];
+	const char *op; /* "read", "unlink", ... */
+	int err;
+};
+
+struct move_stats {
+	int64_t found, moved, bytes, left, not_reached;
+	int64_t moved_in[MOVE_SOURCES_MAX];
+	int64_t renamed, copied;     /* how the moved files went */
+	int64_t recovered, unlinked; /* by move_recover: manifest lines added, sources removed */
+	size_t nerrors;
+	struct move_error errors[MOVE_ERRORS_MAX];
+	int abort_err; /* a quarantine error that stopped all moving (ENOSPC, EIO) */
+	const char *abort_op;
+	bool deadline_hit;
+};
+
+struct mover {
+	int runfd;            /* the run folder */
+	char run_name[64];    /* "20261125T120000Z-1a2b3c4d" */
+	char run_path[PATH_MAX];
+	const char *run_id;
+	int manifest_fd;
+	int64_t now;          /* wall clock, for the manifest */
+	int64_t deadline_ms;  /* monotonic; no new file is started after it */
+	bool progress;        /* show progress on stdout (a terminal) */
+	struct move_stats st;
+};
+
+/* The names of the regular .und files directly in a folder. */
+struct und_list {
+	char (*name)[256];
+	int64_t *size;
+	size_t n, cap;
+	int64_t bytes;
+};
+
+/* Lists dirfd's regular .und files, in any letter case. Returns 0 or an errno. */
+int und_list_read(int dirfd, struct und_list *l);
+void und_list_free(struct und_list *l);
+
+/*
+ * Checks that the quarantine root qfd is neither a store folder nor inside
+ * one, nor holds one: walks up from it comparing device and inode. Returns
+ * 0, or -1 with the folder it overlaps in err.
+ */
+int quarantine_check(int qfd, const struct move_src *src, size_t n, char *err, size_t errlen);
+
+/* Creates the run folder (mode 0700) under qfd and opens its manifest. Returns 0 or an errno. */
+int mover_begin(struct mover *m, int qfd, const char *qpath);
+
+/* Opens an existing run folder (for recovery). Returns 0 or an errno. */
+int mover_reopen(struct mover *m, const char *run_path);
+
+/* Moves every file of l out of src. Returns 0, or -1 once moving must stop (abort or deadline). */
+int move_folder(struct mover *m, size_t index, const struct move_src *src, const struct und_list *l);
+
+/*
+ * Finishes a killed run's work in m's run folder: removes temps, unlinks
+ * sources that have a verified copy, and writes missing manifest lines.
+ */
+int move_recover(struct mover *m, const struct move_src *src, size_t n);
+
+void mover_end(struct mover *m);
+
+/* Hex SHA-256 of an open file from its start; size gets its length. Returns 0 or an errno. */
+int sha256_fd(int fd, char hex[SHA256_HEX], int64_t *size);
+
+#endif

@@ -1,0 +1,202 @@
+#include "config.h"
+
+#include "settings.h"
+
+#include "command.h"
+#include "duration.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void settings_default(struct settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->state_dir = strdup("/var/lib/ccmc-und");
+	s->stop_timeout = 10;
+	s->start_timeout = 10;
+	s->deadline = 25;
+	s->max_runs = 3;
+	s->window = 3600;
+	s->soft_attempt = 3;
+}
+
+static int set_string(char **dst, const char *key, const char *value, bool absolute, char *err,
+                      size_t errlen)
+{
+	if (absolute && value[0] != '/') {
+		snprintf(err, errlen, "%s: '%s' is not an absolute path", key, value);
+		return -1;
+	}
+	free(*dst);
+	*dst = strdup(value);
+	return 0;
+}
+
+static int set_command(char **dst, const char *key, const char *value, char *err, size_t errlen)
+{
+	static struct command c;
+	char why[128];
+
+	if (command_split(value, &c, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s: %s", key, why);
+		return -1;
+	}
+	return set_string(dst, key, value, false, err, errlen);
+}
+
+static int set_duration(int64_t *dst, const char *key, const char *value, char *err, size_t errlen)
+{
+	char why[128] = "";
+
+	if (duration_parse(value, dst, why, sizeof(why)) < 0 || *dst <= 0) {
+		snprintf(err, errlen, "%s: %s", key, *dst <= 0 && !why[0] ? "must be above 0" : why);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_count(long *dst, const char *key, const char *value, long max, char *err,
+                     size_t errlen)
+{
+	char *end;
+
+	errno = 0;
+	*dst = strtol(value, &end, 10);
+	if (value[0] < '0' || value[0] > '9' || *end || errno || *dst < 1 || *dst > max) {
+		snprintf(err, errlen, "%s: '%s' is not a whole number from 1 to %ld", key, value, max);
+		return -1;
+	}
+	return 0;
+}
+
+static int add_folder(struct settings *s, const char *key, const char *value, bool from_cli,
+                      char *err, size_t errlen)
+{
+	if (from_cli && !s->folders_from_cli) {
+		s->folders.n = 0;
+		s->folders_from_cli = true;
+	}
+	return key[0] == 's' ? folders_add_store(&s->folders, value, err, errlen)
+	                     : folders_add_dir(&s->folders, value, err, errlen);
+}
+
+int setting_apply(struct settings *s, const char *key, const char *value, bool from_cli, char *err,
+                  size_t errlen)
+{
+	err[0] = '\0';
+	if (strcmp(key, "store") == 0 || strcmp(key, "dir") == 0)
+		return add_folder(s, key, value, from_cli, err, errlen);
+	if (strcmp(key, "quarantine") == 0)
+		return set_string(&s->quarantine, key, value, true, err, errlen);
+	if (strcmp(key, "state-dir") == 0)
+		return set_string(&s->state_dir, key, value, true, err, errlen);
+	if (strcmp(key, "stop-cmd") == 0)
+		return set_command(&s->stop_cmd, key, value, err, errlen);
+	if (strcmp(key, "start-cmd") == 0)
+		return set_command(&s->start_cmd, key, value, err, errlen);
+	if (strcmp(key, "status-cmd") == 0)
+		return set_command(&s->status_cmd, key, value, err, errlen);
+	if (strcmp(key, "stop-timeout") == 0)
+		return set_duration(&s->stop_timeout, key, value, err, errlen);
+	if (strcmp(key, "start-timeout") == 0)
+		return set_duration(&s->start_timeout, key, value, err, errlen);
+	if (strcmp(key, "deadline") == 0)
+		return set_duration(&s->deadline, key, value, err, errlen);
+	if (strcmp(key, "window") == 0)
+		return set_duration(&s->window, key, value, err, errlen);
+	if (strcmp(key, "max-runs") == 0)
+		return set_count(&s->max_runs, key, value, 64, err, errlen);
+	if (strcmp(key, "soft-attempt") == 0)
+		return set_count(&s->soft_attempt, key, value, 100000, err, errlen);
+	snprintf(err, errlen, "unknown setting '%s'", key);
+	return -1;
+}
+
+struct ini_ctx {
+	struct settings *s;
+	char *err;
+	size_t errlen;
+	bool failed;
+};
+
+static int on_ini(void *user, const char *section, const char *key, const char *value)
+{
+	struct ini_ctx *c = user;
+	char why[512];
+
+	if (c->failed)
+		return 0;
+	if (section[0]) {
+		snprintf(c->err, c->errlen, "sections are not used ('[%s]')", section);
+	} else if (setting_apply(c->s, key, value, false, why, sizeof(why)) == 0) {
+		return 1;
+	} else {
+		snprintf(c->err, c->errlen, "%s", why);
+	}
+	c->failed = true;
+	return 0;
+}
+
+int config_load(const char *path, struct settings *s, char *err, size_t errlen)
+{
+	struct ini_ctx ctx = {s, err, errlen, false};
+	struct stat st;
+	char why[512] = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	FILE *f;
+	int rc;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "config %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 022) || (st.st_uid != geteuid() && st.st_uid != 0)) {
+		snprintf(err, errlen,
+		         "config %s: refused: it must be a regular file owned by root or uid %u and "
+		         "writable by no one else, since it names commands to run",
+		         path, (unsigned)geteuid());
+		close(fd);
+		return -1;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		snprintf(err, errlen, "config %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	ctx.err = why;
+	ctx.errlen = sizeof(why);
+	rc = ini_parse_file(f, on_ini, &ctx);
+	fclose(f);
+	if (rc == 0)
+		return 0;
+	if (rc > 0)
+		snprintf(err, errlen, "config %s, line %d: %s", path, rc, why[0] ? why : "syntax error");
+	else
+		snprintf(err, errlen, "config %s: cannot read it", path);
+	return -1;
+}
+
+int settings_check(const struct settings *s, char *err, size_t errlen)
+{
+	if (s->folders.n == 0)
+		snprintf(err, errlen, "no folders: give -R STORE or -d DIR");
+	else if (!s->quarantine)
+		snprintf(err, errlen, "no quarantine folder: give -Q DIR");
+	else if (!s->stop_cmd || !s->start_cmd || !s->status_cmd)
+		snprintf(err, errlen, "the stop, start and status commands are all needed");
+	else if (s->stop_timeout + s->start_timeout >= s->deadline)
+		snprintf(err, errlen,
+		         "the deadline must be longer than the stop and start time-outs together");
+	else
+		return 0;
+	return -1;
+}

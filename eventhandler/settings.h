@@ -1,0 +1,42 @@
+/*
+ * The handler's settings, from a config file (ccmc_und_remediate.conf(5))
+ * and the command line, which share one set of names.
+ */
+#ifndef CCMC_SETTINGS_H
+#define CCMC_SETTINGS_H
+
+#include "store.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct settings {
+	struct folder_list folders;
+	bool folders_from_cli; /* the first -R/-d on the command line replaces the file's */
+	char *quarantine, *state_dir;
+	char *stop_cmd, *start_cmd, *status_cmd;
+	int64_t stop_timeout, start_timeout, deadline, window;
+	long max_runs, soft_attempt;
+};
+
+void settings_default(struct settings *s);
+
+/*
+ * Sets key ("stop-cmd", "max-runs", ...) to value. Returns 0, or -1 with a
+ * message in err for an unknown key or a bad value.
+ */
+int setting_apply(struct settings *s, const char *key, const char *value, bool from_cli, char *err,
+                  size_t errlen);
+
+/*
+ * Reads path, which names commands that will be run: it is refused unless
+ * it is a regular file owned by the running user or root and writable by
+ * no one else. Returns 0, or -1 with a message in err.
+ */
+int config_load(const char *path, struct settings *s, char *err, size_t errlen);
+
+/* Checks settings that only make sense together. Returns 0 or -1 with err. */
+int settings_check(const struct settings *s, char *err, size_t errlen);
+
+#endif
