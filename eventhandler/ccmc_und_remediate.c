@@ -556,8 +556,8 @@ static void move_all(struct mover *m)
 		detail("manifest: %s/manifest.tsv\n", m->run_path);
 }
 
-static int report_moves(const struct mover *m, int64_t total, bool restarted, int64_t down_ms,
-                        const char *start_why)
+/* connector says how the connector ended; running says whether that is as it should be. */
+static int report_moves(const struct mover *m, int64_t total, bool running, const char *connector)
 {
 	const struct move_stats *st = &m->st;
 	char folders[512], tail[1024] = "", abort_part[256] = "";
@@ -578,23 +578,18 @@ static int report_moves(const struct mover *m, int64_t total, bool restarted, in
 	if (st->left)
 		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail), "; %lld left in place",
 		         (long long)st->left);
-	if (!restarted)
+	if (!running)
 		code = EXIT_FAILED;
-	char downtime[64];
-	if (restarted)
-		snprintf(downtime, sizeof(downtime), "connector restarted in %llds",
-		         (long long)((down_ms + 999) / 1000));
 	char count[64];
 	if (st->moved == total)
 		snprintf(count, sizeof(count), "%lld", (long long)total);
 	else
 		snprintf(count, sizeof(count), "%lld of %lld", (long long)st->moved, (long long)total);
-	return finish(code, "%s: moved %s .und files (%s) to %s%s%s; %s%s%s",
+	return finish(code, "%s: moved %s .und files (%s) to %s%s%s; %s%s",
 	              code == EXIT_DONE ? "REMEDIATED" : code == EXIT_PARTIAL ? "PARTIAL" : "FAILED",
 	              count,
 	              per_folder(st, folders, sizeof(folders))[0] ? folders : "none", m->run_path,
-	              abort_part, tail, restarted ? downtime : "connector did not start: ",
-	              restarted ? "" : start_why, run.recovered);
+	              abort_part, tail, connector, run.recovered);
 }
 
 /* Stops, moves, starts. Everything before the stop is checked first. */
@@ -654,9 +649,15 @@ static int act_on_files(int64_t total, int64_t now)
 		              m.run_path, strerror(rc),
 		              restarted ? "connector restarted" : "connector did not start: ",
 		              restarted ? "" : start_why);
+	char connector[1200];
 	if (!we_stop)
-		snprintf(start_why, sizeof(start_why), "was stopped before; left stopped");
-	return report_moves(&m, total, restarted, mono_ms() - t_stop, start_why);
+		snprintf(connector, sizeof(connector), "connector was stopped before and is left stopped");
+	else if (restarted)
+		snprintf(connector, sizeof(connector), "connector restarted in %llds",
+		         (long long)((mono_ms() - t_stop + 999) / 1000));
+	else
+		snprintf(connector, sizeof(connector), "connector did not start: %s", start_why);
+	return report_moves(&m, total, restarted, connector);
 }
 
 static int remediate(bool act, const char *why)

@@ -118,11 +118,18 @@ int command_run(const struct command *c, int64_t until_ms, struct command_result
 int control_wait(const struct command *status, enum svc_state want, int64_t until_ms,
                  enum svc_state *last, struct command_result *r)
 {
+	static struct command_result cur;
 	int64_t interval = 100;
 
+	*last = SVC_UNKNOWN;
+	r->len = 0;
+	r->out[0] = '\0';
 	for (;;) {
-		int rc = command_run(status, until_ms, r);
-		*last = rc ? SVC_UNKNOWN : status_parse(r->out, r->len, r->exit_code);
+		/* A poll cut short by the deadline keeps the last real answer for the report. */
+		if (command_run(status, until_ms, &cur) == 0) {
+			*r = cur;
+			*last = status_parse(r->out, r->len, r->exit_code);
+		}
 		if (*last == want)
 			return 0;
 		int64_t left = until_ms - mono_ms();

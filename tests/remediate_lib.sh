@@ -1,0 +1,127 @@
+# Shared by the event handler tests: a store, a fake connector, a quarantine,
+# a state dir, and checks that no .und file was lost or doubled.
+# shellcheck shell=bash
+. "$top_srcdir/tests/lib.sh"
+
+HANDLER="$top_builddir/eventhandler/ccmc_und_remediate"
+FAKE="$top_srcdir/tests/fake_connector"
+
+# fresh [QUARANTINE]: a new store S with Import, Export and Submit, a
+# running connector in C, quarantine Q (default $T/q) and state dir SD.
+fresh() {
+	rm -rf "$T/s" "$T/c" "$T/st" "$T/q"
+	[ -n "${Q:-}" ] && [ "$Q" != "$T/q" ] && rm -rf "${Q:?}"/*
+	S=$(store s)
+	C="$T/c"
+	mkdir "$C"
+	echo running >"$C/state"
+	Q=${1:-$T/q}
+	SD="$T/st"
+	ORIG="$T/orig.sha"
+	: >"$ORIG"
+}
+
+# und FOLDER NAME: a .und file with unique content; its hash is remembered.
+und() {
+	printf 'NDR for %s/%s %s\n' "$1" "$2" "$RANDOM$RANDOM" >"$S/$1/$2"
+	head -c $((RANDOM % 3000)) /dev/urandom >>"$S/$1/$2"
+	sha256sum <"$S/$1/$2" | cut -d' ' -f1 >>"$ORIG"
+}
+
+# The options naming the store, quarantine, state dir and fake connector.
+handler_opts() {
+	HOPTS=(-R "$S" -Q "$Q" --state-dir "$SD"
+		--stop-cmd "'$FAKE' '$C' stop" --start-cmd "'$FAKE' '$C' start"
+		--status-cmd "'$FAKE' '$C' status")
+}
+
+# handler ARGS...: runs the handler; sets OUT, RC and FIRST.
+handler() {
+	handler_opts
+	OUT=$("$HANDLER" "${HOPTS[@]}" "$@" 2>&1)
+	RC=$?
+	FIRST=${OUT%%$'\n'*}
+}
+
+# The hashes of every .und file, with or without a ~N suffix, in the store
+# and the quarantine, one per line, sorted.
+present() {
+	find "$S/Import" "$S/Export" "$Q" -type f \( -iname '*.und' -o -iname '*.und~[0-9]*' \) ! -name .und \
+		-exec sha256sum {} + 2>/dev/null | cut -d' ' -f1 | sort
+}
+
+# no_loss DESC: each original .und file exists exactly once, byte-identical.
+no_loss() {
+	local want got
+	want=$(sort "$ORIG")
+	got=$(present)
+	is "$got" "$want" "$1: every .und file exists exactly once, byte-identical"
+}
+
+# leftovers: temp copies anywhere in the quarantine.
+leftovers() {
+	find "$Q" -name '.ccmc-*' 2>/dev/null | wc -l
+}
+
+connector_state() {
+	cat "$C/state"
+}
+
+# calls: the connector commands run so far, on one line.
+calls() {
+	tr '\n' ' ' <"$C/calls" 2>/dev/null | sed 's/ $//'
+}
+
+# run_folder: the one run folder in the quarantine.
+run_folder() {
+	find "$Q" -mindepth 1 -maxdepth 1 -type d | head -n 1
+}
+
+# manifest_sums: "sha256 path" for each manifest line, checked against the file's bytes.
+manifest_check() {
+	local mf bad=0 n=0 ts folder name size mtime sha path
+	for mf in "$Q"/*/manifest.tsv; do
+		while IFS=$'\t' read -r ts folder name size mtime sha path; do
+			case $ts in '#'*) continue ;; esac
+			n=$((n + 1))
+			[ "$(sha256sum <"$Q/$path" | cut -d' ' -f1)" = "$sha" ] || bad=$((bad + 1))
+			[ "$(stat -c %s "$Q/$path")" = "$size" ] || bad=$((bad + 1))
+			grep -qx "$sha" "$ORIG" || bad=$((bad + 1))
+		done <"$mf"
+	done
+	MANIFEST_LINES=$n
+	MANIFEST_BAD=$bad
+}
+
+# tmpfs_at DIR [SIZE]: mounts a private tmpfs (as root); false otherwise.
+tmpfs_at() {
+	mkdir -p "$1"
+	[ "$(id -u)" -eq 0 ] && mount -t tmpfs -o "size=${2:-64m},mode=0700" ccmc-test "$1"
+}
+MOUNTS=()
+cleanup_mounts() {
+	local m
+	for m in "${MOUNTS[@]}"; do umount "$m" 2>/dev/null; done
+	cleanup
+}
+trap cleanup_mounts EXIT
+
+# cross_fs_dir: a folder on a tmpfs, another file system than the store's.
+cross_fs_dir() {
+	if tmpfs_at "$T/xfs"; then
+		MOUNTS+=("$T/xfs")
+		XFS="$T/xfs"
+	elif [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] && XFS=$(mktemp -d /dev/shm/ccmc-test.XXXXXX); then
+		EXTRA_CLEAN+=("$XFS")
+	else
+		echo "Bail out! no tmpfs for cross-file-system moves (run as root, or provide /dev/shm)"
+		exit 1
+	fi
+}
+EXTRA_CLEAN=()
+cleanup_all() {
+	local d
+	for d in "${EXTRA_CLEAN[@]}"; do rm -rf "$d"; done
+	cleanup_mounts
+}
+trap cleanup_all EXIT
