@@ -304,10 +304,10 @@ chown "$(id -u)" "$T/conf"
 printf 'stop-comand = /bin/true\n' >>"$T/conf"
 OUT=$("$HANDLER" -f "$T/conf" CRITICAL HARD 1)
 like "$OUT" "line 9: unknown setting 'stop-comand'" "config: an unknown key is refused with its line"
-printf '[section]\n' >"$T/conf2"
+printf '[section]\nstore = /srv\n' >"$T/conf2"
 chmod 600 "$T/conf2"
 OUT=$("$HANDLER" -f "$T/conf2" CRITICAL HARD 1)
-like "$OUT" "" "config: a section header is refused"
+like "$OUT" "line 2: sections are not used ('[section]')" "config: a section header is refused"
 OUT=$("$HANDLER" -f "$T/missing" CRITICAL HARD 1)
 like "$OUT" "config $T/missing: No such file or directory" "config: a missing file is named"
 

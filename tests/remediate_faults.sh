@@ -1,0 +1,205 @@
+#!/bin/bash
+# The handler under real faults: sources it may not read or remove, a full
+# quarantine, the deadline, and SIGKILL at every write, rename, unlink and
+# sync call of a run, each followed by a normal run that must finish it.
+. "$top_srcdir/tests/remediate_lib.sh"
+
+# LeakSanitizer cannot run under ptrace.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+[ -n "${STRACE:-}" ] && [ -x "$STRACE" ] ||
+	{ echo "Bail out! strace is missing (apt-get install strace)"; exit 1; }
+[ "$(id -u)" -eq 0 ] ||
+	{ echo "Bail out! these tests mount tmpfs and change owners: run them as root (CI does)"; exit 1; }
+
+F_WRITE=write,pwrite64,writev
+F_RENAME=rename,renameat,renameat2,link,linkat
+F_UNLINK=unlink,unlinkat,rmdir
+F_SYNC=fsync,fdatasync,syncfs,sync
+
+# traced FAMILY ARGS...: runs the handler under strace, tracing FAMILY with -y
+# into $T/trace, and sets RC.
+traced() {
+	local fam=$1
+	shift
+	handler_opts
+	"$STRACE" -qq -y -o "$T/trace" -e trace="$fam" "$HANDLER" "${HOPTS[@]}" "$@" >"$T/out" 2>&1
+	RC=$?
+}
+
+# call_index PATTERN: the number of the first traced call matching PATTERN.
+call_index() {
+	grep -E '^[a-z0-9_]+\(' "$T/trace" | grep -n -m 1 -- "$1" | cut -d: -f1
+}
+
+# injected STRACE_INJECT ARGS...: runs the handler with one injection; sets OUT, RC, FIRST.
+injected() {
+	local inj=$1
+	shift
+	handler_opts
+	OUT=$("$STRACE" -qq -o /dev/null -e inject="$inj" "$HANDLER" "${HOPTS[@]}" "$@" 2>&1)
+	RC=$?
+	FIRST=${OUT%%$'\n'*}
+}
+
+cross_fs_dir
+XQ="$XFS/q"
+
+# --- a source that is busy (EBUSY, as a file open on a share) -------------------------------
+busy_setup() { fresh "$1"; und Import a.und; und Import b.und; und Import c.und; }
+busy_setup "$T/q"
+traced "$F_RENAME" CRITICAL HARD 1
+busy_setup "$T/q"
+n=$(call_index '"b.und"')
+injected "renameat2:error=EBUSY:when=$n" CRITICAL HARD 1
+is "$RC" 1 "same fs, EBUSY on one rename: exit 1 (partial)"
+like "$FIRST" "PARTIAL: moved 2 of 3 .und files (Import 2)" "same fs, EBUSY: the others moved"
+like "$FIRST" "; 1 left in place; connector restarted in" "same fs, EBUSY: the summary counts it"
+like "$OUT" "left in place: Import/b.und (rename: Device or resource busy)" "same fs, EBUSY: the file is named"
+ok "$([ -f "$S/Import/b.und" ] && echo 0 || echo 1)" "same fs, EBUSY: b.und is still in Import"
+no_loss "same fs, EBUSY"
+is "$(connector_state)" running "same fs, EBUSY: the connector runs"
+
+busy_setup "$XQ"
+traced "$F_UNLINK" CRITICAL HARD 1
+busy_setup "$XQ"
+n=$(call_index '"b.und"')
+injected "unlinkat:error=EBUSY:when=$n" CRITICAL HARD 1
+is "$RC" 1 "cross fs, EBUSY on one unlink: exit 1 (partial)"
+like "$OUT" "left in place: Import/b.und (unlink: Device or resource busy)" "cross fs, EBUSY: the file is named"
+ok "$([ -f "$S/Import/b.und" ] && [ -z "$(find "$Q" -name 'b.und*')" ] && echo 0 || echo 1)" \
+	"cross fs, EBUSY: b.und stays and its copy is removed"
+no_loss "cross fs, EBUSY"
+is "$(leftovers)" 0 "cross fs, EBUSY: no temp copy is left"
+
+# --- sources that may not be read or removed -------------------------------------------------
+fresh
+und Import a.und
+und Import locked.und
+und Export c.und
+chattr +i "$S/Import/locked.und"
+handler CRITICAL HARD 1
+is "$RC" 1 "an immutable source (EPERM on rename): exit 1"
+like "$OUT" "left in place: Import/locked.und (rename: Operation not permitted)" "EPERM: the file is named"
+no_loss "EPERM"
+chattr -i "$S/Import/locked.und"
+
+fresh
+und Import a.und
+und Import secret.und
+und Export c.und
+chmod 000 "$S/Import/secret.und"
+chown -R nobody "$S" "$C"
+mkdir -m 700 "$Q" "$SD" && chown nobody "$Q" "$SD"
+chown root "$S/Import/secret.und"
+handler_opts
+OUT=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$HANDLER" "${HOPTS[@]}" CRITICAL HARD 1)
+RC=$?
+is "$RC" 1 "as nobody, an unreadable source: exit 1"
+like "$OUT" "PARTIAL: moved 2 of 3 .und files (Import 1, Export 1)" "EACCES: the readable ones moved"
+like "$OUT" "left in place: Import/secret.und (open: Permission denied)" "EACCES: the unreadable one is named"
+ok "$([ -f "$S/Import/secret.und" ] && echo 0 || echo 1)" "EACCES: it is still in Import"
+no_loss "EACCES"
+
+# --- a full quarantine ---------------------------------------------------------------------------
+tmpfs_at "$T/small" 256k && MOUNTS+=("$T/small")
+fresh "$T/small/q"
+for i in 1 2 3; do und Import "big$i.und"; head -c 100000 /dev/urandom >>"$S/Import/big$i.und"; done
+sha256sum "$S"/Import/* | cut -d' ' -f1 >"$ORIG"
+handler CRITICAL HARD 1
+is "$RC" 3 "a quarantine too small for the files: exit 3"
+like "$FIRST" "FAILED: the quarantine has" "a small quarantine: refused before anything is stopped"
+ok "$([ ! -e "$C/calls" ] || ! grep -q stop "$C/calls"; echo $?)" "a small quarantine: the connector was not stopped"
+no_loss "a small quarantine"
+is "$(find "$S/Import" -name 'big*' | wc -l)" 3 "a small quarantine: every source is in place"
+
+enospc_setup() { fresh "$XQ"; for i in 1 2 3 4; do und Import "n$i.und"; done; }
+enospc_setup
+traced "$F_WRITE" CRITICAL HARD 1
+n=$(grep -E '^[a-z0-9_]+\(' "$T/trace" | grep -n '\.ccmc-' | sed -n 3p | cut -d: -f1)
+enospc_setup
+injected "write:error=ENOSPC:when=$n" CRITICAL HARD 1
+is "$RC" 3 "ENOSPC on the third copy: exit 3"
+like "$FIRST" "FAILED: moved 0 of 4 .und files (none) to" "ENOSPC: nothing was moved"
+like "$FIRST" "quarantine write failed: No space left on device" "ENOSPC: the summary names the error"
+is "$(find "$S/Import" -name 'n*.und' | wc -l)" 4 "ENOSPC: every source is untouched"
+no_loss "ENOSPC"
+is "$(leftovers)" 0 "ENOSPC: the copies already made are removed"
+is "$(connector_state)" running "ENOSPC: the connector runs"
+
+fresh "$XQ"
+for i in 1 2 3; do und Import "e$i.und"; done
+injected "syncfs:error=EIO" CRITICAL HARD 1
+is "$RC" 3 "EIO on the quarantine's sync: exit 3"
+like "$FIRST" "quarantine sync failed: Input/output error" "EIO: the summary names the error"
+is "$(find "$S/Import" -name 'e*.und' | wc -l)" 3 "EIO: every source is untouched"
+is "$(leftovers)" 0 "EIO: no temp copy is left"
+
+# --- the deadline ------------------------------------------------------------------------------
+fresh
+for i in $(seq 20); do und Import "d$i.und"; done
+injected "renameat2:delay_enter=400000" --deadline 4s --stop-timeout 1s --start-timeout 1s CRITICAL HARD 1
+is "$RC" 1 "the deadline: exit 1 (partial)"
+moved=$(printf '%s\n' "$FIRST" | sed -n 's/^PARTIAL: moved \([0-9]*\) of 20 .*/\1/p')
+left=$(printf '%s\n' "$FIRST" | sed -n 's/.*deadline reached, \([0-9]*\) left for the next run.*/\1/p')
+ok "$([ -n "$moved" ] && [ "$moved" -gt 0 ] && [ "$moved" -lt 20 ] && [ $((moved + left)) -eq 20 ] && echo 0 || echo 1)" \
+	"the deadline: some moved, the rest left for the next run ($FIRST)"
+like "$FIRST" "connector restarted in" "the deadline: the connector is started"
+is "$(connector_state)" running "the deadline: the connector runs"
+handler CRITICAL HARD 1
+like "$FIRST" "REMEDIATED: moved $left .und files" "the next run moves the rest"
+no_loss "the deadline"
+
+# --- SIGKILL at every call ----------------------------------------------------------------------
+crash_setup() {
+	fresh "$1"
+	und Import a.und
+	und Import B.UND
+	und Import c.und
+	und Export d.und
+	und Export e.und
+}
+KILLS=0
+FAMS=""
+for mode in same cross; do
+	q="$T/q"
+	[ $mode = cross ] && q="$XQ"
+	for fam in write rename unlink sync; do
+		case $fam in
+		write) set=$F_WRITE ;; rename) set=$F_RENAME ;; unlink) set=$F_UNLINK ;; sync) set=$F_SYNC ;;
+		esac
+		crash_setup "$q"
+		traced "$set" CRITICAL HARD 1
+		# strace counts each system call of a set on its own, so each is killed in turn.
+		for sc in $(grep -oE '^[a-z0-9_]+\(' "$T/trace" | tr -d '(' | sort -u); do
+			calls_n=$(grep -c "^$sc(" "$T/trace")
+			for n in $(seq "$calls_n"); do
+				crash_setup "$q"
+				injected "$sc:signal=SIGKILL:when=$n" CRITICAL HARD 1
+				killed=$RC
+				handler CRITICAL HARD 1
+				why=""
+				[ "$killed" -eq 137 ] || why="$why the first run was not killed ($killed);"
+				[ "$(present)" = "$(sort "$ORIG")" ] || why="$why files lost or doubled;"
+				[ "$(leftovers)" -eq 0 ] || why="$why temp copies left;"
+				[ "$(connector_state)" = running ] || why="$why connector $(connector_state);"
+				[ "$RC" -eq 0 ] || why="$why second run exit $RC ($FIRST);"
+				manifest_check
+				inq=$(find "$Q" -type f ! -name manifest.tsv | wc -l)
+				[ "$MANIFEST_LINES" -eq "$inq" ] && [ "$MANIFEST_BAD" -eq 0 ] ||
+					why="$why manifest has $MANIFEST_LINES lines ($MANIFEST_BAD bad) for $inq files;"
+				[ -z "$why" ]
+				ok $? "$mode fs, SIGKILL at $sc call $n of $calls_n: the next run leaves every file once, each quarantined one in the manifest, and the connector running"
+				[ -z "$why" ] || echo "#  $why"
+				KILLS=$((KILLS + 1))
+			done
+			FAMS="$FAMS $mode/$sc"
+		done
+	done
+done
+echo "# $KILLS kill points:$FAMS"
+for want in same/write same/renameat2 same/fsync same/fdatasync cross/write cross/renameat2 \
+	cross/unlinkat cross/fsync cross/fdatasync cross/syncfs; do
+	like "$FAMS " " $want " "kill points include every $want call"
+done
+
+done_testing

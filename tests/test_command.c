@@ -1,0 +1,110 @@
+#include "config.h"
+
+#include "command.h"
+#include "tap.h"
+
+/* Splits line and joins the words with '|' for comparison. */
+static void splits(const char *line, const char *want)
+{
+	struct command c;
+	char err[128] = "", got[COMMAND_LEN_MAX] = "", what[160];
+	int rc = command_split(line, &c, err, sizeof(err));
+
+	for (int i = 0; rc == 0 && i < c.argc; i++) {
+		strcat(got, i ? "|" : "");
+		strcat(got, c.argv[i]);
+	}
+	snprintf(what, sizeof(what), "split [%s]", line);
+	if (rc != 0)
+		snprintf(got, sizeof(got), "error: %s", err);
+	tap_is_str(got, want, what);
+}
+
+static void rejects(const char *line, const char *want_err)
+{
+	struct command c;
+	char err[128] = "", what[160];
+
+	snprintf(what, sizeof(what), "reject [%s]: %s", line, want_err);
+	tap_ok(command_split(line, &c, err, sizeof(err)) == -1 && strcmp(err, want_err) == 0, what);
+}
+
+static void status(const char *out, int code, enum svc_state want)
+{
+	char what[160], shown[120];
+	size_t o = 0;
+
+	/* A TAP description is one line. */
+	for (const char *p = out; *p && o + 3 < sizeof(shown); p++)
+		if (*p == '\n')
+			shown[o++] = '\\', shown[o++] = 'n';
+		else
+			shown[o++] = *p;
+	shown[o] = '\0';
+	snprintf(what, sizeof(what), "status [%s] exit %d is %s", shown, code, svc_state_name(want));
+	tap_is_str(svc_state_name(status_parse(out, strlen(out), code)), svc_state_name(want), what);
+}
+
+int main(void)
+{
+	splits("/usr/bin/net rpc service stop MSExchangeCCMC -S nt4 -A /etc/ccmc/auth",
+	       "/usr/bin/net|rpc|service|stop|MSExchangeCCMC|-S|nt4|-A|/etc/ccmc/auth");
+	splits("  /bin/x\t a   b  ", "/bin/x|a|b");
+	splits("/bin/x 'a b' \"c d\"", "/bin/x|a b|c d");
+	splits("/bin/x 'it\\'s'", "error: a ' quote is not closed");
+	splits("/bin/x 'a'\\''b'", "/bin/x|a'b");
+	splits("/bin/x \"say \\\"hi\\\" \\\\ \\n\"", "/bin/x|say \"hi\" \\ \\n");
+	splits("/bin/x a\\ b", "/bin/x|a b");
+	splits("/bin/x ''", "/bin/x|");
+	splits("/bin/x a''b", "/bin/x|ab");
+	splits("/bin/x $HOME *.und ; rm -rf / | cat", "/bin/x|$HOME|*.und|;|rm|-rf|/|||cat");
+	splits("'/opt/my tools/ctl' start", "/opt/my tools/ctl|start");
+	rejects("", "the command is empty");
+	rejects("   ", "the command is empty");
+	rejects("net rpc service stop", "the program must be an absolute path");
+	rejects("./net stop", "the program must be an absolute path");
+	rejects("/bin/x 'open", "a ' quote is not closed");
+	rejects("/bin/x \"open", "a \" quote is not closed");
+	rejects("/bin/x \\", "a backslash ends the command");
+	{
+		char many[400] = "/bin/x";
+		for (int i = 0; i < COMMAND_ARGS_MAX; i++)
+			strcat(many, " a");
+		rejects(many, "the command has too many words");
+	}
+	{
+		static char longline[COMMAND_LEN_MAX + 10];
+		memset(longline, 'a', sizeof(longline) - 1);
+		longline[0] = '/';
+		rejects(longline, "the command is too long");
+	}
+
+	/* Samba's net rpc service status */
+	status("MSExchangeCCMC service is running.\n", 0, SVC_RUNNING);
+	status("MSExchangeCCMC service is stopped.\n", 0, SVC_STOPPED);
+	status("MSExchangeCCMC service is stop pending.\n", 0, SVC_PENDING);
+	status("MSExchangeCCMC service is start pending.\n", 0, SVC_PENDING);
+	/* sc query through NRPE */
+	status("SERVICE_NAME: MSExchangeCCMC\n  STATE : 4  RUNNING\n", 0, SVC_RUNNING);
+	status("SERVICE_NAME: MSExchangeCCMC\n  STATE : 1  STOPPED\n", 0, SVC_STOPPED);
+	status("SERVICE_NAME: MSExchangeCCMC\n  STATE : 3  STOP_PENDING\n", 0, SVC_PENDING);
+	/* systemctl is-active */
+	status("active\n", 0, SVC_RUNNING);
+	status("inactive\n", 3, SVC_STOPPED);
+	status("activating\n", 3, SVC_PENDING);
+	status("deactivating\n", 3, SVC_PENDING);
+	status("failed\n", 3, SVC_STOPPED);
+	/* LSB init scripts */
+	status("ccmc is not running\n", 3, SVC_STOPPED);
+	status("ccmc (pid 42) is running...\n", 0, SVC_RUNNING);
+	/* Errors never read as stopped */
+	status("Could not connect to server 10.0.0.1\nConnection failed: NT_STATUS_HOST_UNREACHABLE\n",
+	       255, SVC_UNKNOWN);
+	status("Failed to query status\n", 1, SVC_UNKNOWN);
+	status("", 0, SVC_RUNNING);
+	status("", 3, SVC_STOPPED);
+	status("", 2, SVC_UNKNOWN);
+	status("RUNNINGX stoppedness", 1, SVC_UNKNOWN);
+	status("Running", 1, SVC_RUNNING);
+	return tap_done();
+}
