@@ -2,35 +2,71 @@
 # The documentation says what the program does, and the plugin ships as promised.
 . "$top_srcdir/tests/lib.sh"
 
-MAN="$top_srcdir/man/check_ccmc_und.1"
 README="$top_srcdir/README.md"
-HELP=$("$PLUGIN" --help)
 
-# Options named in the usage text, and in the man page's SYNOPSIS.
-usage_opts=$(printf '%s\n' "$HELP" | sed -n '/^Usage:/,/^$/p' | grep -oE -- '--?[a-zA-Z][a-z-]*' | sort -u)
-man_opts=$(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh DESCRIPTION/p' "$MAN" | grep -oE 'Fl -?[a-zA-Z][a-z-]*' |
-	sed 's/^Fl /-/' | sort -u)
-is "$(echo $man_opts)" "$(echo $usage_opts)" "the man page SYNOPSIS names the same options as the usage"
+# check_manual PROGRAM MANPAGE MIN_OPTIONS: the man page and the README
+# document what the program's --help offers.
+check_manual() {
+	local prog=$1 man=$2 min=$3 help usage_opts man_opts help_long o missing_man= missing_readme= lint
+	help=$("$prog" --help)
+	# Options named in the usage text, and in the man page's SYNOPSIS.
+	usage_opts=$(printf '%s\n' "$help" | sed -n '/^Usage:/,/^$/p' | grep -oE -- '--?[a-zA-Z][a-z-]*' | sort -u)
+	man_opts=$(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh DESCRIPTION/p' "$man" | grep -oE 'Fl -?[a-zA-Z][a-z-]*' |
+		sed 's/^Fl /-/' | sort -u)
+	is "$(echo $man_opts)" "$(echo $usage_opts)" "${man##*/}: SYNOPSIS names the same options as the usage"
+	# Every option in --help is described in the man page's OPTIONS and in the README.
+	help_long=$(printf '%s\n' "$help" | grep -oE -- '--[a-z][a-z-]*' | sort -u)
+	for o in $help_long; do
+		grep -qE "Fl -${o#--}( |$)" "$man" || missing_man="$missing_man $o"
+		grep -qF -- "$o" "$README" || missing_readme="$missing_readme $o"
+	done
+	is "$missing_man" "" "${man##*/}: every long option is in the man page"
+	is "$missing_readme" "" "${prog##*/}: every long option is in the README"
+	ok $([ "$(printf '%s\n' "$help_long" | wc -l)" -ge "$min" ]; echo $?) "${prog##*/}: the help names $min or more long options"
+	grep -q '^\.Sh EXIT STATUS' "$man"
+	ok $? "${man##*/} has an EXIT STATUS section"
+}
 
-# Every option in --help is described in the man page's OPTIONS and in the README.
-help_long=$(printf '%s\n' "$HELP" | grep -oE -- '--[a-z][a-z-]*' | sort -u)
-missing_man= missing_readme=
-for o in $help_long; do
-	grep -qE "Fl -${o#--}( |$)" "$MAN" || missing_man="$missing_man $o"
-	grep -qF -- "$o" "$README" || missing_readme="$missing_readme $o"
+lint_manual() {
+	if command -v mandoc >/dev/null; then
+		lint=$(mandoc -Tlint -Wwarning "$1" 2>&1)
+		is "$lint" "" "mandoc -Tlint finds nothing in ${1##*/}"
+	else
+		ok 1 "mandoc is installed (apt-get install mandoc)"
+	fi
+}
+
+check_manual "$PLUGIN" "$top_srcdir/man/check_ccmc_und.1" 20
+HANDLER="$top_builddir/eventhandler/ccmc_und_remediate"
+check_manual "$HANDLER" "$top_srcdir/man/ccmc_und_remediate.8" 15
+for m in check_ccmc_und.1 ccmc_und_remediate.8 ccmc_und_remediate.conf.5; do
+	lint_manual "$top_srcdir/man/$m"
 done
-is "$missing_man" "" "every long option is in the man page"
-is "$missing_readme" "" "every long option is in the README"
-ok $([ "$(printf '%s\n' "$help_long" | wc -l)" -ge 20 ]; echo $?) "the help names 20 or more long options"
 
-grep -q '^\.Sh EXIT STATUS' "$MAN"
-ok $? "the man page has an EXIT STATUS section"
-if command -v mandoc >/dev/null; then
-	lint=$(mandoc -Tlint -Wwarning "$MAN" 2>&1)
-	is "$lint" "" "mandoc -Tlint finds nothing in the man page"
-else
-	ok 1 "mandoc is installed (apt-get install mandoc)"
-fi
+# Every setting the config file takes is documented in its section-5 page,
+# and each is a long option of the handler.
+CONF5="$top_srcdir/man/ccmc_und_remediate.conf.5"
+keys=$(grep -oE '^\.It Cm [a-z-]+( , Cm [a-z-]+)*' "$CONF5" | grep -oE '[a-z][a-z-]+$|Cm [a-z-]+' |
+	sed 's/^Cm //' | sort -u)
+hhelp=$("$HANDLER" --help)
+not_opts=
+for k in $keys; do printf '%s\n' "$hhelp" | grep -qF -- "--$k" || not_opts="$not_opts $k"; done
+is "$not_opts" "" "every key in ccmc_und_remediate.conf(5) is a handler option"
+is "$(echo $keys | wc -w)" 13 "ccmc_und_remediate.conf(5) documents 13 keys"
+T2="$T/conf"
+for k in $keys; do
+	case $k in
+	store | dir | quarantine | state-dir) v=/srv/x ;;
+	*-cmd) v=/bin/true ;;
+	*-timeout | window) v=1s ;;
+	deadline) v=30s ;;
+	*) v=2 ;;
+	esac
+	printf '%s = %s\n' "$k" "$v"
+done >"$T2"
+chmod 600 "$T2"
+out=$("$HANDLER" -f "$T2" -n OK HARD 1 2>&1)
+is "$out" "DRY RUN: nothing to do: state is OK, not CRITICAL" "the handler accepts every documented key"
 
 # The README's Quick start is the two commands, and names the example data.
 grep -qF './bootstrap && make demo' "$README"
