@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <nettle/sha2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,8 @@
 #define TMP_PREFIX ".ccmc-"
 #define TMP_SUFFIX ".tmp"
 
-static unsigned char iobuf[IO_BUF];
+/* Per thread: the same-fs path hashes in a second thread while the first renames. */
+static _Thread_local unsigned char iobuf[IO_BUF];
 
 struct pending {
 	size_t idx;
@@ -386,63 +388,166 @@ static int sync_folders(struct mover *m, int sub, int srcfd)
 }
 
 /*
- * Same file system: hash, then rename. A rename is all or nothing, so a
- * kill leaves each file in exactly one place. Returns 0, EXDEV to switch
- * to copying at *i, or -1 to stop.
+ * The same-fs path renames in the calling thread and hashes the moved files
+ * in a second one, through their still-open descriptors, so that the two
+ * costs overlap on two cores. The hash thread only reads: the calling
+ * thread writes every manifest line, so a kill lands where the tests expect.
+ * A kill between a rename and its line costs nothing: the next run writes
+ * the line (move_recover).
  */
+#define HASH_QUEUE 128
+
+struct hash_job {
+	int fd, err;
+	char name[NAME_MAX + 1];
+	char final[NAME_MAX + 1];
+	int64_t mtime, size;
+	char sha[SHA256_HEX];
+};
+
+/* Jobs in [tail, hashed) are hashed, [hashed, head) wait; the ring holds HASH_QUEUE. */
+struct hasher {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct hash_job ring[HASH_QUEUE];
+	size_t head, hashed, tail;
+	bool done;
+};
+
+static void *hash_worker(void *arg)
+{
+	struct hasher *h = arg;
+
+	for (;;) {
+		pthread_mutex_lock(&h->mu);
+		while (h->hashed == h->head && !h->done)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (h->hashed == h->head) {
+			pthread_mutex_unlock(&h->mu);
+			return NULL;
+		}
+		struct hash_job *job = &h->ring[h->hashed % HASH_QUEUE];
+		pthread_mutex_unlock(&h->mu);
+		job->err = sha256_fd(job->fd, job->sha, &job->size);
+		close(job->fd);
+		pthread_mutex_lock(&h->mu);
+		h->hashed++;
+		pthread_cond_broadcast(&h->cv);
+		pthread_mutex_unlock(&h->mu);
+	}
+}
+
+/* Writes the manifest lines of the hashed jobs; with wait, of all jobs. */
+static void hash_collect(struct mover *m, const struct move_src *src, struct hasher *h, bool wait)
+{
+	pthread_mutex_lock(&h->mu);
+	while (wait && h->hashed != h->head)
+		pthread_cond_wait(&h->cv, &h->mu);
+	size_t upto = h->hashed;
+	pthread_mutex_unlock(&h->mu);
+	for (; h->tail < upto; h->tail++) {
+		const struct hash_job *job = &h->ring[h->tail % HASH_QUEUE];
+		if (job->err && m->st.nerrors < MOVE_ERRORS_MAX) {
+			struct move_error *e = &m->st.errors[m->st.nerrors++];
+			snprintf(e->folder, sizeof(e->folder), "%s", src->name);
+			snprintf(e->name, sizeof(e->name), "%s", job->name);
+			e->op = "hash after the move";
+			e->err = job->err;
+		} else if (!job->err) {
+			manifest_add(m, src->name, job->name, job->size, job->mtime, job->sha, job->final);
+		}
+	}
+}
+
+/* A free slot for the next job, writing out finished ones to make room. */
+static struct hash_job *hash_slot(struct mover *m, const struct move_src *src, struct hasher *h)
+{
+	pthread_mutex_lock(&h->mu);
+	while (h->head - h->tail == HASH_QUEUE && h->hashed == h->tail)
+		pthread_cond_wait(&h->cv, &h->mu);
+	pthread_mutex_unlock(&h->mu);
+	hash_collect(m, src, h, false);
+	return &h->ring[h->head % HASH_QUEUE];
+}
+
+static void hash_push(struct hasher *h)
+{
+	pthread_mutex_lock(&h->mu);
+	h->head++;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+}
+
+/*
+ * Same file system: open (the file must be a readable regular file), then
+ * rename with no-replace. A rename is all or nothing, so a kill leaves each
+ * file in exactly one place, and one sync of both folders at the end makes
+ * the lot durable. Returns 0, EXDEV to switch to copying at *i, or -1 to stop.
+ */
+static int rename_loop(struct mover *m, size_t index, const struct move_src *src, int sub,
+                       const struct und_list *l, size_t *i, struct hasher *h)
+{
+	for (; *i < l->n; (*i)++) {
+		struct hash_job *job = hash_slot(m, src, h);
+		struct stat st;
+		if (past_deadline(m))
+			return -1;
+		snprintf(job->name, sizeof(job->name), "%s", l->name[*i]);
+		job->fd = open_source(src, job->name, &st);
+		if (job->fd < 0) {
+			if (job->fd != -ELOOP)
+				left_in_place(m, src, job->name, "open", -job->fd);
+			continue;
+		}
+		int err = place(src->fd, job->name, sub, job->name, job->final, sizeof(job->final));
+		if (err) {
+			close(job->fd);
+			if (err == EXDEV)
+				return EXDEV;
+			if (quarantine_fatal(err)) {
+				stop_all(m, err, "rename");
+				return -1;
+			}
+			left_in_place(m, src, job->name, "rename", err);
+			continue;
+		}
+		job->mtime = st.st_mtim.tv_sec;
+		m->st.renamed++;
+		moved(m, index, st.st_size);
+		hash_push(h);
+	}
+	return 0;
+}
+
 static int rename_files(struct mover *m, size_t index, const struct move_src *src, int sub,
                         const struct und_list *l, size_t *i)
 {
-	size_t since_sync = 0;
-	int rc = 0;
+	static struct hasher h;
+	pthread_t t;
+	int rc;
 
-	for (; *i < l->n && rc == 0; (*i)++) {
-		const char *name = l->name[*i];
-		char sha[SHA256_HEX], final[NAME_MAX + 1];
-		struct stat st;
-		int64_t size;
-		if (past_deadline(m)) {
-			rc = -1;
-			break;
-		}
-		int fd = open_source(src, name, &st);
-		if (fd < 0) {
-			if (fd != -ELOOP)
-				left_in_place(m, src, name, "open", -fd);
-			continue;
-		}
-		int err = sha256_fd(fd, sha, &size);
-		close(fd);
-		if (err) {
-			left_in_place(m, src, name, "read", err);
-			continue;
-		}
-		err = place(src->fd, name, sub, name, final, sizeof(final));
-		if (err == EXDEV)
-			break;
-		if (err && quarantine_fatal(err)) {
-			stop_all(m, err, "rename");
-			rc = -1;
-		} else if (err) {
-			left_in_place(m, src, name, "rename", err);
-		} else {
-			manifest_add(m, src->name, name, size, st.st_mtim.tv_sec, sha, final);
-			m->st.renamed++;
-			moved(m, index, size);
-			if (++since_sync == BATCH_FILES) {
-				since_sync = 0;
-				if ((err = sync_folders(m, sub, src->fd)) != 0)
-					stop_all(m, err, "fsync"), rc = -1;
-			}
-		}
+	memset(&h, 0, sizeof(h));
+	pthread_mutex_init(&h.mu, NULL);
+	pthread_cond_init(&h.cv, NULL);
+	if (pthread_create(&t, NULL, hash_worker, &h) != 0) {
+		stop_all(m, EAGAIN, "thread");
+		return -1;
 	}
-	bool cross = *i < l->n && rc == 0;
+	rc = rename_loop(m, index, src, sub, l, i, &h);
+	hash_collect(m, src, &h, true);
+	pthread_mutex_lock(&h.mu);
+	h.done = true;
+	pthread_cond_broadcast(&h.cv);
+	pthread_mutex_unlock(&h.mu);
+	pthread_join(t, NULL);
+	pthread_cond_destroy(&h.cv);
+	pthread_mutex_destroy(&h.mu);
 	int err = sync_folders(m, sub, src->fd);
 	if (err) {
 		stop_all(m, err, "fsync");
 		return -1;
 	}
-	return cross ? EXDEV : rc;
+	return rc;
 }
 
 /* Removes the quarantine side of a batch that will not complete; sources stay. */

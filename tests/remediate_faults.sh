@@ -13,7 +13,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
 F_WRITE=write,pwrite64,writev
 F_RENAME=rename,renameat,renameat2,link,linkat
-F_UNLINK=unlink,unlinkat,rmdir
+F_UNLINK=unlink,unlinkat
 F_SYNC=fsync,fdatasync,syncfs,sync
 
 # traced FAMILY ARGS...: runs the handler under strace, tracing FAMILY with -y
@@ -21,22 +21,31 @@ F_SYNC=fsync,fdatasync,syncfs,sync
 traced() {
 	local fam=$1
 	shift
+	local f=()
+	[ -n "${SILENT_CONNECTOR:-}" ] && f=(-f)
 	handler_opts
-	"$STRACE" -qq -y -o "$T/trace" -e trace="$fam" "$HANDLER" "${HOPTS[@]}" "$@" >"$T/out" 2>&1
+	"$STRACE" "${f[@]}" -qq -y -o "$T/trace" -e trace="$fam" "$HANDLER" "${HOPTS[@]}" "$@" >"$T/out" 2>&1
 	RC=$?
+}
+
+# calls_of [SYSCALL]: the traced calls (of SYSCALL), without strace's pid prefix.
+calls_of() {
+	sed -E 's/^[0-9]+ +//' "$T/trace" | grep -E "^${1:-[a-z0-9_]+}\("
 }
 
 # call_index PATTERN: the number of the first traced call matching PATTERN.
 call_index() {
-	grep -E '^[a-z0-9_]+\(' "$T/trace" | grep -n -m 1 -- "$1" | cut -d: -f1
+	calls_of | grep -n -m 1 -- "$1" | cut -d: -f1
 }
 
 # injected STRACE_INJECT ARGS...: runs the handler with one injection; sets OUT, RC, FIRST.
+# With SILENT_CONNECTOR, threads and children are traced too (-f).
 injected() {
-	local inj=$1
+	local inj=$1 f=()
 	shift
+	[ -n "${SILENT_CONNECTOR:-}" ] && f=(-f)
 	handler_opts
-	OUT=$("$STRACE" -qq -o /dev/null -e inject="$inj" "$HANDLER" "${HOPTS[@]}" "$@" 2>&1)
+	OUT=$("$STRACE" "${f[@]}" -qq -o /dev/null -e inject="$inj" "$HANDLER" "${HOPTS[@]}" "$@" 2>&1)
 	RC=$?
 	FIRST=${OUT%%$'\n'*}
 }
@@ -115,7 +124,7 @@ is "$(find "$S/Import" -name 'big*' | wc -l)" 3 "a small quarantine: every sourc
 enospc_setup() { fresh "$XQ"; for i in 1 2 3 4; do und Import "n$i.und"; done; }
 enospc_setup
 traced "$F_WRITE" CRITICAL HARD 1
-n=$(grep -E '^[a-z0-9_]+\(' "$T/trace" | grep -n '\.ccmc-' | sed -n 3p | cut -d: -f1)
+n=$(calls_of | grep -n '\.ccmc-' | sed -n 3p | cut -d: -f1)
 enospc_setup
 injected "write:error=ENOSPC:when=$n" CRITICAL HARD 1
 is "$RC" 3 "ENOSPC on the third copy: exit 3"
@@ -158,6 +167,9 @@ crash_setup() {
 	und Export d.und
 	und Export e.und
 }
+# The connector here makes none of the traced calls, so that the handler's
+# threads can be traced (-f) and every call counted is the handler's.
+SILENT_CONNECTOR=1
 KILLS=0
 FAMS=""
 for mode in same cross; do
@@ -170,8 +182,8 @@ for mode in same cross; do
 		crash_setup "$q"
 		traced "$set" CRITICAL HARD 1
 		# strace counts each system call of a set on its own, so each is killed in turn.
-		for sc in $(grep -oE '^[a-z0-9_]+\(' "$T/trace" | tr -d '(' | sort -u); do
-			calls_n=$(grep -c "^$sc(" "$T/trace")
+		for sc in $(calls_of | grep -oE '^[a-z0-9_]+' | sort -u); do
+			calls_n=$(calls_of "$sc" | wc -l)
 			for n in $(seq "$calls_n"); do
 				crash_setup "$q"
 				injected "$sc:signal=SIGKILL:when=$n" CRITICAL HARD 1

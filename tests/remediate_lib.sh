@@ -28,11 +28,14 @@ und() {
 	sha256sum <"$S/$1/$2" | cut -d' ' -f1 >>"$ORIG"
 }
 
-# The options naming the store, quarantine, state dir and fake connector.
+# The options naming the store, quarantine, state dir and fake connector
+# (FAKE, or tests/fakesvc when SILENT_CONNECTOR is set).
 handler_opts() {
+	local f=$FAKE
+	[ -n "${SILENT_CONNECTOR:-}" ] && f="$top_builddir/tests/fakesvc"
 	HOPTS=(-R "$S" -Q "$Q" --state-dir "$SD"
-		--stop-cmd "'$FAKE' '$C' stop" --start-cmd "'$FAKE' '$C' start"
-		--status-cmd "'$FAKE' '$C' status")
+		--stop-cmd "'$f' '$C' stop" --start-cmd "'$f' '$C' start"
+		--status-cmd "'$f' '$C' status")
 }
 
 # handler ARGS...: runs the handler; sets OUT, RC and FIRST.
@@ -64,7 +67,11 @@ leftovers() {
 }
 
 connector_state() {
-	cat "$C/state"
+	if [ -n "${SILENT_CONNECTOR:-}" ]; then
+		[ -d "$C/stopped" ] && echo stopped || echo running
+	else
+		cat "$C/state"
+	fi
 }
 
 # calls: the connector commands run so far, on one line.

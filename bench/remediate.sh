@@ -1,0 +1,84 @@
+#!/bin/bash
+# make bench, part 2: the event handler moving 10,000 .und files of 1-64 KiB,
+# against mv on one file system and cp -a + sync + rm across two, in the same
+# run, alternating, as ratios of medians. The handler finds the connector
+# already stopped, so what is timed is its move (one status call included).
+# Usage: remediate.sh BUILDDIR   (BENCH_DIR, default /var/tmp; BENCH_MOVE_RUNS, default 5;
+#                                 BENCH_MOVE_FILES, default 10000)
+set -euo pipefail
+build=$1
+handler="$build/eventhandler/ccmc_und_remediate"
+mkund="$build/bench/mkund"
+runs=${BENCH_MOVE_RUNS:-5}
+files=${BENCH_MOVE_FILES:-10000}
+W=$(mktemp -d "${BENCH_DIR:-/var/tmp}/ccmc-bench-move.XXXXXX")
+mounted=
+cleanup() {
+	[ -n "$mounted" ] && umount "$mounted"
+	rm -rf "$W"
+}
+trap cleanup EXIT
+
+# The "share": a tmpfs, another file system than the quarantine's disk.
+mkdir "$W/share"
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=2g ccmc-bench "$W/share"; then
+	mounted="$W/share"
+else
+	echo "make bench: the cross-file-system part needs root to mount a tmpfs" >&2
+	exit 1
+fi
+
+ms() { date +%s%N; }
+elapsed() { echo $((($(ms) - $1) / 1000000)); }
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+# fixture SRC: fresh files in SRC/Import, everything else flushed.
+fixture() {
+	rm -rf "$1/Import" "$W/q" "$W/state" "$W/dst"
+	mkdir -p "$1"
+	"$mkund" "$1/Import" "$files" 42
+	mkdir "$W/dst"
+	sync
+}
+
+handler_run() {
+	"$handler" -d "$1/Import" -Q "$W/q" --state-dir "$W/state" --stop-cmd /bin/true \
+		--start-cmd /bin/true --status-cmd "/bin/echo stopped" --force >"$W/out"
+	grep -q "moved $files .und files" "$W/out" || { cat "$W/out" >&2; exit 1; }
+}
+
+bytes=$(
+	"$mkund" "$W/sizes" "$files" 42
+	du -sb "$W/sizes" | cut -f1
+	rm -rf "$W/sizes"
+)
+: >"$W/t_mv" >"$W/t_hs" >"$W/t_cp" >"$W/t_hx"
+for _ in $(seq "$runs"); do
+	fixture "$W/disk"
+	t=$(ms); mv "$W/disk/Import/"*.und "$W/dst/"; elapsed "$t" >>"$W/t_mv"
+	fixture "$W/disk"
+	t=$(ms); handler_run "$W/disk"; elapsed "$t" >>"$W/t_hs"
+	fixture "$W/share"
+	t=$(ms); cp -a "$W/share/Import/"*.und "$W/dst/" && sync && rm "$W/share/Import/"*.und; elapsed "$t" >>"$W/t_cp"
+	fixture "$W/share"
+	t=$(ms); handler_run "$W/share"; elapsed "$t" >>"$W/t_hx"
+done
+mv_ms=$(median <"$W/t_mv") hs=$(median <"$W/t_hs") cp_ms=$(median <"$W/t_cp") hx=$(median <"$W/t_hx")
+
+echo
+echo "### The event handler: $files .und files of 1-64 KiB ($((bytes / 1048576)) MiB)"
+echo
+echo "Disk: $(findmnt -n -o FSTYPE --target "$W") at ${BENCH_DIR:-/var/tmp}; the \"share\" is a tmpfs. $runs rounds, alternating; medians; \`sync\` before each."
+echo
+echo "| command | median ms |"
+echo "| --- | --- |"
+echo "| \`mv Import/*.und dst/\` (disk to disk; no fsync) | $mv_ms |"
+echo "| ccmc_und_remediate, same file system (hash, rename no-replace, fsync both folders, manifest) | $hs |"
+echo "| \`cp -a share/*.und dst/ && sync && rm share/*.und\` | $cp_ms |"
+echo "| ccmc_und_remediate, share to disk (copy, syncfs per batch, re-read and verify SHA-256, rename, fsync, unlink) | $hx |"
+echo
+echo "| ratio | value | target |"
+echo "| --- | --- | --- |"
+echo "| handler / mv, same file system | $(ratio "$hs" "$mv_ms") | ≤ 1.5 |"
+echo "| handler / cp -a + sync + rm, across file systems | $(ratio "$hx" "$cp_ms") | ≤ 1.2 |"
