@@ -25,10 +25,11 @@ int main(int argc, char **argv)
 	uint64_t seed;
 	long n;
 
-	if (argc != 4 || (n = atol(argv[2])) <= 0 || (seed = strtoull(argv[3], NULL, 10) | 1) == 0) {
+	if (argc != 4 || (n = atol(argv[2])) <= 0) {
 		fprintf(stderr, "usage: mkund DIR N SEED\n");
 		return 2;
 	}
+	seed = strtoull(argv[3], NULL, 10) | 1; /* xorshift needs a seed other than 0 */
 	if (mkdir(argv[1], 0755) < 0 && access(argv[1], W_OK) < 0) {
 		perror(argv[1]);
 		return 1;

@@ -89,26 +89,26 @@ enum {
 };
 
 static const struct option long_opts[] = {
-	{"config", required_argument, NULL, 'f'},
-	{"store", required_argument, NULL, 'R'},
-	{"dir", required_argument, NULL, 'd'},
-	{"quarantine", required_argument, NULL, 'Q'},
-	{"state-dir", required_argument, NULL, OPT_STATE_DIR},
-	{"stop-cmd", required_argument, NULL, OPT_STOP_CMD},
-	{"start-cmd", required_argument, NULL, OPT_START_CMD},
-	{"status-cmd", required_argument, NULL, OPT_STATUS_CMD},
-	{"stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT},
-	{"start-timeout", required_argument, NULL, OPT_START_TIMEOUT},
-	{"deadline", required_argument, NULL, OPT_DEADLINE},
-	{"max-runs", required_argument, NULL, OPT_MAX_RUNS},
-	{"window", required_argument, NULL, OPT_WINDOW},
-	{"soft-attempt", required_argument, NULL, OPT_SOFT_ATTEMPT},
-	{"force", no_argument, NULL, OPT_FORCE},
-	{"dry-run", no_argument, NULL, 'n'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
-	{NULL, 0, NULL, 0},
+    {"config", required_argument, NULL, 'f'},
+    {"store", required_argument, NULL, 'R'},
+    {"dir", required_argument, NULL, 'd'},
+    {"quarantine", required_argument, NULL, 'Q'},
+    {"state-dir", required_argument, NULL, OPT_STATE_DIR},
+    {"stop-cmd", required_argument, NULL, OPT_STOP_CMD},
+    {"start-cmd", required_argument, NULL, OPT_START_CMD},
+    {"status-cmd", required_argument, NULL, OPT_STATUS_CMD},
+    {"stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT},
+    {"start-timeout", required_argument, NULL, OPT_START_TIMEOUT},
+    {"deadline", required_argument, NULL, OPT_DEADLINE},
+    {"max-runs", required_argument, NULL, OPT_MAX_RUNS},
+    {"window", required_argument, NULL, OPT_WINDOW},
+    {"soft-attempt", required_argument, NULL, OPT_SOFT_ATTEMPT},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"dry-run", no_argument, NULL, 'n'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 static const char short_opts[] = "+f:R:d:Q:nvhV";
 
@@ -156,15 +156,13 @@ static int usage_error(const char *fmt, ...)
 static const char *option_key(int opt, int idx)
 {
 	switch (opt) {
-	case 'R':
-		return "store";
-	case 'd':
-		return "dir";
-	case 'Q':
-		return "quarantine";
+	case 'R': return "store";
+	case 'd': return "dir";
+	case 'Q': return "quarantine";
 	default:
-		return idx >= 0 && opt >= OPT_STATE_DIR && opt <= OPT_SOFT_ATTEMPT ? long_opts[idx].name
-		                                                                    : NULL;
+		return idx >= 0 && opt >= OPT_STATE_DIR && opt <= OPT_SOFT_ATTEMPT
+		           ? long_opts[idx].name
+		           : NULL;
 	}
 }
 
@@ -188,7 +186,8 @@ static int parse_args(int argc, char **argv)
 	char err[1024];
 	int opt, idx, rc = load_config_option(argc, argv);
 
-	while (rc == 0 && (idx = -1, opt = getopt_long(argc, argv, short_opts, long_opts, &idx)) != -1) {
+	while (rc == 0 &&
+	       (idx = -1, opt = getopt_long(argc, argv, short_opts, long_opts, &idx)) != -1) {
 		const char *key = option_key(opt, idx);
 		if (key) {
 			if (setting_apply(&cfg, key, optarg, true, err, sizeof(err)) < 0)
@@ -196,25 +195,13 @@ static int parse_args(int argc, char **argv)
 			continue;
 		}
 		switch (opt) {
-		case 'f':
-			break;
-		case OPT_FORCE:
-			run.force = true;
-			break;
-		case 'n':
-			run.dry_run = true;
-			break;
-		case 'v':
-			run.verbose = true;
-			break;
-		case 'h':
-			printf("%s\n%s", usage_text, help_text);
-			exit(EXIT_DONE);
-		case 'V':
-			printf(PROGNAME " " PACKAGE_VERSION "\n");
-			exit(EXIT_DONE);
-		default:
-			return usage_error("unknown option");
+		case 'f': break;
+		case OPT_FORCE: run.force = true; break;
+		case 'n': run.dry_run = true; break;
+		case 'v': run.verbose = true; break;
+		case 'h': printf("%s\n%s", usage_text, help_text); exit(EXIT_DONE);
+		case 'V': printf(PROGNAME " " PACKAGE_VERSION "\n"); exit(EXIT_DONE);
+		default: return usage_error("unknown option");
 		}
 	}
 	if (rc)
@@ -251,8 +238,9 @@ static void detail(const char *fmt, ...)
 	n = vsnprintf(details + details_len, sizeof(details) - details_len, fmt, ap);
 	va_end(ap);
 	if (n > 0)
-		details_len += (size_t)n < sizeof(details) - details_len ? (size_t)n
-		                                                         : sizeof(details) - 1 - details_len;
+		details_len += (size_t)n < sizeof(details) - details_len
+		                   ? (size_t)n
+		                   : sizeof(details) - 1 - details_len;
 }
 
 static int finish(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -265,16 +253,19 @@ static int finish(int code, const char *fmt, ...)
 	va_end(ap);
 	printf("%s\n%s", summary, details);
 	fflush(stdout);
-	syslog(code == EXIT_DONE ? LOG_NOTICE : code == EXIT_PARTIAL ? LOG_WARNING : LOG_ERR, "%s",
-	       summary);
+	syslog(code == EXIT_DONE      ? LOG_NOTICE
+	       : code == EXIT_PARTIAL ? LOG_WARNING
+	                              : LOG_ERR,
+	       "%s", summary);
 	return code;
 }
 
 /* One word of a command, quoted so that it reads back the same under our rule. */
 static void put_word(char *dst, size_t len, size_t *o, const char *w)
 {
-	bool plain = w[0] != '\0' && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	                                       "0123456789_/.:=@%+,-") == strlen(w);
+	bool plain =
+	    w[0] != '\0' && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                              "0123456789_/.:=@%+,-") == strlen(w);
 	int n = snprintf(dst + *o, len - *o, plain ? "%s%s" : "%s'", *o ? " " : "", w);
 
 	*o += n > 0 ? (size_t)n : 0;
@@ -306,8 +297,8 @@ static const char *per_folder(const struct move_stats *st, char *buf, size_t len
 	buf[0] = '\0';
 	for (size_t i = 0; i < run.nsrc && o < len; i++)
 		if (st->moved_in[i]) {
-			int n = snprintf(buf + o, len - o, "%s%s %lld", o ? ", " : "", run.src[i].name,
-			                 (long long)st->moved_in[i]);
+			int n = snprintf(buf + o, len - o, "%s%s %lld", o ? ", " : "",
+			                 run.src[i].name, (long long)st->moved_in[i]);
 			o += n > 0 ? (size_t)n : 0;
 		}
 	return buf;
@@ -338,8 +329,8 @@ static int open_sources(char *err, size_t errlen)
 		if (rc == ENOENT && f->in_store && sd.fd >= 0)
 			continue;
 		if (rc) {
-			snprintf(err, errlen, "cannot open %s: %s", resolved[0] ? resolved : f->path,
-			         strerror(rc));
+			snprintf(err, errlen, "cannot open %s: %s",
+			         resolved[0] ? resolved : f->path, strerror(rc));
 			store_dir_close(&sd);
 			return -1;
 		}
@@ -378,25 +369,24 @@ static void new_run_id(char id[RUN_ID_LEN + 1])
 }
 
 /* Starts the connector and waits until status confirms it. Returns 0 or -1 with why. */
-static int connector_start(int64_t *took_ms, char *why, size_t len)
+static int connector_start(char *why, size_t len)
 {
 	struct command_result r;
 	enum svc_state last;
-	char line[256];
-	int64_t t = mono_ms();
-	int64_t until = t + cfg.start_timeout * 1000;
+	int64_t until = mono_ms() + cfg.start_timeout * 1000;
 	int rc = command_run(&run.start, until, &r);
 
-	if (rc == 0 && control_wait(&run.status, SVC_RUNNING, until, &last, &r) == 0) {
-		*took_ms = mono_ms() - t;
+	if (rc == 0 && control_wait(&run.status, SVC_RUNNING, until, &last, &r) == 0)
 		return 0;
-	}
 	if (rc)
-		snprintf(why, len, "start command: %s", rc == ETIMEDOUT ? "timed out" : strerror(rc));
-	else
+		snprintf(why, len, "start command: %s",
+		         rc == ETIMEDOUT ? "timed out" : strerror(rc));
+	else {
+		char line[256];
 		snprintf(why, len, "not confirmed running within %llds (status: %s%s%s)",
 		         (long long)cfg.start_timeout, svc_state_name(last), r.len ? ": " : "",
 		         first_line(&r, line, sizeof(line)));
+	}
 	return -1;
 }
 
@@ -434,27 +424,28 @@ static int recover(int64_t now, char *why, size_t len)
 	for (size_t i = 0; i < run.journal.nunfinished; i++) {
 		const struct run_record *r = &run.journal.unfinished[i];
 		struct mover m = {.run_id = r->id, .now = now, .runfd = -1, .manifest_fd = -1};
-		int64_t took;
 		bool started = false;
 		if (r->path[0] && mover_reopen(&m, r->path) == 0)
 			move_recover(&m, run.src, run.nsrc);
 		mover_end(&m);
 		if (r->stopped && !r->started) {
 			struct command_result cr;
-			if (command_run(&run.status, mono_ms() + cfg.start_timeout * 1000, &cr) != 0 ||
+			if (command_run(&run.status, mono_ms() + cfg.start_timeout * 1000, &cr) !=
+			        0 ||
 			    status_parse(cr.out, cr.len, cr.exit_code) != SVC_RUNNING) {
-				if (connector_start(&took, why, len) < 0)
+				if (connector_start(why, len) < 0)
 					return -1;
 				started = true;
 			}
 			journal_append(&run.journal, now, r->id, "start", NULL);
 		}
 		journal_append(&run.journal, now, r->id, "end", "recovered");
-		int n = snprintf(run.recovered + o, sizeof(run.recovered) - o,
-		                 "; finished interrupted run %s (%s%lld sources removed after their "
-		                 "copies, %lld manifest lines restored)",
-		                 r->id, started ? "connector started, " : "", (long long)m.st.unlinked,
-		                 (long long)m.st.recovered);
+		int n =
+		    snprintf(run.recovered + o, sizeof(run.recovered) - o,
+		             "; finished interrupted run %s (%s%lld sources removed after their "
+		             "copies, %lld manifest lines restored)",
+		             r->id, started ? "connector started, " : "", (long long)m.st.unlinked,
+		             (long long)m.st.recovered);
 		o += n > 0 && (size_t)n < sizeof(run.recovered) - o ? (size_t)n : 0;
 		syslog(LOG_WARNING, "finished interrupted run %s", r->id);
 	}
@@ -500,36 +491,32 @@ static int space_check(char *err, size_t errlen)
 
 static int dry_run(bool act, const char *why)
 {
-	char err[PATH_MAX + 256], cmd[COMMAND_LEN_MAX * 2], id[RUN_ID_LEN + 1] = "RUNID", stamp[32];
+	char err[PATH_MAX + 256], cmd[COMMAND_LEN_MAX * 2];
+	struct mover m = {.now = time(NULL), .run_id = "XXXXXXXX"};
 	int64_t bytes, total;
-	time_t now = time(NULL);
-	struct tm tm;
 
 	if (!act)
 		return finish(EXIT_DONE, "DRY RUN: nothing to do: %s", why);
-	if (open_sources(err, sizeof(err)) < 0 || (total = list_sources(&bytes, err, sizeof(err))) < 0)
+	if (open_sources(err, sizeof(err)) < 0 ||
+	    (total = list_sources(&bytes, err, sizeof(err))) < 0)
 		return finish(EXIT_FAILED, "DRY RUN: would fail: %s", err);
 	if (total == 0)
 		return finish(EXIT_DONE, "DRY RUN: nothing to do: no .und files");
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	for (size_t i = 0; i < RUN_ID_LEN; i++)
-		id[i] = 'X';
-	id[RUN_ID_LEN] = '\0';
+	mover_init(&m, cfg.quarantine);
 	detail("would run: %s\n", show_command(&run.stop, cmd, sizeof(cmd)));
 	detail("would poll until stopped (%llds): %s\n", (long long)cfg.stop_timeout,
 	       show_command(&run.status, cmd, sizeof(cmd)));
 	for (size_t i = 0; i < run.nsrc; i++)
 		for (size_t k = 0; k < run.list[i].n; k++)
-			detail("would move %s/%s (%lld bytes) to %s/%s-%s/%s/\n", run.src[i].path,
-			       run.list[i].name[k], (long long)run.list[i].size[k], cfg.quarantine, stamp,
-			       id, run.src[i].name);
+			detail("would move %s/%s (%lld bytes) to %s/%s/\n", run.src[i].path,
+			       run.list[i].name[k], (long long)run.list[i].size[k], m.run_path,
+			       run.src[i].name);
 	detail("would run: %s\n", show_command(&run.start, cmd, sizeof(cmd)));
 	detail("would poll until running (%llds): %s\n", (long long)cfg.start_timeout,
 	       show_command(&run.status, cmd, sizeof(cmd)));
 	return finish(EXIT_DONE,
-	              "DRY RUN: would move %lld .und files (%lld bytes) to %s/%s-%s; nothing touched",
-	              (long long)total, (long long)bytes, cfg.quarantine, stamp, id);
+	              "DRY RUN: would move %lld .und files (%lld bytes) to %s; nothing touched",
+	              (long long)total, (long long)bytes, m.run_path);
 }
 
 /* Lists the files left in place, for the lines after the summary. */
@@ -537,12 +524,14 @@ static void report_errors(const struct move_stats *st)
 {
 	for (size_t i = 0; i < st->nerrors; i++) {
 		const struct move_error *e = &st->errors[i];
-		detail("left in place: %s/%s (%s: %s)\n", e->folder, e->name, e->op, strerror(e->err));
+		detail("left in place: %s/%s (%s: %s)\n", e->folder, e->name, e->op,
+		       strerror(e->err));
 		syslog(LOG_WARNING, "left in place: %s/%s (%s: %s)", e->folder, e->name, e->op,
 		       strerror(e->err));
 	}
 	if (st->left > (int64_t)st->nerrors)
-		detail("and %lld more left in place\n", (long long)(st->left - (int64_t)st->nerrors));
+		detail("and %lld more left in place\n",
+		       (long long)(st->left - (int64_t)st->nerrors));
 }
 
 /* Moves the files, with the connector confirmed stopped. */
@@ -566,7 +555,8 @@ static int report_moves(const struct mover *m, int64_t total, bool running, cons
 
 	report_errors(st);
 	if (st->abort_err) {
-		snprintf(abort_part, sizeof(abort_part), "; quarantine %s failed: %s, every file not yet moved left in place",
+		snprintf(abort_part, sizeof(abort_part),
+		         "; quarantine %s failed: %s, every file not yet moved left in place",
 		         st->abort_op, strerror(st->abort_err));
 		code = st->moved ? EXIT_PARTIAL : EXIT_FAILED;
 	}
@@ -584,80 +574,106 @@ static int report_moves(const struct mover *m, int64_t total, bool running, cons
 	if (st->moved == total)
 		snprintf(count, sizeof(count), "%lld", (long long)total);
 	else
-		snprintf(count, sizeof(count), "%lld of %lld", (long long)st->moved, (long long)total);
+		snprintf(count, sizeof(count), "%lld of %lld", (long long)st->moved,
+		         (long long)total);
 	return finish(code, "%s: moved %s .und files (%s) to %s%s%s; %s%s",
-	              code == EXIT_DONE ? "REMEDIATED" : code == EXIT_PARTIAL ? "PARTIAL" : "FAILED",
-	              count,
-	              per_folder(st, folders, sizeof(folders))[0] ? folders : "none", m->run_path,
-	              abort_part, tail, connector, run.recovered);
+	              code == EXIT_DONE      ? "REMEDIATED"
+	              : code == EXIT_PARTIAL ? "PARTIAL"
+	                                     : "FAILED",
+	              count, per_folder(st, folders, sizeof(folders))[0] ? folders : "none",
+	              m->run_path, abort_part, tail, connector, run.recovered);
+}
+
+/* True when status says the connector is stopped already (by a person). */
+static bool connector_stopped(void)
+{
+	struct command_result r;
+
+	return command_run(&run.status, mono_ms() + cfg.stop_timeout * 1000, &r) == 0 &&
+	       status_parse(r.out, r.len, r.exit_code) == SVC_STOPPED;
+}
+
+/*
+ * Stops the connector, journalled first so that a kill is followed by a
+ * start. Returns 0 when it stopped; otherwise reports (starting it again)
+ * and returns the exit code.
+ */
+static int stop_or_report(const char *id, int64_t now)
+{
+	char why[1024], start_why[1024];
+
+	if (journal_append(&run.journal, now, id, "stop", NULL) != 0)
+		return finish(EXIT_FAILED, "FAILED: cannot write the journal; nothing touched");
+	if (connector_stop(why, sizeof(why)) == 0)
+		return 0;
+	if (connector_start(start_why, sizeof(start_why)) < 0)
+		return finish(
+		    EXIT_FAILED,
+		    "FAILED: connector %s; no file touched; connector did not start: %s%s", why,
+		    start_why, run.recovered);
+	journal_append(&run.journal, now, id, "start", NULL);
+	journal_append(&run.journal, now, id, "end", "not stopped");
+	return finish(EXIT_FAILED,
+	              "FAILED: connector %s; no file touched; connector started again%s", why,
+	              run.recovered);
+}
+
+/*
+ * Starts the connector again when we stopped it and journals the end of the
+ * run. Writes how the connector ended into connector; false when it did not
+ * start.
+ */
+static bool restart(const char *id, int64_t now, bool we_stop, int64_t t_stop, char *connector,
+                    size_t len)
+{
+	char why[1024];
+
+	if (!we_stop) {
+		snprintf(connector, len, "connector was stopped before and is left stopped");
+	} else if (connector_start(why, sizeof(why)) < 0) {
+		snprintf(connector, len, "connector did not start: %s", why);
+		return false;
+	} else {
+		journal_append(&run.journal, now, id, "start", NULL);
+		snprintf(connector, len, "connector restarted in %llds",
+		         (long long)((mono_ms() - t_stop + 999) / 1000));
+	}
+	journal_append(&run.journal, now, id, "end", "done");
+	return true;
 }
 
 /* Stops, moves, starts. Everything before the stop is checked first. */
 static int act_on_files(int64_t total, int64_t now)
 {
-	struct mover m = {.now = now, .runfd = -1, .manifest_fd = -1};
-	char id[RUN_ID_LEN + 1], why[1024], start_why[1024] = "", path[PATH_MAX];
-	struct command_result r;
-	int64_t t_stop, took = 0;
-	bool we_stop = true;
+	struct mover m = {.now = now};
+	char id[RUN_ID_LEN + 1], connector[1200];
+	bool we_stop = !connector_stopped();
+	int64_t t_stop;
+	int rc;
 
 	new_run_id(id);
 	m.run_id = id;
 	m.progress = run.force && isatty(STDOUT_FILENO);
 	m.deadline_ms = run.t0 + (cfg.deadline - cfg.start_timeout) * 1000;
-	/* A connector a person stopped stays stopped; only one we stop is started again. */
-	if (command_run(&run.status, mono_ms() + cfg.stop_timeout * 1000, &r) == 0 &&
-	    status_parse(r.out, r.len, r.exit_code) == SVC_STOPPED)
-		we_stop = false;
-	struct tm tm;
-	time_t tt = (time_t)now;
-	char stamp[32];
-	gmtime_r(&tt, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	snprintf(path, sizeof(path), "%s/%s-%s", cfg.quarantine, stamp, id);
-	if (journal_append(&run.journal, now, id, "begin", path) != 0)
-		return finish(EXIT_FAILED, "FAILED: cannot write the journal in %s; nothing touched",
+	mover_init(&m, cfg.quarantine);
+	if (journal_append(&run.journal, now, id, "begin", m.run_path) != 0)
+		return finish(EXIT_FAILED,
+		              "FAILED: cannot write the journal in %s; nothing touched",
 		              cfg.state_dir);
 	t_stop = mono_ms();
-	if (we_stop) {
-		if (journal_append(&run.journal, now, id, "stop", NULL) != 0)
-			return finish(EXIT_FAILED, "FAILED: cannot write the journal; nothing touched");
-		if (connector_stop(why, sizeof(why)) < 0) {
-			int started = connector_start(&took, start_why, sizeof(start_why));
-			if (started == 0) {
-				journal_append(&run.journal, now, id, "start", NULL);
-				journal_append(&run.journal, now, id, "end", "not stopped");
-			}
-			return finish(EXIT_FAILED, "FAILED: connector %s; no file touched; %s%s%s", why,
-			              started == 0 ? "connector started again" : "connector did not start: ",
-			              started == 0 ? "" : start_why, run.recovered);
-		}
-	}
-	int rc = mover_begin(&m, run.qfd, cfg.quarantine);
+	if (we_stop && (rc = stop_or_report(id, now)) != 0)
+		return rc;
+	rc = mover_begin(&m, run.qfd);
 	if (rc == 0)
 		move_all(&m);
 	else
 		mover_end(&m);
-	bool restarted = !we_stop || connector_start(&took, start_why, sizeof(start_why)) == 0;
-	if (restarted) {
-		if (we_stop)
-			journal_append(&run.journal, now, id, "start", NULL);
-		journal_append(&run.journal, now, id, "end", "done");
-	}
+	bool running = restart(id, now, we_stop, t_stop, connector, sizeof(connector));
 	if (rc != 0)
-		return finish(EXIT_FAILED, "FAILED: cannot make the run folder %s: %s; no file touched; %s%s",
-		              m.run_path, strerror(rc),
-		              restarted ? "connector restarted" : "connector did not start: ",
-		              restarted ? "" : start_why);
-	char connector[1200];
-	if (!we_stop)
-		snprintf(connector, sizeof(connector), "connector was stopped before and is left stopped");
-	else if (restarted)
-		snprintf(connector, sizeof(connector), "connector restarted in %llds",
-		         (long long)((mono_ms() - t_stop + 999) / 1000));
-	else
-		snprintf(connector, sizeof(connector), "connector did not start: %s", start_why);
-	return report_moves(&m, total, restarted, connector);
+		return finish(EXIT_FAILED,
+		              "FAILED: cannot make the run folder %s: %s; no file touched; %s",
+		              m.run_path, strerror(rc), connector);
+	return report_moves(&m, total, running, connector);
 }
 
 static int remediate(bool act, const char *why)
@@ -676,8 +692,9 @@ static int remediate(bool act, const char *why)
 	if (rc)
 		return finish(EXIT_FAILED, "FAILED: %s; nothing touched", err);
 	if (recover(now, err, sizeof(err)) < 0)
-		return finish(EXIT_FAILED, "FAILED: an interrupted run stopped the connector and it "
-		                           "did not start again: %s",
+		return finish(EXIT_FAILED,
+		              "FAILED: an interrupted run stopped the connector and it "
+		              "did not start again: %s",
 		              err);
 	if (!act)
 		return finish(EXIT_DONE, "NOTHING TO DO: %s%s", why, run.recovered);

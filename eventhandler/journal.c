@@ -40,7 +40,8 @@ static int open_dir(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "state directory %s: %s", dir, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) == 0 && ((st.st_mode & 022) || (st.st_uid != geteuid() && st.st_uid != 0))) {
+	if (fstat(fd, &st) == 0 &&
+	    ((st.st_mode & 022) || (st.st_uid != geteuid() && st.st_uid != 0))) {
 		snprintf(err, errlen, "state directory %s is writable by others or not owned by us",
 		         dir);
 		close(fd);
@@ -62,7 +63,8 @@ static struct run_record *run_find(struct journal *j, const char *id, bool add)
 	if (!add)
 		return NULL;
 	if (j->nunfinished == JOURNAL_UNFINISHED_MAX) {
-		memmove(j->unfinished, j->unfinished + 1, sizeof(j->unfinished[0]) * (j->nunfinished - 1));
+		memmove(j->unfinished, j->unfinished + 1,
+		        sizeof(j->unfinished[0]) * (j->nunfinished - 1));
 		j->nunfinished--;
 	}
 	struct run_record *r = &j->unfinished[j->nunfinished++];
@@ -86,7 +88,8 @@ static void apply_line(struct journal *j, char *line)
 	char *f[4], *save = NULL;
 	int n = 0;
 
-	for (char *tok = strtok_r(line, "\t", &save); tok && n < 4; tok = strtok_r(NULL, "\t", &save))
+	for (char *tok = strtok_r(line, "\t", &save); tok && n < 4;
+	     tok = strtok_r(NULL, "\t", &save))
 		f[n++] = tok;
 	if (n < 3 || strlen(f[1]) != RUN_ID_LEN)
 		return;
@@ -244,7 +247,8 @@ int journal_open(const char *dir, struct journal *j, char *err, size_t errlen)
 		snprintf(err, errlen, "%s/lock: %s", dir, strerror(errno));
 		return -1;
 	}
-	j->fd = openat(j->dirfd, JOURNAL_NAME, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	j->fd = openat(j->dirfd, JOURNAL_NAME, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	               0600);
 	if (j->fd < 0 || journal_read(j, err, errlen) < 0) {
 		if (j->fd < 0)
 			snprintf(err, errlen, "%s/%s: %s", dir, JOURNAL_NAME, strerror(errno));

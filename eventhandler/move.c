@@ -225,7 +225,8 @@ int quarantine_check(int qfd, const struct move_src *src, size_t n, char *err, s
 		if (fstatat(src[i].fd, "..", &forbid[nf], 0) == 0)
 			nf++;
 		if (lies_within(qfd, forbid, nf)) {
-			snprintf(err, errlen, "the quarantine lies inside the store of %s", src[i].path);
+			snprintf(err, errlen, "the quarantine lies inside the store of %s",
+			         src[i].path);
 			return -1;
 		}
 	}
@@ -243,7 +244,8 @@ static int manifest_open(struct mover *m)
 	if (m->manifest_fd < 0 || fstat(m->manifest_fd, &st) < 0)
 		return errno;
 	if (st.st_size == 0)
-		return write(m->manifest_fd, MANIFEST_HEADER, strlen(MANIFEST_HEADER)) < 0 ? errno : 0;
+		return write(m->manifest_fd, MANIFEST_HEADER, strlen(MANIFEST_HEADER)) < 0 ? errno
+		                                                                           : 0;
 	if (pread(m->manifest_fd, &last, 1, st.st_size - 1) == 1 && last != '\n') {
 		off_t end = st.st_size - 1;
 		while (end > 0 && pread(m->manifest_fd, &last, 1, end - 1) == 1 && last != '\n')
@@ -271,7 +273,7 @@ static int manifest_add(struct mover *m, const char *folder, const char *name, i
 	return write(m->manifest_fd, line, (size_t)n) == n ? 0 : errno;
 }
 
-int mover_begin(struct mover *m, int qfd, const char *qpath)
+void mover_init(struct mover *m, const char *qpath)
 {
 	struct tm tm;
 	time_t t = (time_t)m->now;
@@ -281,7 +283,11 @@ int mover_begin(struct mover *m, int qfd, const char *qpath)
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	snprintf(m->run_name, sizeof(m->run_name), "%s-%s", stamp, m->run_id);
 	snprintf(m->run_path, sizeof(m->run_path), "%s/%s", qpath, m->run_name);
-	m->manifest_fd = -1;
+	m->runfd = m->manifest_fd = -1;
+}
+
+int mover_begin(struct mover *m, int qfd)
+{
 	if (mkdirat(qfd, m->run_name, 0700) < 0)
 		return errno;
 	m->runfd = openat(qfd, m->run_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -332,8 +338,7 @@ static int open_sub(struct mover *m, const char *name)
  * is taken; never replaces. File systems without RENAME_NOREPLACE get
  * link and unlink, which cannot replace either.
  */
-static int place(int fromfd, const char *from, int sub, const char *name, char *final,
-                 size_t flen)
+static int place(int fromfd, const char *from, int sub, const char *name, char *final, size_t flen)
 {
 	for (int i = 0; i <= SUFFIX_MAX; i++) {
 		if (i == 0)
@@ -454,7 +459,8 @@ static void hash_collect(struct mover *m, const struct move_src *src, struct has
 			e->op = "hash after the move";
 			e->err = job->err;
 		} else if (!job->err) {
-			manifest_add(m, src->name, job->name, job->size, job->mtime, job->sha, job->final);
+			manifest_add(m, src->name, job->name, job->size, job->mtime, job->sha,
+			             job->final);
 		}
 	}
 }
@@ -558,7 +564,8 @@ static void discard(int sub, struct pending *p, size_t n)
 	fsync(sub);
 }
 
-/* Copies one source to a temp name in sub, hashing what it read. Returns 0, -1 to skip, or -2 to stop. */
+/* Copies one source to a temp name in sub, hashing what it read. Returns 0, -1 to skip, or -2 to
+ * stop. */
 static int copy_one(struct mover *m, const struct move_src *src, const char *name, int sub,
                     struct pending *p, size_t seq)
 {
@@ -690,7 +697,8 @@ static int flush_copies(struct mover *m, size_t index, const struct move_src *sr
 			err = errno;
 		if (err) {
 			unlinkat(sub, p->final, 0);
-			left_in_place(m, src, name, err == EAGAIN ? "changed while copied" : "unlink", err);
+			left_in_place(m, src, name,
+			              err == EAGAIN ? "changed while copied" : "unlink", err);
 			continue;
 		}
 		manifest_add(m, src->name, name, p->size, p->mtime, p->sha, p->final);
@@ -833,8 +841,8 @@ static bool drop_duplicate(struct mover *m, const struct move_src *src, const ch
 	return true;
 }
 
-static void recover_entry(struct mover *m, const struct move_src *src, size_t n, const char *sub_name,
-                          int sub, const char *name, char **rec, size_t nrec)
+static void recover_entry(struct mover *m, const struct move_src *src, size_t n,
+                          const char *sub_name, int sub, const char *name, char **rec, size_t nrec)
 {
 	char base[NAME_MAX + 1], path[PATH_MAX], sha[SHA256_HEX];
 	struct stat st;
@@ -848,7 +856,8 @@ static void recover_entry(struct mover *m, const struct move_src *src, size_t n,
 		return;
 	base_name(name, base, sizeof(base));
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(src[i].name, sub_name) == 0 && drop_duplicate(m, &src[i], base, sub, name))
+		if (strcmp(src[i].name, sub_name) == 0 &&
+		    drop_duplicate(m, &src[i], base, sub, name))
 			break;
 	snprintf(path, sizeof(path), "%s/%s/%s", m->run_name, sub_name, name);
 	const char *key = path;
@@ -880,13 +889,15 @@ int move_recover(struct mover *m, const struct move_src *src, size_t n)
 		return err;
 	}
 	while ((e = readdir(d))) {
-		int sub = e->d_name[0] == '.' ? -1
-		                              : openat(m->runfd, e->d_name,
-		                                       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int sub = e->d_name[0] == '.'
+		              ? -1
+		              : openat(m->runfd, e->d_name,
+		                       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		DIR *sd = sub >= 0 ? fdopendir(dup(sub)) : NULL;
 		struct dirent *f;
 		while (sd && (f = readdir(sd)))
-			if (f->d_name[0] != '.' || strncmp(f->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0)
+			if (f->d_name[0] != '.' ||
+			    strncmp(f->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0)
 				recover_entry(m, src, n, e->d_name, sub, f->d_name, rec, nrec);
 		if (sd)
 			closedir(sd);

@@ -48,14 +48,14 @@ struct move_stats {
 };
 
 struct mover {
-	int runfd;            /* the run folder */
-	char run_name[64];    /* "20261125T120000Z-1a2b3c4d" */
+	int runfd;         /* the run folder */
+	char run_name[64]; /* "20261125T120000Z-1a2b3c4d" */
 	char run_path[PATH_MAX];
 	const char *run_id;
 	int manifest_fd;
-	int64_t now;          /* wall clock, for the manifest */
-	int64_t deadline_ms;  /* monotonic; no new file is started after it */
-	bool progress;        /* show progress on stdout (a terminal) */
+	int64_t now;         /* wall clock, for the manifest */
+	int64_t deadline_ms; /* monotonic; no new file is started after it */
+	bool progress;       /* show progress on stdout (a terminal) */
 	struct move_stats st;
 };
 
@@ -78,14 +78,18 @@ void und_list_free(struct und_list *l);
  */
 int quarantine_check(int qfd, const struct move_src *src, size_t n, char *err, size_t errlen);
 
+/* Names the run folder under qpath from m's now and run_id, creating nothing. */
+void mover_init(struct mover *m, const char *qpath);
+
 /* Creates the run folder (mode 0700) under qfd and opens its manifest. Returns 0 or an errno. */
-int mover_begin(struct mover *m, int qfd, const char *qpath);
+int mover_begin(struct mover *m, int qfd);
 
 /* Opens an existing run folder (for recovery). Returns 0 or an errno. */
 int mover_reopen(struct mover *m, const char *run_path);
 
 /* Moves every file of l out of src. Returns 0, or -1 once moving must stop (abort or deadline). */
-int move_folder(struct mover *m, size_t index, const struct move_src *src, const struct und_list *l);
+int move_folder(struct mover *m, size_t index, const struct move_src *src,
+                const struct und_list *l);
 
 /*
  * Finishes a killed run's work in m's run folder: removes temps, unlinks

@@ -55,7 +55,8 @@ static int set_duration(int64_t *dst, const char *key, const char *value, char *
 	char why[128] = "";
 
 	if (duration_parse(value, dst, why, sizeof(why)) < 0 || *dst <= 0) {
-		snprintf(err, errlen, "%s: %s", key, *dst <= 0 && !why[0] ? "must be above 0" : why);
+		snprintf(err, errlen, "%s: %s", key,
+		         *dst <= 0 && !why[0] ? "must be above 0" : why);
 		return -1;
 	}
 	return 0;
@@ -69,7 +70,8 @@ static int set_count(long *dst, const char *key, const char *value, long max, ch
 	errno = 0;
 	*dst = strtol(value, &end, 10);
 	if (value[0] < '0' || value[0] > '9' || *end || errno || *dst < 1 || *dst > max) {
-		snprintf(err, errlen, "%s: '%s' is not a whole number from 1 to %ld", key, value, max);
+		snprintf(err, errlen, "%s: '%s' is not a whole number from 1 to %ld", key, value,
+		         max);
 		return -1;
 	}
 	return 0;
@@ -158,11 +160,13 @@ int config_load(const char *path, struct settings *s, char *err, size_t errlen)
 			close(fd);
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode) || (st.st_mode & 022) || (st.st_uid != geteuid() && st.st_uid != 0)) {
-		snprintf(err, errlen,
-		         "config %s: refused: it must be a regular file owned by root or uid %u and "
-		         "writable by no one else, since it names commands to run",
-		         path, (unsigned)geteuid());
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 022) ||
+	    (st.st_uid != geteuid() && st.st_uid != 0)) {
+		snprintf(
+		    err, errlen,
+		    "config %s: refused: it must be a regular file owned by root or uid %u and "
+		    "writable by no one else, since it names commands to run",
+		    path, (unsigned)geteuid());
 		close(fd);
 		return -1;
 	}
@@ -179,7 +183,8 @@ int config_load(const char *path, struct settings *s, char *err, size_t errlen)
 	if (rc == 0)
 		return 0;
 	if (rc > 0)
-		snprintf(err, errlen, "config %s, line %d: %s", path, rc, why[0] ? why : "syntax error");
+		snprintf(err, errlen, "config %s, line %d: %s", path, rc,
+		         why[0] ? why : "syntax error");
 	else
 		snprintf(err, errlen, "config %s: cannot read it", path);
 	return -1;

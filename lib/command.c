@@ -47,8 +47,7 @@ static int split_word(const char **p, struct command *c, size_t *len, char *err,
 			quote = ch;
 			continue;
 		}
-		if (ch == '\\' && quote != '\'' &&
-		    (!quote || s[1] == '"' || s[1] == '\\')) {
+		if (ch == '\\' && quote != '\'' && (!quote || s[1] == '"' || s[1] == '\\')) {
 			if (!*++s)
 				return fail(err, errlen, "a backslash ends the command");
 			ch = *s;
@@ -57,7 +56,8 @@ static int split_word(const char **p, struct command *c, size_t *len, char *err,
 			return fail(err, errlen, "the command is too long");
 	}
 	if (quote)
-		return fail(err, errlen, quote == '"' ? "a \" quote is not closed" : "a ' quote is not closed");
+		return fail(err, errlen,
+		            quote == '"' ? "a \" quote is not closed" : "a ' quote is not closed");
 	*p = s;
 	return 0;
 }
@@ -91,9 +91,9 @@ static const struct {
 	const char *word;
 	enum svc_state state;
 } status_words[] = {
-	{"pending", SVC_PENDING}, {"activating", SVC_PENDING}, {"deactivating", SVC_PENDING},
-	{"stopped", SVC_STOPPED}, {"inactive", SVC_STOPPED},   {"dead", SVC_STOPPED},
-	{"running", SVC_RUNNING}, {"active", SVC_RUNNING},     {"started", SVC_RUNNING},
+    {"pending", SVC_PENDING}, {"activating", SVC_PENDING}, {"deactivating", SVC_PENDING},
+    {"stopped", SVC_STOPPED}, {"inactive", SVC_STOPPED},   {"dead", SVC_STOPPED},
+    {"running", SVC_RUNNING}, {"active", SVC_RUNNING},     {"started", SVC_RUNNING},
 };
 
 static bool is_letter(char c)
@@ -108,7 +108,8 @@ static enum svc_state word_state(const char *w, size_t n, const char *prev, size
 		const char *sw = status_words[i].word;
 		if (strlen(sw) != n || strncasecmp(w, sw, n) != 0)
 			continue;
-		if (status_words[i].state == SVC_RUNNING && pn == 3 && strncasecmp(prev, "not", 3) == 0)
+		if (status_words[i].state == SVC_RUNNING && pn == 3 &&
+		    strncasecmp(prev, "not", 3) == 0)
 			return SVC_STOPPED;
 		return status_words[i].state;
 	}

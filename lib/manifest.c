@@ -64,7 +64,7 @@ int field_unescape(const char *f, size_t n, char *dst, size_t len)
 				return -1;
 			}
 		}
-		if (c == '\0' || c == '\t' || c == '\n' || o + 1 >= len)
+		if (c == '\0' || o + 1 >= len)
 			return -1;
 		dst[o++] = c;
 	}
@@ -109,8 +109,8 @@ int manifest_format(const struct manifest_entry *e, char *dst, size_t len)
 	    field_escape(e->path, path, sizeof(path)) < 0)
 		return -1;
 	n = snprintf(dst, len, "%s\t%s\t%s\t%lld\t%s\t%s\t%s\n", utc_format(e->time, when, 32),
-	             folder, name, (long long)e->size, utc_format(e->mtime, mtime, 32),
-	             e->sha256, path);
+	             folder, name, (long long)e->size, utc_format(e->mtime, mtime, 32), e->sha256,
+	             path);
 	return n < 0 || (size_t)n >= len ? -1 : n;
 }
 
@@ -164,7 +164,8 @@ int manifest_parse(const char *line, struct manifest_entry *e)
 	    field_unescape(f[1], fl[1], e->folder, sizeof(e->folder)) <= 0 ||
 	    field_unescape(f[2], fl[2], e->name, sizeof(e->name)) <= 0 ||
 	    !parse_int(f[3], fl[3], &e->size) || utc_parse(f[4], fl[4], &e->mtime) < 0 ||
-	    !is_sha256_hex(f[5], fl[5]) || field_unescape(f[6], fl[6], e->path, sizeof(e->path)) <= 0)
+	    !is_sha256_hex(f[5], fl[5]) ||
+	    field_unescape(f[6], fl[6], e->path, sizeof(e->path)) <= 0)
 		return -1;
 	memcpy(e->sha256, f[5], fl[5]);
 	e->sha256[fl[5]] = '\0';

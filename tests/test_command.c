@@ -41,8 +41,10 @@ static void status(const char *out, int code, enum svc_state want)
 		else
 			shown[o++] = *p;
 	shown[o] = '\0';
-	snprintf(what, sizeof(what), "status [%s] exit %d is %s", shown, code, svc_state_name(want));
-	tap_is_str(svc_state_name(status_parse(out, strlen(out), code)), svc_state_name(want), what);
+	snprintf(what, sizeof(what), "status [%s] exit %d is %s", shown, code,
+	         svc_state_name(want));
+	tap_is_str(svc_state_name(status_parse(out, strlen(out), code)), svc_state_name(want),
+	           what);
 }
 
 int main(void)
@@ -98,8 +100,9 @@ int main(void)
 	status("ccmc is not running\n", 3, SVC_STOPPED);
 	status("ccmc (pid 42) is running...\n", 0, SVC_RUNNING);
 	/* Errors never read as stopped */
-	status("Could not connect to server 10.0.0.1\nConnection failed: NT_STATUS_HOST_UNREACHABLE\n",
-	       255, SVC_UNKNOWN);
+	status(
+	    "Could not connect to server 10.0.0.1\nConnection failed: NT_STATUS_HOST_UNREACHABLE\n",
+	    255, SVC_UNKNOWN);
 	status("Failed to query status\n", 1, SVC_UNKNOWN);
 	status("", 0, SVC_RUNNING);
 	status("", 3, SVC_STOPPED);

@@ -52,9 +52,10 @@ int main(void)
 	       "the header is not an entry");
 	tap_ok(manifest_parse("2026-11-25T12:12:25Z\tImport\tx.und\t12", &p) == -1,
 	       "a line cut short is refused");
-	tap_ok(manifest_parse("2026-11-25T12:12:25Z\tImport\tx.und\t12\t2026-11-25T12:12:25Z\tabc\tp",
-	                      &p) == -1,
-	       "a short hash is refused");
+	tap_ok(
+	    manifest_parse("2026-11-25T12:12:25Z\tImport\tx.und\t12\t2026-11-25T12:12:25Z\tabc\tp",
+	                   &p) == -1,
+	    "a short hash is refused");
 	tap_is_str(utc_format(0, buf, sizeof(buf)), "1970-01-01T00:00:00Z", "utc_format of 0");
 	return tap_done();
 }

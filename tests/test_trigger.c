@@ -56,6 +56,7 @@ int main(void)
 	tap_is_str(why, "state is WARNING, not CRITICAL", "the reason for WARNING");
 	trigger_parse("CRITICAL", "SOFT", "2", &tr, why, sizeof(why));
 	trigger_acts(&tr, 3, why, sizeof(why));
-	tap_is_str(why, "SOFT attempt 2 is before attempt 3", "the reason for an early SOFT attempt");
+	tap_is_str(why, "SOFT attempt 2 is before attempt 3",
+	           "the reason for an early SOFT attempt");
 	return tap_done();
 }
