@@ -328,4 +328,43 @@ is "$(cat "$C/env.stop" | grep -v '^_=' | grep -v '^PWD=\|^SHLVL=\|^OLDPWD=')" \
 	"$(printf 'LC_ALL=C\nPATH=/usr/sbin:/usr/bin:/sbin:/bin')" "commands see only PATH and LC_ALL"
 is "$(cat "$C/fds.stop")" "" "commands inherit none of the handler's descriptors, nor fd 7 from its caller"
 
+# --- progress on a terminal, and never elsewhere -------------------------------------------
+fresh
+und Import a.und
+und Export b.und
+handler_opts
+OUT=$(script -qec "$(printf '%q ' "$HANDLER" "${HOPTS[@]}" --force)" /dev/null)
+like "$OUT" "2/2 files, 0.0 MiB" "--force on a terminal shows progress (files done / total, MiB, rate)"
+like "$OUT" "MiB/s" "the progress line gives the rate"
+fresh
+und Import a.und
+handler --force
+unlike "$OUT" "MiB/s" "--force into a pipe shows no progress"
+is "${FIRST%%:*}" REMEDIATED "--force into a pipe: the summary is the first line"
+
+# --- syslog: a private /dev/log in a mount namespace, read by Perl -----------------------------
+fresh
+und Import a.und
+handler_opts
+: >"$T/syslog"
+# The listener binds /dev/log before it forks, so the handler never runs before it,
+# and stops at a marker sent after the handler.
+unshare -m bash -c '
+	log=$1; shift
+	mount --make-rprivate / && mount -t tmpfs ccmc-dev /dev && mknod -m 666 /dev/null c 1 3 || exit 99
+	pid=$(perl -MIO::Socket::UNIX -MSocket -e '"'"'
+		my $s = IO::Socket::UNIX->new(Type => SOCK_DGRAM, Local => "/dev/log") or die "$!";
+		my $pid = fork() // die; if ($pid) { print "$pid\n"; exit 0 }
+		close STDOUT; open my $o, ">>", $ARGV[0] or die; select $o; $| = 1;
+		while (defined $s->recv(my $m, 8192)) { print "$m\n"; last if $m =~ /ccmc-test-done/ }'"'"' "$log")
+	"$@" >/dev/null
+	# Datagrams arrive in order: once the marker is read, so is everything before it.
+	logger -u /dev/log ccmc-test-done
+	for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+	kill "$pid" 2>/dev/null' _ "$T/syslog" "$HANDLER" "${HOPTS[@]}" CRITICAL HARD 1
+R=$(run_folder)
+like "$(cat "$T/syslog")" "<29>" "syslog: facility daemon, level notice"
+like "$(cat "$T/syslog")" "ccmc_und_remediate[" "syslog: ident ccmc_und_remediate with the pid"
+like "$(cat "$T/syslog")" "REMEDIATED: moved 1 .und files (Import 1) to $R" "syslog: the summary line"
+
 done_testing
