@@ -99,12 +99,10 @@ static void apply_line(struct journal *j, char *line)
 		note_begin(j, t);
 		if (n == 4 && field_unescape(f[3], strlen(f[3]), r->path, sizeof(r->path)) < 0)
 			r->path[0] = '\0';
-	} else if (strcmp(f[2], "stop") == 0 || strcmp(f[2], "start") == 0) {
-		struct run_record *r = run_find(j, f[1], true);
-		if (f[2][2] == 'o')
-			r->stopped = true;
-		else
-			r->started = true;
+	} else if (strcmp(f[2], "stop") == 0) {
+		run_find(j, f[1], true)->stopped = true;
+	} else if (strcmp(f[2], "start") == 0) {
+		run_find(j, f[1], true)->started = true;
 	} else if (strcmp(f[2], "end") == 0) {
 		struct run_record *r = run_find(j, f[1], false);
 		if (r) {
