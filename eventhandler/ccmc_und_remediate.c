@@ -452,14 +452,23 @@ static int recover(int64_t now, char *why, size_t len)
 	return 0;
 }
 
+/* True when folder i and the quarantine are on one file system: no copies, no sizes needed. */
+static bool same_fs(size_t i)
+{
+	struct stat a, b;
+
+	return run.qfd >= 0 && fstat(run.qfd, &a) == 0 && fstat(run.src[i].fd, &b) == 0 &&
+	       a.st_dev == b.st_dev;
+}
+
 /* Lists every folder's .und files. Returns the total, or -1 with err. */
-static int64_t list_sources(int64_t *bytes, char *err, size_t errlen)
+static int64_t list_sources(bool sizes, int64_t *bytes, char *err, size_t errlen)
 {
 	int64_t total = 0;
 
 	*bytes = 0;
 	for (size_t i = 0; i < run.nsrc; i++) {
-		int rc = und_list_read(run.src[i].fd, &run.list[i]);
+		int rc = und_list_read(run.src[i].fd, sizes || !same_fs(i), &run.list[i]);
 		if (rc) {
 			snprintf(err, errlen, "cannot list %s: %s", run.src[i].path, strerror(rc));
 			return -1;
@@ -498,7 +507,7 @@ static int dry_run(bool act, const char *why)
 	if (!act)
 		return finish(EXIT_DONE, "DRY RUN: nothing to do: %s", why);
 	if (open_sources(err, sizeof(err)) < 0 ||
-	    (total = list_sources(&bytes, err, sizeof(err))) < 0)
+	    (total = list_sources(true, &bytes, err, sizeof(err))) < 0)
 		return finish(EXIT_FAILED, "DRY RUN: would fail: %s", err);
 	if (total == 0)
 		return finish(EXIT_DONE, "DRY RUN: nothing to do: no .und files");
@@ -707,7 +716,7 @@ static int remediate(bool act, const char *why)
 		              recent, duration_format(cfg.window, w, sizeof(w)), cfg.max_runs,
 		              run.recovered);
 	}
-	if ((total = list_sources(&bytes, err, sizeof(err))) < 0)
+	if ((total = list_sources(false, &bytes, err, sizeof(err))) < 0)
 		return finish(EXIT_FAILED, "FAILED: %s; nothing touched%s", err, run.recovered);
 	if (total == 0)
 		return finish(EXIT_DONE, "NOTHING TO DO: no .und files%s", run.recovered);
@@ -723,6 +732,7 @@ int main(int argc, char **argv)
 
 	sanitize_process();
 	run.t0 = mono_ms();
+	run.qfd = -1;
 	settings_default(&cfg);
 	rc = parse_args(argc, argv);
 	if (rc)

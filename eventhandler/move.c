@@ -131,7 +131,7 @@ static void progress(struct mover *m, bool last)
 	fflush(stdout);
 }
 
-int und_list_read(int dirfd, struct und_list *l)
+int und_list_read(int dirfd, bool sizes, struct und_list *l)
 {
 	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
@@ -146,9 +146,13 @@ int und_list_read(int dirfd, struct und_list *l)
 		return rc;
 	}
 	while ((errno = 0, e = readdir(d))) {
-		struct stat st;
-		if (!scan_is_und(e->d_name) || (e->d_type != DT_REG && e->d_type != DT_UNKNOWN) ||
-		    fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+		struct stat st = {.st_size = -1};
+		if (!scan_is_und(e->d_name) || (e->d_type != DT_REG && e->d_type != DT_UNKNOWN))
+			continue;
+		/* Each file is checked again when it is opened; a stat here only for its size. */
+		if ((sizes || e->d_type == DT_UNKNOWN) &&
+		    (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		     !S_ISREG(st.st_mode)))
 			continue;
 		if (l->n == l->cap) {
 			size_t cap = l->cap ? l->cap * 2 : 64;
@@ -164,8 +168,8 @@ int und_list_read(int dirfd, struct und_list *l)
 			l->cap = cap;
 		}
 		snprintf(l->name[l->n], sizeof(l->name[0]), "%s", e->d_name);
-		l->size[l->n++] = st.st_size;
-		l->bytes += st.st_size;
+		l->size[l->n++] = sizes ? st.st_size : -1;
+		l->bytes += sizes ? st.st_size : 0;
 	}
 	if (!rc && errno)
 		rc = errno;
@@ -256,6 +260,29 @@ static int manifest_open(struct mover *m)
 	return 0;
 }
 
+/* Manifest lines wait here and go out in one write per batch; a lost tail is restored by recovery.
+ */
+static char manifest_buf[64 * 1024];
+static size_t manifest_len;
+
+static int manifest_flush(struct mover *m)
+{
+	size_t done = 0;
+
+	while (done < manifest_len) {
+		ssize_t n = write(m->manifest_fd, manifest_buf + done, manifest_len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			manifest_len = 0;
+			return errno;
+		}
+		done += (size_t)n;
+	}
+	manifest_len = 0;
+	return 0;
+}
+
 static int manifest_add(struct mover *m, const char *folder, const char *name, int64_t size,
                         int64_t mtime, const char *sha, const char *final)
 {
@@ -270,7 +297,14 @@ static int manifest_add(struct mover *m, const char *folder, const char *name, i
 	n = manifest_format(&e, line, sizeof(line));
 	if (n < 0)
 		return ENAMETOOLONG;
-	return write(m->manifest_fd, line, (size_t)n) == n ? 0 : errno;
+	if (manifest_len + (size_t)n > sizeof(manifest_buf)) {
+		int err = manifest_flush(m);
+		if (err)
+			return err;
+	}
+	memcpy(manifest_buf + manifest_len, line, (size_t)n);
+	manifest_len += (size_t)n;
+	return 0;
 }
 
 void mover_init(struct mover *m, const char *qpath)
@@ -312,6 +346,7 @@ int mover_reopen(struct mover *m, const char *run_path)
 void mover_end(struct mover *m)
 {
 	if (m->manifest_fd >= 0) {
+		manifest_flush(m);
 		fdatasync(m->manifest_fd);
 		close(m->manifest_fd);
 	}
@@ -387,6 +422,10 @@ static void moved(struct mover *m, size_t index, int64_t size)
 
 static int sync_folders(struct mover *m, int sub, int srcfd)
 {
+	int err = manifest_flush(m);
+
+	if (err)
+		return err;
 	if (fsync(sub) < 0 || fsync(srcfd) < 0 || fdatasync(m->manifest_fd) < 0)
 		return errno;
 	return 0;
@@ -400,7 +439,7 @@ static int sync_folders(struct mover *m, int sub, int srcfd)
  * A kill between a rename and its line costs nothing: the next run writes
  * the line (move_recover).
  */
-#define HASH_QUEUE 128
+#define HASH_CHUNK 128 /* files per hand-over; two chunks of open descriptors at most */
 
 struct hash_job {
 	int fd, err;
@@ -410,12 +449,22 @@ struct hash_job {
 	char sha[SHA256_HEX];
 };
 
-/* Jobs in [tail, hashed) are hashed, [hashed, head) wait; the ring holds HASH_QUEUE. */
+struct hash_chunk {
+	struct hash_job job[HASH_CHUNK];
+	size_t n;
+};
+
+/*
+ * Two chunks take turns: the calling thread renames into one while the
+ * hash thread hashes the other, so they meet once per chunk, not per file.
+ */
 struct hasher {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct hash_job ring[HASH_QUEUE];
-	size_t head, hashed, tail;
+	struct hash_chunk chunk[2];
+	struct hash_chunk *todo; /* handed to the hash thread; NULL once hashed */
+	struct hash_chunk *prev; /* hashed or being hashed; its lines not yet written */
+	struct hash_chunk *cur;  /* being filled */
 	bool done;
 };
 
@@ -425,33 +474,32 @@ static void *hash_worker(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&h->mu);
-		while (h->hashed == h->head && !h->done)
+		while (!h->todo && !h->done)
 			pthread_cond_wait(&h->cv, &h->mu);
-		if (h->hashed == h->head) {
-			pthread_mutex_unlock(&h->mu);
-			return NULL;
-		}
-		struct hash_job *job = &h->ring[h->hashed % HASH_QUEUE];
+		struct hash_chunk *c = h->todo;
 		pthread_mutex_unlock(&h->mu);
-		job->err = sha256_fd(job->fd, job->sha, &job->size);
-		close(job->fd);
+		if (!c)
+			return NULL;
+		for (size_t k = 0; k < c->n; k++) {
+			c->job[k].err = sha256_fd(c->job[k].fd, c->job[k].sha, &c->job[k].size);
+			close(c->job[k].fd);
+		}
 		pthread_mutex_lock(&h->mu);
-		h->hashed++;
+		h->todo = NULL;
 		pthread_cond_broadcast(&h->cv);
 		pthread_mutex_unlock(&h->mu);
 	}
 }
 
-/* Writes the manifest lines of the hashed jobs; with wait, of all jobs. */
-static void hash_collect(struct mover *m, const struct move_src *src, struct hasher *h, bool wait)
+/* Waits until the hash thread is done with its chunk, then writes that chunk's lines. */
+static void hash_collect(struct mover *m, const struct move_src *src, struct hasher *h)
 {
 	pthread_mutex_lock(&h->mu);
-	while (wait && h->hashed != h->head)
+	while (h->todo)
 		pthread_cond_wait(&h->cv, &h->mu);
-	size_t upto = h->hashed;
 	pthread_mutex_unlock(&h->mu);
-	for (; h->tail < upto; h->tail++) {
-		const struct hash_job *job = &h->ring[h->tail % HASH_QUEUE];
+	for (size_t k = 0; h->prev && k < h->prev->n; k++) {
+		const struct hash_job *job = &h->prev->job[k];
 		if (job->err && m->st.nerrors < MOVE_ERRORS_MAX) {
 			struct move_error *e = &m->st.errors[m->st.nerrors++];
 			snprintf(e->folder, sizeof(e->folder), "%s", src->name);
@@ -463,25 +511,21 @@ static void hash_collect(struct mover *m, const struct move_src *src, struct has
 			             job->final);
 		}
 	}
+	h->prev = NULL;
 }
 
-/* A free slot for the next job, writing out finished ones to make room. */
-static struct hash_job *hash_slot(struct mover *m, const struct move_src *src, struct hasher *h)
+/* Hands the filled chunk to the hash thread and starts filling the other. */
+static void hash_hand_over(struct mover *m, const struct move_src *src, struct hasher *h)
 {
+	hash_collect(m, src, h);
+	if (h->cur->n == 0)
+		return;
 	pthread_mutex_lock(&h->mu);
-	while (h->head - h->tail == HASH_QUEUE && h->hashed == h->tail)
-		pthread_cond_wait(&h->cv, &h->mu);
-	pthread_mutex_unlock(&h->mu);
-	hash_collect(m, src, h, false);
-	return &h->ring[h->head % HASH_QUEUE];
-}
-
-static void hash_push(struct hasher *h)
-{
-	pthread_mutex_lock(&h->mu);
-	h->head++;
+	h->todo = h->prev = h->cur;
 	pthread_cond_broadcast(&h->cv);
 	pthread_mutex_unlock(&h->mu);
+	h->cur = h->cur == &h->chunk[0] ? &h->chunk[1] : &h->chunk[0];
+	h->cur->n = 0;
 }
 
 /*
@@ -494,7 +538,7 @@ static int rename_loop(struct mover *m, size_t index, const struct move_src *src
                        const struct und_list *l, size_t *i, struct hasher *h)
 {
 	for (; *i < l->n; (*i)++) {
-		struct hash_job *job = hash_slot(m, src, h);
+		struct hash_job *job = &h->cur->job[h->cur->n];
 		struct stat st;
 		if (past_deadline(m))
 			return -1;
@@ -520,7 +564,8 @@ static int rename_loop(struct mover *m, size_t index, const struct move_src *src
 		job->mtime = st.st_mtim.tv_sec;
 		m->st.renamed++;
 		moved(m, index, st.st_size);
-		hash_push(h);
+		if (++h->cur->n == HASH_CHUNK)
+			hash_hand_over(m, src, h);
 	}
 	return 0;
 }
@@ -535,12 +580,14 @@ static int rename_files(struct mover *m, size_t index, const struct move_src *sr
 	memset(&h, 0, sizeof(h));
 	pthread_mutex_init(&h.mu, NULL);
 	pthread_cond_init(&h.cv, NULL);
+	h.cur = &h.chunk[0];
 	if (pthread_create(&t, NULL, hash_worker, &h) != 0) {
 		stop_all(m, EAGAIN, "thread");
 		return -1;
 	}
 	rc = rename_loop(m, index, src, sub, l, i, &h);
-	hash_collect(m, src, &h, true);
+	hash_hand_over(m, src, &h);
+	hash_collect(m, src, &h);
 	pthread_mutex_lock(&h.mu);
 	h.done = true;
 	pthread_cond_broadcast(&h.cv);
@@ -909,5 +956,6 @@ int move_recover(struct mover *m, const struct move_src *src, size_t n)
 	closedir(d);
 	free(rec);
 	free(text);
-	return fdatasync(m->manifest_fd) < 0 ? errno : 0;
+	int err = manifest_flush(m);
+	return err ? err : fdatasync(m->manifest_fd) < 0 ? errno : 0;
 }

@@ -67,8 +67,12 @@ struct und_list {
 	int64_t bytes;
 };
 
-/* Lists dirfd's regular .und files, in any letter case. Returns 0 or an errno. */
-int und_list_read(int dirfd, struct und_list *l);
+/*
+ * Lists dirfd's regular .und files, in any letter case. Sizes (and l->bytes)
+ * only with sizes; otherwise -1, and no stat where the directory entry says
+ * "regular file". Returns 0 or an errno.
+ */
+int und_list_read(int dirfd, bool sizes, struct und_list *l);
 void und_list_free(struct und_list *l);
 
 /*
