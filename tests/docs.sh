@@ -84,4 +84,10 @@ esac
 readelf -d "$PLUGIN" | grep -q 'libnetsnmp'
 ok $((! $?)) "and never net-snmp"
 
+# The handler never runs a shell: none of libc's shell-running or PATH-searching calls is linked.
+shellish=$(nm -D --undefined-only "$HANDLER" | grep -owE 'system|popen|execvp|execvpe|execlp|posix_spawnp|wordexp' | sort -u | tr '\n' ' ')
+is "$shellish" "" "the handler links no system, popen, execvp, execlp, posix_spawnp or wordexp"
+nm -D --undefined-only "$HANDLER" | grep -qw execve
+ok $? "... and does link execve, so the list above was read from real symbols"
+
 done_testing

@@ -121,6 +121,32 @@ ok "$([ ! -e "$C/calls" ] || ! grep -q stop "$C/calls"; echo $?)" "a small quara
 no_loss "a small quarantine"
 is "$(find "$S/Import" -name 'big*' | wc -l)" 3 "a small quarantine: every source is in place"
 
+# A real ENOSPC mid-batch: a tmpfs with room for the bytes but only five inodes (its root,
+# the run folder, the manifest, Import and one copy), which the space check does not count.
+tmpfs_at "$T/few" "1m,nr_inodes=5" && MOUNTS+=("$T/few")
+fresh "$T/few/q"
+rmdir "$T/few/q" 2>/dev/null
+Q="$T/few"
+for i in 1 2 3; do und Import "i$i.und"; done
+handler CRITICAL HARD 1
+is "$RC" 3 "a tmpfs out of inodes: exit 3"
+like "$FIRST" "FAILED: moved 0 of 3 .und files (none)" "out of inodes: nothing was moved"
+like "$FIRST" "quarantine create failed: No space left on device" "out of inodes: the summary names the real ENOSPC"
+is "$(find "$S/Import" -name 'i*.und' | wc -l)" 3 "out of inodes: every source is untouched"
+no_loss "out of inodes"
+is "$(leftovers)" 0 "out of inodes: the copy already made is removed"
+is "$(connector_state)" running "out of inodes: the connector runs"
+Q="$T/q"
+
+# The lock must be on local disk: a state dir that statfs reports as CIFS is refused.
+fresh
+und Import a.und
+injected "fstatfs:poke_exit=@arg2=424d53ff00000000" CRITICAL HARD 1
+is "$RC" 3 "a state dir on CIFS: exit 3"
+like "$FIRST" "FAILED: state directory $SD is on a network file system; nothing touched" \
+	"a state dir on CIFS is refused before anything is touched"
+ok "$([ ! -e "$C/calls" ] && [ -e "$S/Import/a.und" ] && echo 0 || echo 1)" "a state dir on CIFS: no command ran"
+
 enospc_setup() { fresh "$XQ"; for i in 1 2 3 4; do und Import "n$i.und"; done; }
 enospc_setup
 traced "$F_WRITE" CRITICAL HARD 1
