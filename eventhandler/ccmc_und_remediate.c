@@ -66,7 +66,7 @@ static const char help_text[] =
     "     --soft-attempt=N      act on a SOFT CRITICAL from attempt N (default 3)\n"
     "     --force               act whatever the state (for a person)\n"
     " -n, --dry-run             print what would be done; touch nothing\n"
-    " -v, --verbose             list each file moved\n"
+    " -v, --verbose             also print the manifest's path and how files moved\n"
     " -h, --help                this help\n"
     " -V, --version             the version\n\n"
     "CMD is split into words at blanks; '...' and \"...\" quote, \\ escapes; no\n"
@@ -551,7 +551,10 @@ static void move_all(struct mover *m)
 			break;
 	mover_end(m);
 	if (run.verbose)
-		detail("manifest: %s/manifest.tsv\n", m->run_path);
+		detail("manifest: %s/manifest.tsv; %lld renamed, %lld copied and verified, %lld "
+		       "bytes\n",
+		       m->run_path, (long long)m->st.renamed, (long long)m->st.copied,
+		       (long long)m->st.bytes);
 }
 
 /* connector says how the connector ended; running says whether that is as it should be. */

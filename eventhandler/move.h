@@ -36,7 +36,7 @@ struct move_error {
 };
 
 struct move_stats {
-	int64_t found, moved, bytes, left, not_reached;
+	int64_t found, moved, bytes, left;
 	int64_t moved_in[MOVE_SOURCES_MAX];
 	int64_t renamed, copied;     /* how the moved files went */
 	int64_t recovered, unlinked; /* by move_recover: manifest lines added, sources removed */

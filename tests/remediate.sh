@@ -142,6 +142,10 @@ is "$MANIFEST_LINES/$MANIFEST_BAD" "6/0" "cross fs: 6 manifest lines, each hash 
 is "$(stat -c %Y "$R/Import/x1.und")" 1500000000 "cross fs: the copy keeps the original mtime"
 like "$(grep x1.und "$R/manifest.tsv")" "2017-07-14T02:40:00Z" "cross fs: the manifest gives the mtime in UTC"
 is "$(stat -c %a "$R/Import/x2.und")" 600 "cross fs: copies are mode 0600"
+fresh "$XFS/q"
+und Import v.und
+handler -v CRITICAL HARD 1
+like "$OUT" "manifest: $(run_folder)/manifest.tsv; 0 renamed, 1 copied and verified" "-v says where the manifest is and how files moved"
 Q="$T/q"
 
 # --- entries that are not regular files -----------------------------------------------------
