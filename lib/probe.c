@@ -160,8 +160,8 @@ static int probe_map(const struct folder_list *l, const struct probe_opts *o, st
 	return 0;
 }
 
-/* Waits for the child to close its end of the pipe, which it does by exiting. */
-static int wait_child(int rfd, pid_t pid, int timeout_ms, int *status)
+/* Waits until the child closes its end of the pipe, which it does by exiting. */
+static int wait_readable(int rfd, int timeout_ms)
 {
 	int64_t deadline = now_us() + (int64_t)timeout_ms * 1000;
 
@@ -173,49 +173,61 @@ static int wait_child(int rfd, pid_t pid, int timeout_ms, int *status)
 		int rc = poll(&pfd, 1, (int)left);
 		if (rc < 0 && errno == EINTR)
 			continue;
-		if (rc <= 0)
-			return -1;
-		break;
+		return rc > 0 ? 0 : -1;
 	}
-	while (waitpid(pid, status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return 0;
 }
 
-int probe_run(const struct folder_list *l, const struct probe_opts *o, struct probe *p)
+int probe_start(const struct folder_list *l, const struct probe_opts *o, struct probe *p)
 {
-	struct progress *pg;
-	int pfd[2], status = 0;
-	pid_t pid;
+	int pfd[2];
 
 	memset(p, 0, sizeof(*p));
 	p->n = l->n;
+	p->rfd = -1;
 	if (probe_map(l, o, p) != 0) {
 		snprintf(p->failure, sizeof(p->failure), "cannot map memory: %s", strerror(errno));
 		return -1;
 	}
-	pg = p->map;
-	if (pipe2(pfd, O_CLOEXEC) != 0 || (pid = fork()) < 0) {
+	if (pipe2(pfd, O_CLOEXEC) != 0 || (p->pid = fork()) < 0) {
 		snprintf(p->failure, sizeof(p->failure), "cannot start the scan: %s",
 		         strerror(errno));
 		return -1;
 	}
-	if (pid == 0) {
+	if (p->pid == 0) {
 		close(pfd[0]);
-		child_main(l, o, p, pg);
+		child_main(l, o, p, p->map);
 		_exit(0);
 	}
 	close(pfd[1]);
-	int rc = wait_child(pfd[0], pid, o->timeout_ms, &status);
-	close(pfd[0]);
-	if (rc != 0) {
-		kill(pid, SIGKILL); /* it may sit in the kernel; it is not waited for */
-		p->timed_out = true;
-		p->hung_folder = pg->folder;
-		p->hung_step = pg->step;
-		return -1;
-	}
+	p->rfd = pfd[0];
+	return 0;
+}
+
+void probe_abandon(struct probe *p)
+{
+	const struct progress *pg = p->map;
+
+	kill(p->pid, SIGKILL); /* it may sit in the kernel; it is not waited for */
+	close(p->rfd);
+	p->rfd = -1;
+	p->timed_out = true;
+	p->hung_folder = pg->folder;
+	p->hung_step = pg->step;
+}
+
+int probe_finish(struct probe *p)
+{
+	const struct progress *pg = p->map;
+	int status = 0;
+
+	close(p->rfd);
+	p->rfd = -1;
+	while (waitpid(p->pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			snprintf(p->failure, sizeof(p->failure), "cannot wait for the scan: %s",
+			         strerror(errno));
+			return -1;
+		}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || pg->step != STEP_DONE) {
 		snprintf(p->failure, sizeof(p->failure), "the scan process failed (%s %d)",
 		         WIFSIGNALED(status) ? "signal" : "status",
@@ -223,6 +235,17 @@ int probe_run(const struct folder_list *l, const struct probe_opts *o, struct pr
 		return -1;
 	}
 	return 0;
+}
+
+int probe_run(const struct folder_list *l, const struct probe_opts *o, struct probe *p)
+{
+	if (probe_start(l, o, p) != 0)
+		return -1;
+	if (wait_readable(p->rfd, o->timeout_ms) != 0) {
+		probe_abandon(p);
+		return -1;
+	}
+	return probe_finish(p);
 }
 
 void probe_free(struct probe *p)

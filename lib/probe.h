@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 enum probe_step { STEP_START, STEP_MOUNT, STEP_OPEN, STEP_SCAN, STEP_DONE };
 
@@ -44,12 +45,24 @@ struct probe {
 	char failure[160]; /* the child itself failed (crash, fork) */
 	void *map;
 	size_t maplen;
+	pid_t pid;
+	int rfd; /* readable (end of file) once the scan process has exited */
 };
 
 const char *probe_step_name(enum probe_step s);
 
 /* Returns 0 when every folder was looked at, or -1 with p->timed_out or p->failure set. */
 int probe_run(const struct folder_list *l, const struct probe_opts *o, struct probe *p);
+
+/*
+ * The same in steps, for an event loop: probe_start forks the scan and
+ * returns with p->rfd to watch; once it is readable, probe_finish collects
+ * the results; if it is not by the caller's deadline, probe_abandon walks
+ * away from the scan. Each returns as probe_run does.
+ */
+int probe_start(const struct folder_list *l, const struct probe_opts *o, struct probe *p);
+int probe_finish(struct probe *p);
+void probe_abandon(struct probe *p);
 
 void probe_free(struct probe *p);
 
