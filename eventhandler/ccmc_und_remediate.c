@@ -11,6 +11,7 @@
 #include "duration.h"
 #include "journal.h"
 #include "move.h"
+#include "probe.h"
 #include "settings.h"
 #include "store.h"
 #include "trigger.h"
@@ -32,6 +33,9 @@
 #define PROGNAME "ccmc_und_remediate"
 
 enum { EXIT_DONE = 0, EXIT_PARTIAL = 1, EXIT_USAGE = 2, EXIT_FAILED = 3 };
+
+/* How long the store may take to be looked at before the connector is stopped. */
+#define STORE_TIMEOUT_MS 5000
 
 static const char usage_text[] =
     "Usage: " PROGNAME " [-f FILE] {-R STORE | -d DIR [-d DIR ...]} -Q DIR\n"
@@ -688,11 +692,36 @@ static int act_on_files(int64_t total, int64_t now)
 	return report_moves(&m, total, running, connector);
 }
 
+/*
+ * Looks at the folders in a child process first: a stat() on a hung share
+ * blocks in the kernel, and the handler must not stop the connector and
+ * then hang mid-move. Returns 0, or -1 with why.
+ */
+static int store_answers(int64_t now, char *err, size_t errlen)
+{
+	struct probe_opts o = {.now = now, .list_max = 1, .timeout_ms = STORE_TIMEOUT_MS};
+	struct probe p;
+	int rc = probe_run(&cfg.folders, &o, &p);
+
+	if (rc != 0 && p.timed_out) {
+		const struct folder *f = &cfg.folders.f[p.hung_folder];
+		snprintf(err, errlen,
+		         "the store did not answer within %ds (%s %s%s%s; hung share?)",
+		         STORE_TIMEOUT_MS / 1000, probe_step_name(p.hung_step), f->path,
+		         f->in_store ? "/" : "", f->in_store ? f->name : "");
+	} else if (rc != 0)
+		snprintf(err, errlen, "%s", p.failure);
+	probe_free(&p);
+	return rc;
+}
+
 static int remediate(bool act, const char *why)
 {
 	char err[PATH_MAX + 256];
 	int64_t now = time(NULL), bytes, total;
 
+	if (act && store_answers(now, err, sizeof(err)) < 0)
+		return finish(EXIT_FAILED, "FAILED: %s; nothing touched", err);
 	if (open_sources(err, sizeof(err)) < 0)
 		return finish(EXIT_FAILED, "FAILED: %s; nothing touched", err);
 	if (open_quarantine(err, sizeof(err)) < 0)

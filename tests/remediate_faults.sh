@@ -169,6 +169,34 @@ like "$FIRST" "quarantine sync failed: Input/output error" "EIO: the summary nam
 is "$(find "$S/Import" -name 'e*.und' | wc -l)" 3 "EIO: every source is untouched"
 is "$(leftovers)" 0 "EIO: no temp copy is left"
 
+# --- a hung share: the store is looked at in a child first, so nothing is stopped ----------
+fresh
+und Import a.und
+handler_opts
+rm -f "$T/hung.out" "$T/hung.rc"
+mkfifo "$T/hung.out"
+# strace holds the handler's exit until the delayed stat ends, so its answer is read as it
+# is written, from a FIFO, and its status afterwards from a file.
+"$STRACE" -f -qq -o /dev/null -P "$S/Import" -e trace=%fstat -e inject=%fstat:delay_enter=20000000 \
+	bash -c 'out=$1 rc=$2; shift 2; "$@" >"$out" 2>&1; echo $? >"$rc.tmp"; mv "$rc.tmp" "$rc"' \
+	_ "$T/hung.out" "$T/hung.rc" "$HANDLER" "${HOPTS[@]}" CRITICAL HARD 1 2>/dev/null &
+spid=$!
+exec 3<"$T/hung.out"
+# The stat is delayed 20 s and the store's time-out is 5 s: a line within 12 s can only
+# come from a handler that walked away from the hung call.
+IFS= read -r -t 12 -u 3 FIRST
+ok $? "a hung share: the handler answered within 12 s"
+exec 3<&-
+for _ in $(seq 600); do [ -e "$T/hung.rc" ] && break; read -r -t 0.05 <> <(:) || true; done
+RC=$(cat "$T/hung.rc" 2>/dev/null)
+kill "$spid" 2>/dev/null
+wait "$spid" 2>/dev/null
+is "$RC" 3 "a hung share: exit 3"
+like "$FIRST" "FAILED: the store did not answer within 5s (scanning $S/Import; hung share?); nothing touched" \
+	"a hung share: the summary names the folder and the step"
+ok "$([ ! -e "$C/calls" ] || ! grep -q stop "$C/calls"; echo $?)" "a hung share: the connector was not stopped"
+no_loss "a hung share"
+
 # --- the deadline ------------------------------------------------------------------------------
 fresh
 for i in $(seq 20); do und Import "d$i.und"; done
