@@ -39,7 +39,9 @@ lint_manual() {
 check_manual "$PLUGIN" "$top_srcdir/man/check_ccmc_und.1" 20
 HANDLER="$top_builddir/eventhandler/ccmc_und_remediate"
 check_manual "$HANDLER" "$top_srcdir/man/ccmc_und_remediate.8" 15
-for m in check_ccmc_und.1 ccmc_und_remediate.8 ccmc_und_remediate.conf.5; do
+SUBAGENT="$top_builddir/snmp-subagent/ccmc_und_subagent"
+[ -x "$SUBAGENT" ] && check_manual "$SUBAGENT" "$top_srcdir/man/ccmc_und_subagent.8" 20
+for m in check_ccmc_und.1 ccmc_und_remediate.8 ccmc_und_remediate.conf.5 ccmc_und_subagent.8; do
 	lint_manual "$top_srcdir/man/$m"
 done
 

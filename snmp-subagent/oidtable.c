@@ -1,0 +1,158 @@
+#include "config.h"
+
+#include "oidtable.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int oid_compare(const uint32_t *a, size_t alen, const uint32_t *b, size_t blen)
+{
+	size_t n = alen < blen ? alen : blen;
+
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return alen < blen ? -1 : alen > blen ? 1 : 0;
+}
+
+size_t oid_parse(const char *s, uint32_t *out, size_t max)
+{
+	size_t n = 0;
+
+	if (*s == '.')
+		s++;
+	while (*s) {
+		char *end;
+		unsigned long v;
+		if (*s < '0' || *s > '9' || n == max)
+			return 0;
+		v = strtoul(s, &end, 10);
+		if (v > UINT32_MAX || (*end && *end != '.') || (*end == '.' && !end[1]))
+			return 0;
+		out[n++] = (uint32_t)v;
+		s = *end ? end + 1 : end;
+	}
+	return n;
+}
+
+/* Appends an entry named base.a.b.c.d. */
+static struct oid_entry *add(struct oid_table *t, const uint32_t *base, size_t bl, uint32_t a,
+                             uint32_t b, uint32_t c, uint32_t d, enum oid_kind kind)
+{
+	struct oid_entry *e = &t->e[t->n++];
+	uint32_t tail[4] = {a, b, c, d};
+
+	memset(e, 0, sizeof(*e));
+	memcpy(e->name, base, bl * sizeof(*base));
+	memcpy(e->name + bl, tail, sizeof(tail));
+	e->len = bl + 4;
+	e->kind = kind;
+	return e;
+}
+
+static void set_text(struct oid_entry *e, const char *s)
+{
+	e->text_len = strlen(s) < sizeof(e->text) ? strlen(s) : sizeof(e->text) - 1;
+	memcpy(e->text, s, e->text_len);
+}
+
+/* DateAndTime in UTC: eight octets, all zero before the first scan. */
+static void set_date(struct oid_entry *e, int64_t t)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	e->text_len = 8;
+	memset(e->text, 0, 8);
+	if (t <= 0 || !gmtime_r(&tt, &tm))
+		return;
+	int year = tm.tm_year + 1900;
+	unsigned char d[8] = {(unsigned char)(year >> 8),     (unsigned char)year,
+	                      (unsigned char)(tm.tm_mon + 1), (unsigned char)tm.tm_mday,
+	                      (unsigned char)tm.tm_hour,      (unsigned char)tm.tm_min,
+	                      (unsigned char)tm.tm_sec,       0};
+	memcpy(e->text, d, 8);
+}
+
+static void scalars(const struct agent_values *v, const uint32_t *b, size_t bl, struct oid_table *t)
+{
+	add(t, b, bl, 1, 1, 1, 0, KIND_INTEGER)->num = v->state;
+	add(t, b, bl, 1, 1, 2, 0, KIND_GAUGE)->num = v->total_count;
+	add(t, b, bl, 1, 1, 3, 0, KIND_GAUGE)->num = v->oldest_age;
+	set_date(add(t, b, bl, 1, 1, 4, 0, KIND_OCTETS), v->scan_started);
+	add(t, b, bl, 1, 1, 5, 0, KIND_GAUGE)->num = v->scan_ms;
+	add(t, b, bl, 1, 1, 6, 0, KIND_COUNTER)->num = v->scan_errors;
+	for (uint32_t i = 0; i < 8; i++)
+		set_text(add(t, b, bl, 1, 1, 7 + i, 0, KIND_OCTETS), v->thresholds[i]);
+}
+
+/* One column of the folder table, for every row: column-major, as SNMP orders them. */
+static void column(const struct agent_values *v, const uint32_t *b, size_t bl, uint32_t col,
+                   struct oid_table *t)
+{
+	for (size_t i = 0; i < v->nfolders; i++) {
+		const struct folder_values *f = &v->f[i];
+		uint32_t row = (uint32_t)i + 1;
+		static const enum oid_kind kinds[13] = {
+		    0,          0,          KIND_OCTETS,  KIND_OCTETS,
+		    KIND_GAUGE, KIND_GAUGE, KIND_GAUGE,   KIND_COUNTER64,
+		    KIND_GAUGE, KIND_GAUGE, KIND_INTEGER, KIND_INTEGER,
+		    KIND_OCTETS};
+		struct oid_entry *e = add(t, b, bl, 1, 2, 1, col, kinds[col]);
+		e->name[e->len++] = row;
+		switch (col) {
+		case 2: set_text(e, f->name); break;
+		case 3: set_text(e, f->path); break;
+		case 4: e->num = f->count; break;
+		case 5: e->num = f->oldest_age; break;
+		case 6: e->num = f->newest_age; break;
+		case 7: e->u64 = f->bytes; break;
+		case 8: e->num = f->backlog_count; break;
+		case 9: e->num = f->backlog_oldest_age; break;
+		case 10: e->num = f->state; break;
+		case 11: e->num = f->error; break;
+		default: set_text(e, f->message); break;
+		}
+	}
+}
+
+void oidtable_build(const struct agent_values *v, const uint32_t *base, size_t base_len,
+                    struct oid_table *t)
+{
+	t->n = 0;
+	/* Built in OID order: scalars (.1.1.N.0), then the table column by column. */
+	scalars(v, base, base_len, t);
+	for (uint32_t col = 2; col <= 12; col++)
+		column(v, base, base_len, col, t);
+}
+
+static size_t lower_bound(const struct oid_table *t, const uint32_t *name, size_t len)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (oid_compare(t->e[mid].name, t->e[mid].len, name, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const struct oid_entry *oidtable_get(const struct oid_table *t, const uint32_t *name, size_t len)
+{
+	size_t i = lower_bound(t, name, len);
+
+	return i < t->n && oid_compare(t->e[i].name, t->e[i].len, name, len) == 0 ? &t->e[i] : NULL;
+}
+
+const struct oid_entry *oidtable_next(const struct oid_table *t, const uint32_t *name, size_t len)
+{
+	size_t i = lower_bound(t, name, len);
+
+	if (i < t->n && oid_compare(t->e[i].name, t->e[i].len, name, len) == 0)
+		i++;
+	return i < t->n ? &t->e[i] : NULL;
+}

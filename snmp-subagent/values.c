@@ -1,0 +1,103 @@
+#include "config.h"
+
+#include "values.h"
+
+#include "range.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static uint32_t clamp32(int64_t v)
+{
+	return v < 0 ? 0 : v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+/* The ranges as the plugin would print them; "" for none. */
+static void thresholds_text(const struct thresholds *t, char out[8][65])
+{
+	static const enum metric order[4] = {METRIC_UND_COUNT, METRIC_UND_AGE, METRIC_BACKLOG_COUNT,
+	                                     METRIC_BACKLOG_AGE};
+	for (size_t i = 0; i < 4; i++) {
+		const struct threshold *w = &t->warn[order[i]], *c = &t->crit[order[i]];
+		char buf[RANGE_BUFLEN];
+		snprintf(out[2 * i], 65, "%s", w->set ? range_format(&w->r, buf, sizeof(buf)) : "");
+		snprintf(out[2 * i + 1], 65, "%s",
+		         c->set ? range_format(&c->r, buf, sizeof(buf)) : "");
+	}
+}
+
+static void names(const struct check_config *c, struct agent_values *v)
+{
+	v->nfolders = c->folders.n;
+	for (size_t i = 0; i < c->folders.n; i++) {
+		const struct folder *f = &c->folders.f[i];
+		snprintf(v->f[i].name, sizeof(v->f[i].name), "%s", f->name);
+		snprintf(v->f[i].path, sizeof(v->f[i].path), "%s%s%s", f->path,
+		         f->in_store ? "/" : "", f->in_store ? f->name : "");
+	}
+	thresholds_text(&c->th, v->thresholds);
+}
+
+void values_init(const struct check_config *c, struct agent_values *v)
+{
+	memset(v, 0, sizeof(*v));
+	names(c, v);
+	values_failed(c, "no scan has completed yet", v);
+	v->scan_errors = 0;
+}
+
+void values_failed(const struct check_config *c, const char *why, struct agent_values *v)
+{
+	names(c, v);
+	v->state = STATE_UNKNOWN;
+	v->scan_errors++;
+	for (size_t i = 0; i < v->nfolders; i++) {
+		v->f[i].state = STATE_UNKNOWN;
+		v->f[i].error = true;
+		snprintf(v->f[i].message, sizeof(v->f[i].message), "%s", why);
+	}
+}
+
+static void folder_from(const struct check_config *c, const struct probe_result *r, unsigned roles,
+                        enum state st, struct folder_values *f)
+{
+	const struct scan_stats *s = &r->st;
+	bool und = s->und_count > 0, ccm = s->ccm_count > 0;
+
+	f->state = st;
+	f->error = r->err != 0;
+	snprintf(f->message, sizeof(f->message), "%.*s", (int)sizeof(f->message) - 1,
+	         r->err ? r->errmsg : "");
+	if (r->err)
+		return;
+	if (!(roles & ROLE_UND))
+		und = false; /* Submit: watched for the backlog only, as by the plugin */
+	f->count = und ? clamp32(s->und_count) : 0;
+	f->oldest_age = und ? clamp32(scan_age(s->und_oldest, c->now)) : 0;
+	f->newest_age = und ? clamp32(scan_age(s->und_newest, c->now)) : 0;
+	f->bytes = und ? (uint64_t)s->und_bytes : 0;
+	f->backlog_count = clamp32(s->ccm_count);
+	f->backlog_oldest_age = ccm ? clamp32(scan_age(s->ccm_oldest, c->now)) : 0;
+}
+
+void values_from_probe(const struct check_config *c, const struct probe *p, int64_t started,
+                       uint32_t scan_ms, struct agent_values *v)
+{
+	struct folder_state fs[STORE_MAX_FOLDERS];
+	uint32_t errors = v->scan_errors;
+
+	memset(v, 0, sizeof(*v));
+	names(c, v);
+	v->scan_errors = errors;
+	v->state = check_verdict(c, p, fs);
+	v->scan_started = started;
+	v->scan_ms = scan_ms;
+	for (size_t i = 0; i < p->n; i++) {
+		folder_from(c, &p->res[i], c->folders.f[i].roles, fs[i].state, &v->f[i]);
+		if (c->folders.f[i].roles & ROLE_UND) {
+			v->total_count += v->f[i].count;
+			if (v->f[i].oldest_age > v->oldest_age)
+				v->oldest_age = v->f[i].oldest_age;
+		}
+	}
+}

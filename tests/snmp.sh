@@ -1,0 +1,164 @@
+#!/bin/bash
+# The subagent under Debian's real snmpd (master agent, on loopback, a random
+# port, its AgentX socket in a temp dir), read with snmpget/snmpwalk/snmptable,
+# compared with the plugin, watched by snmptrapd and by check_snmp.
+. "$top_srcdir/tests/lib.sh"
+
+SUB="$top_builddir/snmp-subagent/ccmc_und_subagent"
+[ -x "$SUB" ] || { echo "Bail out! the subagent was not built (install libsnmp-dev, re-run configure)"; exit 1; }
+for p in snmpd snmptrapd snmpget snmpwalk snmptable snmpset; do
+	command -v "$p" >/dev/null || [ -x "/usr/sbin/$p" ] ||
+		{ echo "Bail out! $p is missing (apt-get install snmpd snmptrapd snmp)"; exit 1; }
+done
+CHECK_SNMP=/usr/lib/nagios/plugins/check_snmp
+[ -x "$CHECK_SNMP" ] || { echo "Bail out! check_snmp is missing (apt-get install monitoring-plugins-standard)"; exit 1; }
+PATH=$PATH:/usr/sbin
+export MIBS=
+MIBOPTS=(-M "$top_srcdir/mibs:$top_srcdir/mibs/base:/usr/share/snmp/mibs" -m CCMC-UND-MIB)
+BASE=.1.3.6.1.4.1.8072.9999.9999.212788
+
+free_port() {
+	"$PERL" -MIO::Socket::INET -e 'print IO::Socket::INET->new(Proto => "udp", LocalAddr => "127.0.0.1")->sockport'
+}
+PORT=$(free_port)
+TRAPPORT=$(free_port)
+KEEP=${KEEP:-}
+mkdir -p "$T/agentx" "$T/persist"
+chmod 700 "$T/agentx"
+cat >"$T/snmpd.conf" <<CONF
+rocommunity public 127.0.0.1
+rwcommunity private 127.0.0.1
+master agentx
+agentXSocket $T/agentx/master
+agentXPerms 0660 0750
+trap2sink 127.0.0.1:$TRAPPORT public
+CONF
+printf 'disableAuthorization yes\n' >"$T/snmptrapd.conf"
+
+PIDS=()
+stop_all() {
+	local p
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	[ -n "$KEEP" ] && cp -r "$T" /tmp/snmp-debug
+	cleanup
+}
+trap stop_all EXIT
+
+start_snmpd() {
+	SNMP_PERSISTENT_DIR="$T/persist" snmpd -f -C -c "$T/snmpd.conf" -I -smux -Lf "$T/snmpd.log" \
+		"udp:127.0.0.1:$PORT" &
+	SNMPD=$!
+	PIDS+=("$SNMPD")
+}
+
+# until SECONDS COMMAND...: runs COMMAND every 0.1 s until it succeeds or time runs out.
+until_ok() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -ge "$end" ] && return 1
+		read -r -t 0.1 <> <(:) || true
+	done
+}
+
+get() { snmpget -v2c -c public -Oqv -t 1 -r 0 "127.0.0.1:$PORT" "$@" 2>&1; }
+answers() { [ "$(get "$BASE.1.1.2.0")" != "" ] && ! get "$BASE.1.1.2.0" | grep -q "No Such"; }
+
+# A store: Import with two old .und files, Export with a backlog, Submit empty.
+S=$(store s)
+mkf "$S/Import/a.und" 7200 300
+mkf "$S/Import/B.UND" 600 50
+mkf "$S/Export/m1.ccm" 5400 10
+mkf "$S/Export/m2.ccm" 60 10
+
+snmptrapd -f -C -c "$T/snmptrapd.conf" -Lf "$T/traps.log" -On "udp:127.0.0.1:$TRAPPORT" &
+PIDS+=("$!")
+start_snmpd
+until_ok 10 test -S "$T/agentx/master"
+ok $? "snmpd is up with its AgentX socket in the temp dir"
+"$SUB" -R "$S" -x "$T/agentx/master" -f --interval 2 -t 1 --ping-interval 1 -C 3h \
+	>"$T/sub.log" 2>&1 &
+SUBPID=$!
+PIDS+=("$SUBPID")
+until_ok 10 answers
+ok $? "the subagent registers and answers through snmpd"
+
+# --- the same numbers as the plugin ---------------------------------------------------------
+"$PLUGIN" -R "$S" -C 3h >"$T/plugin.out"
+prc=$?
+PERF=$(head -n 1 "$T/plugin.out" | "$PERL" "$top_srcdir/tests/perfdata.pl")
+pv() { printf '%s\n' "$PERF" | awk -F'|' -v l="$1" '$1 == l { print $2 }'; }
+is "$(get "$BASE.1.1.1.0")" "$prc" "ccmcUndState equals the plugin's exit status ($prc)"
+is "$(get "$BASE.1.1.2.0")" "$(pv total_und)" "ccmcUndTotalCount equals total_und"
+row=1
+for f in import export submit; do
+	is "$(get "$BASE.1.2.1.8.$row")" "$(pv "${f}_backlog")" "$f: backlog equals ${f}_backlog"
+	pairs=("9:${f}_backlog_age")
+	if [ $f = submit ]; then
+		is "$(get "$BASE.1.2.1.4.$row")/$(pv submit_und)" "0/" "submit: watched for the backlog only, count 0 (no submit_und)"
+	else
+		is "$(get "$BASE.1.2.1.4.$row")" "$(pv "${f}_und")" "$f: count equals ${f}_und"
+		is "$(get "$BASE.1.2.1.7.$row")" "$(pv "${f}_und_bytes")" "$f: bytes equal ${f}_und_bytes"
+		pairs+=("5:${f}_und_age")
+	fi
+	for pair in "${pairs[@]}"; do
+		a=$(get "$BASE.1.2.1.${pair%%:*}.$row") b=$(pv "${pair#*:}")
+		ok "$([ -n "$a" ] && [ -n "$b" ] && [ $((a - b)) -le 3 ] && [ $((b - a)) -le 3 ] && echo 0 || echo 1)" \
+			"$f: ${pair#*:} agrees within the 2 s between scans ($a, $b)"
+	done
+	row=$((row + 1))
+done
+
+# --- the MIB's names, a walk and a table ------------------------------------------------------
+walk=$(snmpwalk -v2c -c public "${MIBOPTS[@]}" "127.0.0.1:$PORT" CCMC-UND-MIB::ccmcUndMIB 2>&1)
+like "$walk" "CCMC-UND-MIB::ccmcUndFolderName.1 = STRING: Import" "snmpwalk names the objects with the MIB"
+is "$(printf '%s\n' "$walk" | grep -c '^CCMC-UND-MIB::')" 47 "the walk returns 14 scalars and 3 rows of 11 columns"
+unlike "$walk" "Wrong Type" "every value has the type the MIB gives it"
+tab=$(snmptable -v2c -c public -Cf , "${MIBOPTS[@]}" "127.0.0.1:$PORT" CCMC-UND-MIB::ccmcUndFolderTable 2>&1)
+printf '%s\n' "$tab" | grep -qE "^Import,$S/Import,2,72[0-9][0-9] seconds,60[0-9] seconds,350 bytes,0,"
+ok $? "snmptable reads the folder table (Import: 2 files, oldest 2 h, newest 10 min, 350 bytes)"
+like "$tab" "critical,noError," "snmptable shows the state as its name"
+
+# --- read-only ---------------------------------------------------------------------------------
+out=$(snmpset -v2c -c private -t 1 -r 0 "127.0.0.1:$PORT" "$BASE.1.1.2.0" u 5 2>&1)
+like "$out" "notWritable" "a SET is refused (notWritable)"
+is "$(get "$BASE.1.1.2.0")" 2 "and changes nothing"
+
+# --- check_snmp, an independent client -----------------------------------------------------------
+"$CHECK_SNMP" -H 127.0.0.1 -p "$PORT" -C public -o "$BASE.1.1.1.0" -w 0:0 -c 0:1 >"$T/cs.out"
+is "$?" "$prc" "check_snmp on ccmcUndState returns the plugin's state ($(head -c 60 "$T/cs.out"))"
+
+# --- a state change: exactly one notification ----------------------------------------------------
+traps_now() { grep -c "OID: $BASE.0.1" "$T/traps.log" 2>/dev/null; }
+has_trap() { [ "$(traps_now)" -ge 1 ]; }
+scan_time_is_not() { [ "$(get "$BASE.1.1.4.0")" != "$1" ]; }
+is "$(traps_now)" 0 "no notification while nothing changes"
+mkf "$S/Export/new.und" 10 5
+until_ok 10 has_trap
+ok $? "a new .und file in Export brings a ccmcUndStateChange to snmptrapd"
+# Two more scans must not repeat it.
+scans=$(get "$BASE.1.1.4.0")
+until_ok 10 scan_time_is_not "$scans"
+scans=$(get "$BASE.1.1.4.0")
+until_ok 10 scan_time_is_not "$scans"
+is "$(traps_now)" 1 "exactly one notification for the change, after two more scans"
+like "$(cat "$T/traps.log")" "$BASE.1.2.1.2.2 = STRING: \"Export\"" "the notification names the folder"
+like "$(cat "$T/traps.log")" "$BASE.1.3.1.2 = INTEGER: 0" "... and its previous state (ok)"
+like "$(cat "$T/traps.log")" "$BASE.1.2.1.10.2 = INTEGER: 2" "... and its new state (critical)"
+
+# --- the master restarts ---------------------------------------------------------------------------
+kill "$SNMPD"
+wait "$SNMPD" 2>/dev/null
+start_snmpd
+t0=$SECONDS
+until_ok 15 answers
+ok $? "after snmpd restarts, the subagent answers again (in $((SECONDS - t0)) s, ping interval 1 s)"
+
+# --- SIGTERM -----------------------------------------------------------------------------------------
+kill -TERM "$SUBPID"
+wait "$SUBPID"
+is "$?" 0 "SIGTERM: the subagent exits 0"
+like "$(cat "$T/sub.log")" "stopping" "SIGTERM: it says it is stopping"
+
+done_testing
