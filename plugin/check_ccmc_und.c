@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "check.h"
+#include "options.h"
 #include "duration.h"
 #include "output.h"
 #include "probe.h"
@@ -71,35 +72,14 @@ static const char help_text[] =
     "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for -h and -V).\n";
 
 enum {
-	OPT_BW = 256,
-	OPT_BC,
-	OPT_BAW,
-	OPT_BAC,
-	OPT_NO_BACKLOG,
-	OPT_MISSING,
-	OPT_FSTYPE,
-	OPT_REQUIRE_MOUNT,
-	OPT_TIMEOUT_STATE,
+	OPT_TIMEOUT_STATE = OPT_COMMON_END,
 	OPT_LIST,
 	OPT_MAX_OUTPUT,
 	OPT_NOW,
 };
 
 static const struct option longopts[] = {
-    {"store", required_argument, NULL, 'R'},
-    {"dir", required_argument, NULL, 'd'},
-    {"warning", required_argument, NULL, 'w'},
-    {"critical", required_argument, NULL, 'c'},
-    {"age-warning", required_argument, NULL, 'W'},
-    {"age-critical", required_argument, NULL, 'C'},
-    {"backlog-warning", required_argument, NULL, OPT_BW},
-    {"backlog-critical", required_argument, NULL, OPT_BC},
-    {"backlog-age-warning", required_argument, NULL, OPT_BAW},
-    {"backlog-age-critical", required_argument, NULL, OPT_BAC},
-    {"no-backlog", no_argument, NULL, OPT_NO_BACKLOG},
-    {"missing", required_argument, NULL, OPT_MISSING},
-    {"fstype", required_argument, NULL, OPT_FSTYPE},
-    {"require-mount", no_argument, NULL, OPT_REQUIRE_MOUNT},
+    COMMON_LONGOPTS,
     {"timeout", required_argument, NULL, 't'},
     {"timeout-state", required_argument, NULL, OPT_TIMEOUT_STATE},
     {"list", required_argument, NULL, OPT_LIST},
@@ -140,36 +120,6 @@ static int64_t number_arg(const char *opt, const char *s, int64_t min, int64_t m
 	return v;
 }
 
-/* Which threshold each option sets; the metric says whether it takes durations. */
-static const struct {
-	int opt;
-	enum metric metric;
-	bool crit;
-} threshold_opts[] = {
-    {'w', METRIC_UND_COUNT, false},        {'c', METRIC_UND_COUNT, true},
-    {'W', METRIC_UND_AGE, false},          {'C', METRIC_UND_AGE, true},
-    {OPT_BW, METRIC_BACKLOG_COUNT, false}, {OPT_BC, METRIC_BACKLOG_COUNT, true},
-    {OPT_BAW, METRIC_BACKLOG_AGE, false},  {OPT_BAC, METRIC_BACKLOG_AGE, true},
-};
-
-/* Returns false when opt is no threshold option. */
-static bool threshold_arg(struct check_config *c, int opt, const char *s)
-{
-	char err[160];
-
-	for (size_t i = 0; i < sizeof(threshold_opts) / sizeof(threshold_opts[0]); i++) {
-		if (threshold_opts[i].opt != opt)
-			continue;
-		enum metric m = threshold_opts[i].metric;
-		struct threshold *t = threshold_opts[i].crit ? &c->th.crit[m] : &c->th.warn[m];
-		if (range_parse(s, metric_kind(m), &t->r, err, sizeof(err)) != 0)
-			usage_error("bad threshold '%s': %s", s, err);
-		t->set = true;
-		return true;
-	}
-	return false;
-}
-
 static enum state state_arg(const char *s)
 {
 	enum state st;
@@ -179,28 +129,17 @@ static enum state state_arg(const char *s)
 	return st;
 }
 
-static void folder_arg(struct check_config *c, int opt, const char *s)
-{
-	char err[160];
-	int rc = opt == 'R' ? folders_add_store(&c->folders, s, err, sizeof(err))
-	                    : folders_add_dir(&c->folders, s, err, sizeof(err));
-
-	if (rc != 0)
-		usage_error("%s", err);
-}
-
 static void parse_args(int argc, char **argv, struct check_config *c)
 {
-	int opt;
+	char err[160];
+	int opt, taken;
 
-	while ((opt = getopt_long(argc, argv, "R:d:w:c:W:C:t:vhV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, COMMON_SHORTOPTS "t:vhV", longopts, NULL)) != -1) {
+		if ((taken = common_option(c, opt, optarg, err, sizeof(err))) < 0)
+			usage_error("%s", err);
+		if (taken)
+			continue;
 		switch (opt) {
-		case 'R':
-		case 'd': folder_arg(c, opt, optarg); break;
-		case OPT_NO_BACKLOG: c->backlog = false; break;
-		case OPT_MISSING: c->missing_state = state_arg(optarg); break;
-		case OPT_FSTYPE: c->fstypes = optarg; break;
-		case OPT_REQUIRE_MOUNT: c->require_mount = true; break;
 		case 't': c->timeout = (int)number_arg("-t", optarg, 1, 86400); break;
 		case OPT_TIMEOUT_STATE: c->timeout_state = state_arg(optarg); break;
 		case OPT_LIST:
@@ -216,9 +155,7 @@ static void parse_args(int argc, char **argv, struct check_config *c)
 			printf("%s %s\n\n%s\n%s", PROGNAME, PACKAGE_VERSION, usage_text, help_text);
 			exit(STATE_UNKNOWN);
 		case 'V': printf("%s %s\n", PROGNAME, PACKAGE_VERSION); exit(STATE_UNKNOWN);
-		default:
-			if (!threshold_arg(c, opt, optarg))
-				usage_error("invalid option (see --help)"); /* getopt named it */
+		default: usage_error("invalid option (see --help)"); /* getopt named it */
 		}
 	}
 	if (optind < argc)
@@ -228,13 +165,10 @@ static void parse_args(int argc, char **argv, struct check_config *c)
 /* Settings that are wrong together, not alone. */
 static void check_args(const struct check_config *c)
 {
-	const struct thresholds *t = &c->th;
+	char err[160];
 
-	if (c->folders.n == 0)
-		usage_error("no folder to watch: give -R STORE or -d DIR");
-	for (int m = METRIC_BACKLOG_COUNT; !c->backlog && m <= METRIC_BACKLOG_AGE; m++)
-		if (t->warn[m].set || t->crit[m].set)
-			usage_error("--no-backlog conflicts with the backlog thresholds");
+	if (common_check(c, err, sizeof(err)) != 0)
+		usage_error("%s", err);
 }
 
 int main(int argc, char **argv)
@@ -244,11 +178,7 @@ int main(int argc, char **argv)
 	struct probe p;
 	enum state st;
 
-	thresholds_default(&cfg.th);
-	cfg.missing_state = STATE_UNKNOWN;
-	cfg.timeout_state = STATE_UNKNOWN;
-	cfg.backlog = true;
-	cfg.timeout = 10;
+	check_config_default(&cfg);
 	cfg.list_max = 10;
 	cfg.max_output = OUTPUT_DEFAULT;
 	cfg.now = -1;

@@ -6,9 +6,9 @@
 #include "config.h"
 
 #include "check.h"
+#include "options.h"
 #include "oidtable.h"
 #include "probe.h"
-#include "range.h"
 #include "state.h"
 #include "store.h"
 #include "values.h"
@@ -76,34 +76,13 @@ static const char help_text[] =
     "Exit status: 0 stopped by SIGTERM (or -h, -V), 1 could not start, 2 usage error.\n";
 
 enum {
-	OPT_BW = 256,
-	OPT_BC,
-	OPT_BAW,
-	OPT_BAC,
-	OPT_NO_BACKLOG,
-	OPT_MISSING,
-	OPT_FSTYPE,
-	OPT_REQUIRE_MOUNT,
-	OPT_INTERVAL,
+	OPT_INTERVAL = OPT_COMMON_END,
 	OPT_PING,
 	OPT_BASE,
 };
 
 static const struct option longopts[] = {
-    {"store", required_argument, NULL, 'R'},
-    {"dir", required_argument, NULL, 'd'},
-    {"warning", required_argument, NULL, 'w'},
-    {"critical", required_argument, NULL, 'c'},
-    {"age-warning", required_argument, NULL, 'W'},
-    {"age-critical", required_argument, NULL, 'C'},
-    {"backlog-warning", required_argument, NULL, OPT_BW},
-    {"backlog-critical", required_argument, NULL, OPT_BC},
-    {"backlog-age-warning", required_argument, NULL, OPT_BAW},
-    {"backlog-age-critical", required_argument, NULL, OPT_BAC},
-    {"no-backlog", no_argument, NULL, OPT_NO_BACKLOG},
-    {"missing", required_argument, NULL, OPT_MISSING},
-    {"fstype", required_argument, NULL, OPT_FSTYPE},
-    {"require-mount", no_argument, NULL, OPT_REQUIRE_MOUNT},
+    COMMON_LONGOPTS,
     {"timeout", required_argument, NULL, 't'},
     {"interval", required_argument, NULL, OPT_INTERVAL},
     {"agentx", required_argument, NULL, 'x'},
@@ -162,59 +141,18 @@ static int number_arg(const char *name, const char *s, int min, int max)
 	return (int)v;
 }
 
-static const struct {
-	int opt;
-	enum metric metric;
-	bool crit;
-} threshold_opts[] = {
-    {'w', METRIC_UND_COUNT, false},        {'c', METRIC_UND_COUNT, true},
-    {'W', METRIC_UND_AGE, false},          {'C', METRIC_UND_AGE, true},
-    {OPT_BW, METRIC_BACKLOG_COUNT, false}, {OPT_BC, METRIC_BACKLOG_COUNT, true},
-    {OPT_BAW, METRIC_BACKLOG_AGE, false},  {OPT_BAC, METRIC_BACKLOG_AGE, true},
-};
-
-static bool threshold_arg(int o, const char *s)
-{
-	char err[160];
-
-	for (size_t i = 0; i < sizeof(threshold_opts) / sizeof(threshold_opts[0]); i++) {
-		if (threshold_opts[i].opt != o)
-			continue;
-		enum metric m = threshold_opts[i].metric;
-		struct threshold *t =
-		    threshold_opts[i].crit ? &opt.cfg.th.crit[m] : &opt.cfg.th.warn[m];
-		if (range_parse(s, metric_kind(m), &t->r, err, sizeof(err)) != 0)
-			usage_error("bad threshold '%s': %s", s, err);
-		t->set = true;
-		return true;
-	}
-	return false;
-}
-
-static void folder_arg(int o, const char *s)
-{
-	char err[160];
-
-	if ((o == 'R' ? folders_add_store(&opt.cfg.folders, s, err, sizeof(err))
-	              : folders_add_dir(&opt.cfg.folders, s, err, sizeof(err))) != 0)
-		usage_error("%s", err);
-}
-
 static void parse_args(int argc, char **argv)
 {
-	int o;
+	char err[160];
+	int o, taken;
 
-	while ((o = getopt_long(argc, argv, "R:d:w:c:W:C:t:x:fp:u:hV", longopts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, COMMON_SHORTOPTS "t:x:fp:u:hV", longopts, NULL)) !=
+	       -1) {
+		if ((taken = common_option(&opt.cfg, o, optarg, err, sizeof(err))) < 0)
+			usage_error("%s", err);
+		if (taken)
+			continue;
 		switch (o) {
-		case 'R':
-		case 'd': folder_arg(o, optarg); break;
-		case OPT_NO_BACKLOG: opt.cfg.backlog = false; break;
-		case OPT_MISSING:
-			if (state_parse(optarg, &opt.cfg.missing_state) != 0)
-				usage_error("bad state '%s'", optarg);
-			break;
-		case OPT_FSTYPE: opt.cfg.fstypes = optarg; break;
-		case OPT_REQUIRE_MOUNT: opt.cfg.require_mount = true; break;
 		case 't': opt.cfg.timeout = number_arg("-t", optarg, 1, 3600); break;
 		case OPT_INTERVAL: opt.interval = number_arg("--interval", optarg, 1, 86400); break;
 		case 'x': opt.agentx = optarg; break;
@@ -229,15 +167,13 @@ static void parse_args(int argc, char **argv)
 		case 'u': opt.user = optarg; break;
 		case 'h': printf("%s\n%s", usage_text, help_text); exit(0);
 		case 'V': printf(PROGNAME " %s\n", version); exit(0);
-		default:
-			if (!threshold_arg(o, optarg))
-				usage_error("invalid option");
+		default: usage_error("invalid option");
 		}
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
-	if (opt.cfg.folders.n == 0)
-		usage_error("no folder to watch: give -R STORE or -d DIR");
+	if (common_check(&opt.cfg, err, sizeof(err)) != 0)
+		usage_error("%s", err);
 	if (opt.cfg.timeout >= opt.interval)
 		usage_error("the scan time-out (-t) must be shorter than --interval");
 }
@@ -542,11 +478,7 @@ static void agent_setup(void)
 
 int main(int argc, char **argv)
 {
-	thresholds_default(&opt.cfg.th);
-	opt.cfg.missing_state = STATE_UNKNOWN;
-	opt.cfg.timeout_state = STATE_UNKNOWN;
-	opt.cfg.backlog = true;
-	opt.cfg.timeout = 10;
+	check_config_default(&opt.cfg);
 	opt.interval = 30;
 	opt.ping = 15;
 	opt.base_len = oid_parse(DEFAULT_BASE, opt.base, OIDTABLE_OID_MAX);
