@@ -147,6 +147,11 @@ like "$(cat "$T/traps.log")" "$BASE.1.2.1.2.2 = STRING: \"Export\"" "the notific
 like "$(cat "$T/traps.log")" "$BASE.1.3.1.2 = INTEGER: 0" "... and its previous state (ok)"
 like "$(cat "$T/traps.log")" "$BASE.1.2.1.10.2 = INTEGER: 2" "... and its new state (critical)"
 
+# --- 10,000 GETs from one client (under --enable-asan, LeakSanitizer checks the exit below) -----
+LOOP="$top_builddir/bench/snmpget_loop"
+out=$("$LOOP" "127.0.0.1:$PORT" public "$BASE.1.2.1.4.1" 10000 2>&1)
+ok $? "10,000 sequential GETs all answered (median and p99 ms: $(printf '%s' "$out" | tr '\t' ' '))"
+
 # --- the master restarts ---------------------------------------------------------------------------
 kill "$SNMPD"
 wait "$SNMPD" 2>/dev/null
