@@ -132,10 +132,11 @@ static enum state state_arg(const char *s)
 static void parse_args(int argc, char **argv, struct check_config *c)
 {
 	char err[160];
-	int opt, taken;
+	int opt;
 
 	while ((opt = getopt_long(argc, argv, COMMON_SHORTOPTS "t:vhV", longopts, NULL)) != -1) {
-		if ((taken = common_option(c, opt, optarg, err, sizeof(err))) < 0)
+		int taken = common_option(c, opt, optarg, err, sizeof(err));
+		if (taken < 0)
 			usage_error("%s", err);
 		if (taken)
 			continue;
