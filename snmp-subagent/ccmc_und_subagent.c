@@ -143,12 +143,13 @@ static int number_arg(const char *name, const char *s, int min, int max)
 
 static void parse_args(int argc, char **argv)
 {
+	static const char shortopts[] = COMMON_SHORTOPTS "t:x:fp:u:hV";
 	char err[160];
-	int o, taken;
+	int o;
 
-	while ((o = getopt_long(argc, argv, COMMON_SHORTOPTS "t:x:fp:u:hV", longopts, NULL)) !=
-	       -1) {
-		if ((taken = common_option(&opt.cfg, o, optarg, err, sizeof(err))) < 0)
+	while ((o = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		int taken = common_option(&opt.cfg, o, optarg, err, sizeof(err));
+		if (taken < 0)
 			usage_error("%s", err);
 		if (taken)
 			continue;
