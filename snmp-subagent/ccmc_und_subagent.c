@@ -406,26 +406,33 @@ static void on_term(int sig)
 	keep_running = 0;
 }
 
-/* One instance per pidfile: the lock is held for the process's life. */
-static void take_pidfile(void)
+/* The pidfile's descriptor, whose lock is held for the process's life. */
+static int pid_fd = -1;
+
+static void write_pid(void)
 {
 	char buf[32];
-	int fd;
+	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 
+	if (pid_fd >= 0 && (ftruncate(pid_fd, 0) < 0 || pwrite(pid_fd, buf, (size_t)n, 0) != n))
+		fprintf(stderr, PROGNAME ": cannot write %s\n", opt.pidfile);
+}
+
+/* One instance per pidfile. The daemon inherits the locked descriptor across daemon(). */
+static void take_pidfile(void)
+{
 	if (!opt.pidfile)
 		return;
-	fd = open(opt.pidfile, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0) {
+	pid_fd = open(opt.pidfile, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (pid_fd < 0) {
 		fprintf(stderr, PROGNAME ": %s: %s\n", opt.pidfile, strerror(errno));
 		exit(1);
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+	if (flock(pid_fd, LOCK_EX | LOCK_NB) < 0) {
 		fprintf(stderr, PROGNAME ": another instance holds %s\n", opt.pidfile);
 		exit(1);
 	}
-	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 || write(fd, buf, (size_t)n) != n)
-		fprintf(stderr, PROGNAME ": cannot write %s\n", opt.pidfile);
+	write_pid();
 }
 
 static void drop_privileges(void)
@@ -490,8 +497,7 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_term);
 	take_pidfile();
 	become_daemon();
-	if (opt.pidfile && !opt.foreground)
-		take_pidfile(); /* the daemon's own pid, under the same lock */
+	write_pid(); /* the daemon's own pid, under the same lock */
 	drop_privileges();
 	agent_setup();
 

@@ -160,6 +160,24 @@ t0=$SECONDS
 until_ok 15 answers
 ok $? "after snmpd restarts, the subagent answers again (in $((SECONDS - t0)) s, ping interval 1 s)"
 
+# --- a daemon with a pidfile; one instance per pidfile --------------------------------------------
+"$SUB" -R "$S" -x "$T/agentx/master" --base-oid .1.3.6.1.4.1.8072.9999.9999.212790 -p "$T/sub.pid" \
+	--interval 5 -t 2
+is "$?" 0 "without -f the subagent detaches (the starting process exits 0)"
+until_ok 10 test -s "$T/sub.pid"
+dpid=$(cat "$T/sub.pid" 2>/dev/null)
+ok "$([ -n "$dpid" ] && kill -0 "$dpid" 2>/dev/null && [ "$(ps -o ppid= -p "$dpid" | tr -d ' ')" = 1 ] && echo 0 || echo 1)" \
+	"the pidfile names the running daemon, reparented to init ($dpid)"
+daemon_answers() { get .1.3.6.1.4.1.8072.9999.9999.212790.1.1.2.0 | grep -qx 3; }
+until_ok 10 daemon_answers
+ok $? "the daemon answers through snmpd (3 .und files)"
+out=$("$SUB" -R "$S" -x "$T/agentx/master" -f -p "$T/sub.pid" --interval 5 -t 2 2>&1)
+is "$?/$out" "1/ccmc_und_subagent: another instance holds $T/sub.pid" "a second instance on the same pidfile exits 1"
+kill -TERM "$dpid"
+gone() { ! kill -0 "$dpid" 2>/dev/null; }
+until_ok 10 gone
+ok $? "the daemon stops on SIGTERM"
+
 # --- SIGTERM -----------------------------------------------------------------------------------------
 kill -TERM "$SUBPID"
 wait "$SUBPID"
