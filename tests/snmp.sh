@@ -110,6 +110,29 @@ for f in import export submit; do
 	row=$((row + 1))
 done
 
+# --- the same states as the plugin over more trees, each served at its own --base-oid ----------
+E=$(store empty)
+O=$(store oldbacklog)
+mkf "$O/Submit/old.ccm" 7200 10
+M="$T/missing"
+mkdir -p "$M/Import" "$M/Submit" # no Export
+arc=212800
+for tree in "$E" "$O --backlog-age-warning 1h" "$M --missing warning" "$M" "$S -c 5 -W 30m"; do
+	read -r dir extra <<<"$tree"
+	# shellcheck disable=SC2086
+	"$SUB" -R "$dir" $extra -x "$T/agentx/master" -f --interval 5 -t 2 \
+		--base-oid ".1.3.6.1.4.1.8072.9999.9999.$arc" >>"$T/trees.log" 2>&1 &
+	PIDS+=("$!")
+	# shellcheck disable=SC2086
+	"$PLUGIN" -R "$dir" $extra >/dev/null
+	want=$?
+	scanned() { get ".1.3.6.1.4.1.8072.9999.9999.$arc.1.1.4.0" | grep -qv '00 00 00 00 00 00 00 00'; }
+	until_ok 10 scanned
+	is "$(get ".1.3.6.1.4.1.8072.9999.9999.$arc.1.1.1.0")" "$want" \
+		"same state as the plugin for -R ${dir##*/} $extra ($want)"
+	arc=$((arc + 1))
+done
+
 # --- the MIB's names, a walk and a table ------------------------------------------------------
 walk=$(snmpwalk -v2c -c public "${MIBOPTS[@]}" "127.0.0.1:$PORT" CCMC-UND-MIB::ccmcUndMIB 2>&1)
 like "$walk" "CCMC-UND-MIB::ccmcUndFolderName.1 = STRING: Import" "snmpwalk names the objects with the MIB"
