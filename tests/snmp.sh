@@ -170,6 +170,36 @@ like "$(cat "$T/traps.log")" "$BASE.1.2.1.2.2 = STRING: \"Export\"" "the notific
 like "$(cat "$T/traps.log")" "$BASE.1.3.1.2 = INTEGER: 0" "... and its previous state (ok)"
 like "$(cat "$T/traps.log")" "$BASE.1.2.1.10.2 = INTEGER: 2" "... and its new state (critical)"
 
+# --- a scan that hangs: its process is stopped, as a stat on a lost share stops it --------------
+H=$(store hung)
+"$top_builddir/tests/mkfiles" -u 5 "$H/Import" 100000
+HB=.1.3.6.1.4.1.8072.9999.9999.212789
+"$SUB" -R "$H" -x "$T/agentx/master" -f --interval 3 -t 1 --base-oid "$HB" >"$T/hung.log" 2>&1 &
+HPID=$!
+PIDS+=("$HPID")
+# Catch a scan process (it lives tens of ms on 100k entries) and stop it.
+stopped=
+end=$((SECONDS + 20))
+while [ -z "$stopped" ] && [ "$SECONDS" -lt "$end" ]; do
+	for c in $(pgrep -P "$HPID"); do kill -STOP "$c" 2>/dev/null && stopped=$c; done
+done
+ok "$([ -n "$stopped" ] && echo 0 || echo 1)" "a scan process was caught and stopped (pid ${stopped:-none})"
+hung_unknown() { [ "$(get "$HB.1.1.1.0")" = 3 ] && get "$HB.1.2.1.12.1" | grep -q "timed out"; }
+until_ok 10 hung_unknown
+ok $? "the stuck scan is abandoned: state unknown, the error message says the scan timed out"
+like "$(get "$HB.1.2.1.12.1")" "scan timed out after 1s" "the message gives the time-out"
+t0=$(date +%s%N)
+v=$(get "$HB.1.1.6.0")
+ms=$((($(date +%s%N) - t0) / 1000000))
+ok "$([ -n "$v" ] && [ "$v" -ge 1 ] && [ "$ms" -lt 1000 ] && echo 0 || echo 1)" \
+	"a GET meanwhile is answered at once (${ms} ms, by snmpget), and counts the scan error ($v)"
+gone_stopped() { ! kill -0 "$stopped" 2>/dev/null || [ "$(ps -o stat= -p "$stopped" | cut -c1)" = Z ]; }
+until_ok 5 gone_stopped
+ok $? "the abandoned scan process is killed"
+recovered() { [ "$(get "$HB.1.1.1.0")" != 3 ]; }
+until_ok 10 recovered
+ok $? "the next scan, not stopped, brings the state back ($(get "$HB.1.1.1.0"))"
+
 # --- 10,000 GETs from one client (under --enable-asan, LeakSanitizer checks the exit below) -----
 LOOP="$top_builddir/bench/snmpget_loop"
 out=$("$LOOP" "127.0.0.1:$PORT" public "$BASE.1.2.1.4.1" 10000 2>&1)
