@@ -11,14 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#undef PACKAGE_BUGREPORT
-#undef PACKAGE_NAME
-#undef PACKAGE_STRING
-#undef PACKAGE_TARNAME
-#undef PACKAGE_URL
-#undef PACKAGE_VERSION
-#include <net-snmp/net-snmp-config.h>
-#include <net-snmp/net-snmp-includes.h>
+#include "netsnmp.h"
 
 static int cmp(const void *a, const void *b)
 {

@@ -30,15 +30,7 @@
 
 static const char version[] = PACKAGE_VERSION;
 
-/* net-snmp's config header defines the same autoconf names as ours. */
-#undef PACKAGE_BUGREPORT
-#undef PACKAGE_NAME
-#undef PACKAGE_STRING
-#undef PACKAGE_TARNAME
-#undef PACKAGE_URL
-#undef PACKAGE_VERSION
-#include <net-snmp/net-snmp-config.h>
-#include <net-snmp/net-snmp-includes.h>
+#include "netsnmp.h"
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
 #define PROGNAME "ccmc_und_subagent"
