@@ -63,7 +63,15 @@ until_ok() {
 }
 
 get() { snmpget -v2c -c public -Oqv -t 1 -r 0 "127.0.0.1:$PORT" "$@" 2>&1; }
-answers() { [ "$(get "$BASE.1.1.2.0")" != "" ] && ! get "$BASE.1.1.2.0" | grep -q "No Such"; }
+# scanned_at OID: the subagent mounted there answers, and its first scan has completed
+# (Import's message is no longer "no scan has completed yet").
+scanned_at() {
+	local m
+	m=$(get "$1.1.2.1.12.1")
+	[ -n "$m" ] || return 1
+	! printf '%s' "$m" | grep -q "No Such\|no scan has completed\|Timeout"
+}
+answers() { scanned_at "$BASE"; }
 
 # A store: Import with two old .und files, Export with a backlog, Submit empty.
 S=$(store s)
@@ -126,8 +134,7 @@ for tree in "$E" "$O --backlog-age-warning 1h" "$M --missing warning" "$M" "$S -
 	# shellcheck disable=SC2086
 	"$PLUGIN" -R "$dir" $extra >/dev/null
 	want=$?
-	scanned() { get ".1.3.6.1.4.1.8072.9999.9999.$arc.1.1.4.0" | grep -qv '00 00 00 00 00 00 00 00'; }
-	until_ok 10 scanned
+	until_ok 10 scanned_at ".1.3.6.1.4.1.8072.9999.9999.$arc"
 	is "$(get ".1.3.6.1.4.1.8072.9999.9999.$arc.1.1.1.0")" "$want" \
 		"same state as the plugin for -R ${dir##*/} $extra ($want)"
 	arc=$((arc + 1))
@@ -221,7 +228,7 @@ until_ok 10 test -s "$T/sub.pid"
 dpid=$(cat "$T/sub.pid" 2>/dev/null)
 ok "$([ -n "$dpid" ] && kill -0 "$dpid" 2>/dev/null && [ "$(ps -o ppid= -p "$dpid" | tr -d ' ')" = 1 ] && echo 0 || echo 1)" \
 	"the pidfile names the running daemon, reparented to init ($dpid)"
-daemon_answers() { get .1.3.6.1.4.1.8072.9999.9999.212790.1.1.2.0 | grep -qx 3; }
+daemon_answers() { scanned_at .1.3.6.1.4.1.8072.9999.9999.212790 && get .1.3.6.1.4.1.8072.9999.9999.212790.1.1.2.0 | grep -qx 3; }
 until_ok 10 daemon_answers
 ok $? "the daemon answers through snmpd (3 .und files)"
 out=$("$SUB" -R "$S" -x "$T/agentx/master" -f -p "$T/sub.pid" --interval 5 -t 2 2>&1)
