@@ -214,17 +214,6 @@ size_t journal_runs_since(const struct journal *j, int64_t since)
 	return n;
 }
 
-void journal_close(struct journal *j)
-{
-	if (j->fd >= 0)
-		close(j->fd);
-	if (j->lockfd >= 0)
-		close(j->lockfd);
-	if (j->dirfd >= 0)
-		close(j->dirfd);
-	j->fd = j->lockfd = j->dirfd = -1;
-}
-
 int journal_open(const char *dir, struct journal *j, char *err, size_t errlen)
 {
 	struct stat st;

@@ -50,6 +50,4 @@ int journal_append(struct journal *j, int64_t now, const char *run, const char *
 /* How many runs began at or after since. */
 size_t journal_runs_since(const struct journal *j, int64_t since);
 
-void journal_close(struct journal *j);
-
 #endif

@@ -705,37 +705,32 @@ static bool source_unchanged(const struct move_src *src, const char *name, const
  * each, gives it its final name, syncs the folder, and only then unlinks
  * the sources.
  */
+/* A quarantine error in a batch: stop moving, and take the batch's copies back out. */
+static int abandon_batch(struct mover *m, int sub, size_t n, int err, const char *op)
+{
+	stop_all(m, err, op);
+	discard(sub, batch, n);
+	return -1;
+}
+
 static int flush_copies(struct mover *m, size_t index, const struct move_src *src, int sub,
                         const struct und_list *l, size_t n)
 {
 	if (n == 0)
 		return 0;
-	if (syncfs(sub) < 0) {
-		stop_all(m, errno, "sync");
-		discard(sub, batch, n);
-		return -1;
-	}
+	if (syncfs(sub) < 0)
+		return abandon_batch(m, sub, n, errno, "sync");
 	for (size_t k = 0; k < n; k++) {
 		struct pending *p = &batch[k];
-		const char *name = l->name[p->idx];
-		if (!copy_verified(sub, p)) {
-			stop_all(m, EIO, "verify");
-			discard(sub, batch, n);
-			return -1;
-		}
-		int err = place(sub, p->tmp, sub, name, p->final, sizeof(p->final));
-		if (err) {
-			stop_all(m, err, "rename");
-			discard(sub, batch, n);
-			return -1;
-		}
+		if (!copy_verified(sub, p))
+			return abandon_batch(m, sub, n, EIO, "verify");
+		int err = place(sub, p->tmp, sub, l->name[p->idx], p->final, sizeof(p->final));
+		if (err)
+			return abandon_batch(m, sub, n, err, "rename");
 		p->placed = true;
 	}
-	if (fsync(sub) < 0) {
-		stop_all(m, errno, "fsync");
-		discard(sub, batch, n);
-		return -1;
-	}
+	if (fsync(sub) < 0)
+		return abandon_batch(m, sub, n, errno, "fsync");
 	for (size_t k = 0; k < n; k++) {
 		struct pending *p = &batch[k];
 		const char *name = l->name[p->idx];
