@@ -3,16 +3,14 @@
 #include "settings.h"
 
 #include "command.h"
+#include "conffile.h"
 #include "duration.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 void settings_default(struct settings *s)
 {
@@ -147,35 +145,13 @@ static int on_ini(void *user, const char *section, const char *key, const char *
 
 int config_load(const char *path, struct settings *s, char *err, size_t errlen)
 {
-	struct ini_ctx ctx = {s, err, errlen, false};
-	struct stat st;
+	struct ini_ctx ctx = {s, NULL, 0, false};
 	char why[512] = "";
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	FILE *f;
+	FILE *f = conffile_open(path, err, errlen);
 	int rc;
 
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		snprintf(err, errlen, "config %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (!f)
 		return -1;
-	}
-	if (!S_ISREG(st.st_mode) || (st.st_mode & 022) ||
-	    (st.st_uid != geteuid() && st.st_uid != 0)) {
-		snprintf(
-		    err, errlen,
-		    "config %s: refused: it must be a regular file owned by root or uid %u and "
-		    "writable by no one else, since it names commands to run",
-		    path, (unsigned)geteuid());
-		close(fd);
-		return -1;
-	}
-	f = fdopen(fd, "r");
-	if (!f) {
-		snprintf(err, errlen, "config %s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
 	ctx.err = why;
 	ctx.errlen = sizeof(why);
 	rc = ini_parse_file(f, on_ini, &ctx);

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "options.h"
 #include "duration.h"
+#include "extraopts.h"
 #include "output.h"
 #include "probe.h"
 #include "range.h"
@@ -30,7 +31,7 @@ static const char usage_text[] =
     "       [--backlog-age-warning RANGE] [--backlog-age-critical RANGE] [--no-backlog]\n"
     "       [--missing STATE] [--fstype TYPE[,TYPE...]] [--require-mount]\n"
     "       [-t SECONDS] [--timeout-state STATE] [--list N] [--max-output BYTES]\n"
-    "       [--now EPOCH] [-v]... | -h | -V\n";
+    "       [--now EPOCH] [--extra-opts[=[SECTION][@FILE]]]... [-v]... | -h | -V\n";
 
 static const char help_text[] =
     "Checks an Exchange connector for Lotus cc:Mail for undeliverable (.und)\n"
@@ -64,6 +65,11 @@ static const char help_text[] =
     "     --max-output=BYTES      cap on the whole output (default 4096, at least\n"
     "                             1024 for NRPE v2, at most 65536)\n"
     "     --now=EPOCH             measure ages from this time (for tests)\n"
+    "     --extra-opts[=[SECTION][@FILE]]\n"
+    "                             read long options from an ini file section\n"
+    "                             (default section " PROGNAME ", default file\n"
+    "                             " CCMC_EXTRA_OPTS_FILE ");\n"
+    "                             the command line wins\n"
     " -v, --verbose               more detail; repeat for more (up to -vvv)\n"
     " -h, --help                  this help\n"
     " -V, --version               the version\n\n"
@@ -131,9 +137,14 @@ static enum state state_arg(const char *s)
 
 static void parse_args(int argc, char **argv, struct check_config *c)
 {
-	char err[160];
+	static char **args; /* the options read from files live as long as c */
+	char err[512];
 	int opt;
 
+	if (extra_opts_expand(argc, argv, longopts, PROGNAME, CCMC_EXTRA_OPTS_FILE, &argc, &args,
+	                      err, sizeof(err)) != 0)
+		usage_error("%s", err);
+	argv = args;
 	while ((opt = getopt_long(argc, argv, COMMON_SHORTOPTS "t:vhV", longopts, NULL)) != -1) {
 		int taken = common_option(c, opt, optarg, err, sizeof(err));
 		if (taken < 0)
@@ -164,11 +175,11 @@ static void parse_args(int argc, char **argv, struct check_config *c)
 }
 
 /* Settings that are wrong together, not alone. */
-static void check_args(const struct check_config *c)
+static void check_args(struct check_config *c)
 {
 	char err[160];
 
-	if (common_check(c, err, sizeof(err)) != 0)
+	if (common_finish(c, err, sizeof(err)) != 0)
 		usage_error("%s", err);
 }
 

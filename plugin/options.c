@@ -64,7 +64,18 @@ int common_option(struct check_config *c, int opt, const char *arg, char *err, s
 	}
 }
 
-int common_check(const struct check_config *c, char *err, size_t errlen)
+/* Submit is watched for the backlog only: with no backlog it is not opened at all. */
+static void drop_backlog_only(struct folder_list *l)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (l->f[i].roles & ROLE_UND)
+			l->f[kept++] = l->f[i];
+	l->n = kept;
+}
+
+int common_finish(struct check_config *c, char *err, size_t errlen)
 {
 	const struct thresholds *t = &c->th;
 
@@ -77,5 +88,7 @@ int common_check(const struct check_config *c, char *err, size_t errlen)
 			snprintf(err, errlen, "--no-backlog conflicts with the backlog thresholds");
 			return -1;
 		}
+	if (!c->backlog)
+		drop_backlog_only(&c->folders);
 	return 0;
 }

@@ -49,7 +49,11 @@ void check_config_default(struct check_config *c);
  */
 int common_option(struct check_config *c, int opt, const char *arg, char *err, size_t errlen);
 
-/* Settings that are wrong together. Returns 0, or -1 with a message in err. */
-int common_check(const struct check_config *c, char *err, size_t errlen);
+/*
+ * Settles what depends on more than one option (--no-backlog drops the
+ * folders watched for the backlog only) and refuses settings that are wrong
+ * together. Returns 0, or -1 with a message in err.
+ */
+int common_finish(struct check_config *c, char *err, size_t errlen);
 
 #endif

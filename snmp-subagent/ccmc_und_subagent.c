@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "check.h"
+#include "extraopts.h"
 #include "options.h"
 #include "oidtable.h"
 #include "probe.h"
@@ -42,7 +43,7 @@ static const char usage_text[] =
     "       [--backlog-age-warning RANGE] [--backlog-age-critical RANGE] [--no-backlog]\n"
     "       [--missing STATE] [--fstype TYPE[,TYPE...]] [--require-mount] [-t SECONDS]\n"
     "       [--interval SECONDS] [-x ADDRESS] [--ping-interval SECONDS] [--base-oid OID]\n"
-    "       [-f] [-p PIDFILE] [-u USER] | -h | -V\n";
+    "       [-f] [-p PIDFILE] [-u USER] [--extra-opts[=[SECTION][@FILE]]]... | -h | -V\n";
 
 static const char help_text[] =
     "Serves CCMC-UND-MIB (experimental, under netSnmpPlaypen.212788) to a net-snmp\n"
@@ -63,6 +64,11 @@ static const char help_text[] =
     " -f, --foreground           stay in the foreground and log to stderr\n"
     " -p, --pidfile=FILE         pid file, locked: one instance per file\n"
     " -u, --user=USER            run as USER after start-up\n"
+    "     --extra-opts[=[SECTION][@FILE]]\n"
+    "                            read long options from an ini file section (default\n"
+    "                            section " PROGNAME ", default file\n"
+    "                            " CCMC_EXTRA_OPTS_FILE ");\n"
+    "                            the command line wins\n"
     " -h, --help                 this help\n"
     " -V, --version              the version\n\n"
     "Exit status: 0 stopped by SIGTERM (or -h, -V), 1 could not start, 2 usage error.\n";
@@ -136,9 +142,14 @@ static int number_arg(const char *name, const char *s, int min, int max)
 static void parse_args(int argc, char **argv)
 {
 	static const char shortopts[] = COMMON_SHORTOPTS "t:x:fp:u:hV";
-	char err[160];
+	static char **args; /* the options read from files live as long as opt */
+	char err[512];
 	int o;
 
+	if (extra_opts_expand(argc, argv, longopts, PROGNAME, CCMC_EXTRA_OPTS_FILE, &argc, &args,
+	                      err, sizeof(err)) != 0)
+		usage_error("%s", err);
+	argv = args;
 	while ((o = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		int taken = common_option(&opt.cfg, o, optarg, err, sizeof(err));
 		if (taken < 0)
@@ -165,7 +176,7 @@ static void parse_args(int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
-	if (common_check(&opt.cfg, err, sizeof(err)) != 0)
+	if (common_finish(&opt.cfg, err, sizeof(err)) != 0)
 		usage_error("%s", err);
 	if (opt.cfg.timeout >= opt.interval)
 		usage_error("the scan time-out (-t) must be shorter than --interval");

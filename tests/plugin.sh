@@ -110,6 +110,54 @@ is "$RC" 0 "--no-backlog ignores messages"
 unlike "$FIRST" "backlog" "and has no backlog perfdata"
 run -R "$S" --no-backlog --backlog-warning 1
 is "$RC" 3 "--no-backlog with a backlog threshold is a usage error"
+# Regression: a store without Submit was UNKNOWN under --no-backlog, though
+# Submit is watched for the backlog only.
+mkdir -p "$T/nosubmit/Import" "$T/nosubmit/Export"
+run -R "$T/nosubmit" --no-backlog
+is "$RC" 0 "--no-backlog: a store without Submit is OK (Submit is not opened)"
+unlike "$OUT" "Submit" "and Submit is not mentioned"
+run -R "$T/nosubmit"
+is "$RC" 3 "with the backlog on, the missing Submit is UNKNOWN"
+
+# --- --extra-opts: options from an ini file section ---------------------------
+S=$(store extra)
+mkf "$S/Import/a.und" 7200
+mkf "$S/Import/b.und" 60
+INI="$T/ccmc-und.ini"
+cat >"$INI" <<EOF
+; folders and thresholds shared with the subagent
+[ccmc_und]
+store = $S
+critical = 2
+age-warning = 1h
+
+[check_ccmc_und]
+list = 1
+EOF
+chmod 644 "$INI"
+run --extra-opts="ccmc_und@$INI"
+is "$RC" 1 "--extra-opts: the section's store and thresholds are used (WARNING on age)"
+perf_is "import_und|2|||2|0|" "--extra-opts: -c from the file is in perfdata"
+run --extra-opts="ccmc_und@$INI" -c 0
+is "$RC" 2 "--extra-opts: a single-valued option on the command line wins"
+run --extra-opts="ccmc_und@$INI" --extra-opts="@$INI" -v
+is "$(grep -c '\.und .* age ' <<<"$OUT")" 1 "--extra-opts twice: the program's own section too (--list 1)"
+run --extra-opts="nope@$INI"
+is "$RC" 3 "--extra-opts: a missing section is UNKNOWN"
+like "$FIRST" "CCMC_UND UNKNOWN - config $INI: no section [nope]" "and says which"
+run --extra-opts="@$T/none.ini" -d "$T"
+is "$RC" 3 "--extra-opts: a missing file is UNKNOWN"
+like "$FIRST" "none.ini: No such file or directory" "and says why"
+printf '[s]\ncritcal = 1\n' >"$T/typo.ini"
+run --extra-opts="s@$T/typo.ini" -d "$T"
+like "$FIRST" "line 2: 'critcal' is not an option of this program" "--extra-opts: a misspelt key is named with its line"
+printf '[s]\nnow = x\n' >"$T/bad.ini"
+run --extra-opts="s@$T/bad.ini" -d "$T"
+like "$FIRST" "UNKNOWN - --now 'x'" "--extra-opts: a bad value from the file is checked like the command line's"
+chmod 666 "$INI"
+run --extra-opts="ccmc_und@$INI"
+like "$FIRST" "refused: it must be a regular file owned by root" "--extra-opts: a file others can write is refused"
+chmod 644 "$INI"
 
 # --- explicit folders ---------------------------------------------------------
 mkdir -p "$T/a/Import" "$T/b/Import" "$T/c/Total"

@@ -140,6 +140,23 @@ for tree in "$E" "$O --backlog-age-warning 1h" "$M --missing warning" "$M" "$S -
 	arc=$((arc + 1))
 done
 
+# The shared config file: one --extra-opts section read by both programs.
+INI="$T/ccmc-und.ini"
+printf '[ccmc_und]\nstore = %s\ncritical = 5\nage-warning = 30m\n' "$S" >"$INI"
+chmod 644 "$INI"
+"$SUB" --extra-opts="ccmc_und@$INI" -x "$T/agentx/master" -f --interval 5 -t 2 \
+	--base-oid ".1.3.6.1.4.1.8072.9999.9999.$arc" >>"$T/trees.log" 2>&1 &
+PIDS+=("$!")
+"$PLUGIN" --extra-opts="ccmc_und@$INI" >/dev/null
+want=$?
+until_ok 10 scanned_at ".1.3.6.1.4.1.8072.9999.9999.$arc"
+is "$(get ".1.3.6.1.4.1.8072.9999.9999.$arc.1.1.1.0")/$want" "1/1" \
+	"--extra-opts: the subagent and the plugin read one section and agree (warning)"
+is "$(get ".1.3.6.1.4.1.8072.9999.9999.$arc.1.1.8.0")" "\"5\"" "--extra-opts: the file's -c is the subagent's threshold"
+out=$("$SUB" --extra-opts="nope@$INI" -x "$T/agentx/master" -f 2>&1)
+is "$?" 2 "--extra-opts: the subagent refuses a missing section (exit 2)"
+like "$out" "no section [nope]" "and says which"
+
 # --- the MIB's names, a walk and a table ------------------------------------------------------
 walk=$(snmpwalk -v2c -c public "${MIBOPTS[@]}" "127.0.0.1:$PORT" CCMC-UND-MIB::ccmcUndMIB 2>&1)
 like "$walk" "CCMC-UND-MIB::ccmcUndFolderName.1 = STRING: Import" "snmpwalk names the objects with the MIB"

@@ -1,0 +1,18 @@
+/*
+ * Opening a config file only when it can be trusted: a file that others can
+ * write could name other commands to run, or quietly change what is alarmed on.
+ */
+#ifndef CCMC_CONFFILE_H
+#define CCMC_CONFFILE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/*
+ * Opens path for reading if it is a regular file owned by root or by the
+ * effective user and writable by neither group nor others. Returns the
+ * stream, or NULL with a message naming the path in err.
+ */
+FILE *conffile_open(const char *path, char *err, size_t errlen);
+
+#endif
