@@ -41,7 +41,7 @@ HANDLER="$top_builddir/eventhandler/ccmc_und_remediate"
 check_manual "$HANDLER" "$top_srcdir/man/ccmc_und_remediate.8" 15
 SUBAGENT="$top_builddir/snmp-subagent/ccmc_und_subagent"
 [ -x "$SUBAGENT" ] && check_manual "$SUBAGENT" "$top_srcdir/man/ccmc_und_subagent.8" 20
-for m in check_ccmc_und.1 ccmc_und_remediate.8 ccmc_und_remediate.conf.5 ccmc_und_subagent.8; do
+for m in check_ccmc_und.1 ccmc_und_remediate.8 ccmc_und_remediate.conf.5 ccmc-und.ini.5 ccmc_und_subagent.8; do
 	lint_manual "$top_srcdir/man/$m"
 done
 
@@ -69,6 +69,17 @@ done >"$T2"
 chmod 600 "$T2"
 out=$("$HANDLER" -f "$T2" -n OK HARD 1 2>&1)
 is "$out" "DRY RUN: nothing to do: state is OK, not CRITICAL" "the handler accepts every documented key"
+
+# The example ini file is read without a config error by both programs.
+EXINI="$T/example.ini"
+install -m 644 "$top_srcdir/examples/ccmc-und.ini" "$EXINI"
+out=$("$PLUGIN" --extra-opts="ccmc_und@$EXINI" --extra-opts="@$EXINI")
+like "$out" "/mnt/exch/Ccmcdata" "examples/ccmc-und.ini: the plugin reads its two sections (and looks at the store)"
+unlike "$out" "config " "examples/ccmc-und.ini: without a config error"
+if [ -x "$SUBAGENT" ]; then
+	"$SUBAGENT" --extra-opts="ccmc_und@$EXINI" --extra-opts="@$EXINI" -h >/dev/null
+	is "$?" 0 "examples/ccmc-und.ini: the subagent reads its two sections"
+fi
 
 # The README's Quick start is the two commands, and names the example data.
 grep -qF './bootstrap && make demo' "$README"
