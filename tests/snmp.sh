@@ -224,10 +224,32 @@ recovered() { [ "$(get "$HB.1.1.1.0")" != 3 ]; }
 until_ok 10 recovered
 ok $? "the next scan, not stopped, brings the state back ($(get "$HB.1.1.1.0"))"
 
+# --- valgrind: a second subagent under memcheck takes 10,000 GETs and the master restart below ----
+VB=.1.3.6.1.4.1.8072.9999.9999.212791
+VG=
+if readelf -d "$SUB" | grep -q 'libasan'; then
+	skip "valgrind: this is an ASan build; LeakSanitizer checks the subagent's exit instead"
+else
+	command -v valgrind >/dev/null || { echo "Bail out! valgrind is missing (apt-get install valgrind)"; exit 1; }
+	valgrind --leak-check=full --show-leak-kinds=definite,indirect \
+		--errors-for-leak-kinds=definite,indirect --error-exitcode=99 --child-silent-after-fork=yes \
+		--log-file="$T/valgrind.log" \
+		"$SUB" -R "$S" -x "$T/agentx/master" -f --interval 2 -t 1 --ping-interval 1 --base-oid "$VB" \
+		>"$T/vg-sub.log" 2>&1 &
+	VG=$!
+	PIDS+=("$VG")
+	until_ok 60 scanned_at "$VB"
+	ok $? "a subagent under valgrind registers and completes a scan"
+fi
+
 # --- 10,000 GETs from one client (under --enable-asan, LeakSanitizer checks the exit below) -----
 LOOP="$top_builddir/bench/snmpget_loop"
 out=$("$LOOP" "127.0.0.1:$PORT" public "$BASE.1.2.1.4.1" 10000 2>&1)
 ok $? "10,000 sequential GETs all answered (median and p99 ms: $(printf '%s' "$out" | tr '\t' ' '))"
+if [ -n "$VG" ]; then
+	out=$("$LOOP" "127.0.0.1:$PORT" public "$VB.1.2.1.4.1" 10000 2>&1)
+	ok $? "under valgrind: 10,000 sequential GETs all answered ($(printf '%s' "$out" | tr '\t' ' '))"
+fi
 
 # --- the master restarts ---------------------------------------------------------------------------
 kill "$SNMPD"
@@ -236,6 +258,20 @@ start_snmpd
 t0=$SECONDS
 until_ok 15 answers
 ok $? "after snmpd restarts, the subagent answers again (in $((SECONDS - t0)) s, ping interval 1 s)"
+if [ -n "$VG" ]; then
+	vg_answers() { scanned_at "$VB"; }
+	until_ok 30 vg_answers
+	ok $? "under valgrind: the subagent answers again after the restart"
+	kill -TERM "$VG"
+	wait "$VG"
+	vrc=$?
+	is "$vrc" 0 "under valgrind: SIGTERM, exit 0 (99 would be a memory error or a leak)"
+	like "$(cat "$T/valgrind.log")" "HEAP SUMMARY" "valgrind: the leak check ran at exit"
+	like "$(cat "$T/valgrind.log")" "ERROR SUMMARY: 0 errors" "valgrind: no invalid read, write or jump"
+	lost=$(grep -E "definitely lost|indirectly lost" "$T/valgrind.log" | grep -v ": 0 bytes" | head -2)
+	is "$lost" "" "valgrind: nothing definitely or indirectly lost"
+	[ "$vrc" = 0 ] || sed 's/^/# /' "$T/valgrind.log" | head -60
+fi
 
 # --- a daemon with a pidfile; one instance per pidfile --------------------------------------------
 "$SUB" -R "$S" -x "$T/agentx/master" --base-oid .1.3.6.1.4.1.8072.9999.9999.212790 -p "$T/sub.pid" \
