@@ -3,7 +3,8 @@
 # scalar snmpd serves itself and against `extend` running check_ccmc_und,
 # 1000 sequential GETs from one client (bench/snmpget_loop), in one run.
 # Usage: snmp.sh BUILDDIR   (BENCH_DIR, default /var/tmp; BENCH_SNMP_GETS, default 1000;
-#                            BENCH_SNMP_BIG, files in the big store, default 200000)
+#                            BENCH_SNMP_BIG, files in the big store, default 200000;
+#                            1000000 for the full target, a few minutes more)
 set -euo pipefail
 build=$1
 sub="$build/snmp-subagent/ccmc_und_subagent"
