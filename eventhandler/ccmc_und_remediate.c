@@ -528,8 +528,8 @@ static int dry_run(bool act, const char *why)
 	detail("would poll until running (%llds): %s\n", (long long)cfg.start_timeout,
 	       show_command(&run.status, cmd, sizeof(cmd)));
 	return finish(EXIT_DONE,
-	              "DRY RUN: would move %lld .und files (%lld bytes) to %s; nothing touched",
-	              (long long)total, (long long)bytes, m.run_path);
+	              "DRY RUN: would move %lld .und file%s (%lld bytes) to %s; nothing touched",
+	              (long long)total, total == 1 ? "" : "s", (long long)bytes, m.run_path);
 }
 
 /* Lists the files left in place, for the lines after the summary. */
@@ -592,11 +592,11 @@ static int report_moves(const struct mover *m, int64_t total, bool running, cons
 	else
 		snprintf(count, sizeof(count), "%lld of %lld", (long long)st->moved,
 		         (long long)total);
-	return finish(code, "%s: moved %s .und files (%s) to %s%s%s; %s%s",
+	return finish(code, "%s: moved %s .und file%s (%s) to %s%s%s; %s%s",
 	              code == EXIT_DONE      ? "REMEDIATED"
 	              : code == EXIT_PARTIAL ? "PARTIAL"
 	                                     : "FAILED",
-	              count, per_folder(st, folders, sizeof(folders))[0] ? folders : "none",
+	              count, total == 1 ? "" : "s", per_folder(st, folders, sizeof(folders))[0] ? folders : "none",
 	              m->run_path, abort_part, tail, connector, run.recovered);
 }
 

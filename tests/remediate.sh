@@ -369,6 +369,6 @@ unshare -m bash -c '
 R=$(run_folder)
 like "$(cat "$T/syslog")" "<29>" "syslog: facility daemon, level notice"
 like "$(cat "$T/syslog")" "ccmc_und_remediate[" "syslog: ident ccmc_und_remediate with the pid"
-like "$(cat "$T/syslog")" "REMEDIATED: moved 1 .und files (Import 1) to $R" "syslog: the summary line"
+like "$(cat "$T/syslog")" "REMEDIATED: moved 1 .und file (Import 1) to $R" "syslog: the summary line"
 
 done_testing
