@@ -1,0 +1,225 @@
+#!/bin/bash
+# The whole loop under Debian's real Nagios 4, run as the unprivileged
+# nagios user: the example objects (paths moved into a temp dir), the
+# simulator as the connector. A rejected message must turn the service
+# CRITICAL, run the event handler, restart the simulator, bring the service
+# back to OK and let delivery resume, with the .und file safe, byte for byte.
+. "$top_srcdir/tests/lib.sh"
+
+NAGIOS=/usr/sbin/nagios4
+[ -x "$NAGIOS" ] || { echo "Bail out! nagios4 is missing (apt-get install nagios4-core)"; exit 1; }
+[ "$(id -u)" = 0 ] || skip_all "needs root, to run Nagios and the connector as the nagios user"
+id nagios >/dev/null 2>&1 || { echo "Bail out! no nagios user (nagios4-core creates it)"; exit 1; }
+SVC="exchange1;ccmc-und"
+
+# The programs as make install lays them out under $USER1$, copied so that the
+# nagios user can run them wherever the build tree is.
+L="$T/libexec"
+mkdir -p "$L/eventhandlers" "$T/etc" "$T/n/rw" "$T/n/spool" "$T/state" "$T/q"
+cp "$PLUGIN" "$L/check_ccmc_und"
+cp "$top_builddir/eventhandler/ccmc_und_remediate" "$L/eventhandlers/"
+cp "$top_builddir/examples/ccmc-sim/ccmc-sim" "$L/ccmc-sim"
+S=$(store store)
+SIM=("$L/ccmc-sim" -R "$S" --poll 0.2)
+
+printf '[ccmc_und]\nstore = %s\n' "$S" >"$T/etc/ccmc-und.ini"
+cat >"$T/etc/remediate.conf" <<EOF
+store       = $S
+quarantine  = $T/q
+state-dir   = $T/state
+stop-cmd    = $L/ccmc-sim -R $S stop
+start-cmd   = $L/ccmc-sim -R $S --poll 0.2 start
+status-cmd  = $L/ccmc-sim -R $S status
+stop-timeout  = 5s
+start-timeout = 5s
+EOF
+chmod 644 "$T/etc/ccmc-und.ini"
+chgrp nagios "$T/etc/remediate.conf"
+chmod 640 "$T/etc/remediate.conf"
+
+# What a site has already: a time period, a contact, the generic-service
+# template Debian's sample config defines, and the hosts.
+cat >"$T/n/site.cfg" <<'EOF'
+define timeperiod {
+    timeperiod_name         24x7
+    alias                   always
+    sunday                  00:00-24:00
+    monday                  00:00-24:00
+    tuesday                 00:00-24:00
+    wednesday               00:00-24:00
+    thursday                00:00-24:00
+    friday                  00:00-24:00
+    saturday                00:00-24:00
+}
+define command {
+    command_name            always-true
+    command_line            /bin/true
+}
+define contact {
+    contact_name                    nobody-here
+    alias                           no one
+    service_notification_period     24x7
+    host_notification_period        24x7
+    service_notification_options    n
+    host_notification_options       n
+    service_notification_commands   always-true
+    host_notification_commands      always-true
+}
+define service {
+    name                    generic-service
+    register                0
+    check_period            24x7
+    notification_period     24x7
+    notifications_enabled   0
+    contacts                nobody-here
+    max_check_attempts      3
+    check_interval          1
+    retry_interval          1
+}
+define host {
+    host_name               exchange1
+    alias                   Exchange 5.5 with the connector for Lotus cc:Mail
+    address                 127.0.0.1
+    check_command           always-true
+    max_check_attempts      1
+    check_period            24x7
+    notification_period     24x7
+    contacts                nobody-here
+}
+define host {
+    host_name               ccmc-gw
+    alias                   the host that mounts the store
+    address                 127.0.0.1
+    check_command           always-true
+    max_check_attempts      1
+    check_period            24x7
+    notification_period     24x7
+    contacts                nobody-here
+}
+EOF
+for f in ccmc_und.cfg ccmc_und_nrpe.cfg; do
+	sed "s|/etc/ccmc-und/|$T/etc/|g" "$top_srcdir/examples/nagios/$f" >"$T/n/$f"
+done
+printf '$USER1$=%s\n' "$L" >"$T/n/resource.cfg"
+
+# nagios.cfg OBJECT_FILES...: a main config with every path in the temp dir.
+nagios_cfg() {
+	local f
+	for f in "$@"; do printf 'cfg_file=%s/n/%s\n' "$T" "$f"; done
+	cat <<EOF
+resource_file=$T/n/resource.cfg
+log_file=$T/n/nagios.log
+status_file=$T/n/status.dat
+status_update_interval=1
+object_cache_file=$T/n/objects.cache
+temp_file=$T/n/nagios.tmp
+lock_file=$T/n/nagios.pid
+command_file=$T/n/rw/nagios.cmd
+query_socket=$T/n/rw/nagios.qh
+check_result_path=$T/n/spool
+nagios_user=nagios
+nagios_group=nagios
+interval_length=1
+retain_state_information=0
+service_inter_check_delay_method=n
+host_inter_check_delay_method=n
+use_syslog=0
+log_service_retries=1
+log_event_handlers=1
+enable_event_handlers=1
+event_handler_timeout=30
+check_workers=1
+EOF
+}
+nagios_cfg site.cfg ccmc_und.cfg ccmc_und_nrpe.cfg >"$T/n/verify.cfg"
+nagios_cfg site.cfg ccmc_und.cfg >"$T/n/nagios.cfg"
+chown -R nagios:nagios "$T/n" "$T/state" "$T/q" "$S"
+chmod 700 "$T/state" "$T/q"
+
+# --- the example objects pass nagios4 -v ---------------------------------------------------
+out=$("$NAGIOS" -v "$T/n/verify.cfg" 2>&1)
+rc=$?
+is "$rc" 0 "nagios4 -v accepts examples/nagios/ccmc_und.cfg and ccmc_und_nrpe.cfg"
+[ "$rc" = 0 ] || printf '%s\n' "$out" | grep -iE "error|warning" | sed 's/^/# /'
+like "$out" "Total Errors:   0" "nagios4 -v: no errors"
+like "$out" "Checked 2 services." "nagios4 -v: both example services"
+
+# --- the loop ----------------------------------------------------------------------------------
+NPID=
+stop_all() {
+	[ -n "$NPID" ] && kill -TERM "$NPID" 2>/dev/null && wait "$NPID" 2>/dev/null
+	local p
+	p=$(cat "$S/ccmc-sim.pid" 2>/dev/null)
+	[ -n "$p" ] && kill -TERM "$p" 2>/dev/null
+	[ -n "${KEEP:-}" ] && cp -r "$T" /tmp/nagios-debug
+	cleanup
+}
+trap stop_all EXIT
+
+until_ok() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -ge "$end" ] && return 1
+		read -r -t 0.1 <> <(:) || true
+	done
+}
+as_nagios() { setpriv --reuid=nagios --regid=nagios --init-groups -- "$@"; }
+delivered() { grep -c ' delivered ' "$S/ccmc-sim.log" 2>/dev/null; }
+delivered_at_least() { [ "$(delivered)" -ge "$1" ]; }
+logged() { grep -qF "$1" "$T/n/nagios.log"; }
+starts() { grep -c ' started ' "$S/ccmc-sim.log"; }
+restarted() { [ "$(starts)" -ge 2 ]; }
+# service_state N: status.dat has the service checked and in state N.
+service_state() {
+	awk -v want="$1" '/^servicestatus \{/ { s = 1; d = ""; c = ""; st = "" }
+		s && /^\tservice_description=ccmc-und$/ { d = 1 }
+		s && /^\thas_been_checked=1$/ { c = 1 }
+		s && /^\tcurrent_state=/ { st = substr($0, index($0, "=") + 1) }
+		s && /^\t\}$/ { if (d && c && st == want) found = 1; s = 0 }
+		END { exit !found }' "$T/n/status.dat"
+}
+
+as_nagios "${SIM[@]}" start >/dev/null
+is "$?" 0 "the simulator starts as nagios"
+as_nagios "${SIM[@]}" send 3
+until_ok 10 delivered_at_least 3
+ok $? "the simulator delivers messages"
+
+"$NAGIOS" "$T/n/nagios.cfg" >"$T/n/stdout" 2>&1 &
+NPID=$!
+until_ok 30 service_state 0
+ok $? "Nagios runs the check and the service is OK"
+ps -o user= -p "$(cat "$T/n/nagios.pid" 2>/dev/null || echo "$NPID")" | grep -q nagios
+ok $? "Nagios runs as the nagios user"
+
+# A rejected message: a .und file in Import. Delivery stalls.
+und=$(as_nagios "${SIM[@]}" reject Import)
+cp "$und" "$T/injected.und"
+as_nagios "${SIM[@]}" send 2
+before=$(delivered)
+as_nagios "${SIM[@]}" wait-polls 3
+is "$(delivered)" "$before" "while the .und file is there, nothing is delivered"
+
+until_ok 60 logged "SERVICE ALERT: $SVC;CRITICAL;HARD;3;CCMC_UND CRITICAL - 1 .und file: Import 1"
+ok $? "Nagios: the service goes CRITICAL, HARD on attempt 3"
+until_ok 30 logged "SERVICE EVENT HANDLER: $SVC;CRITICAL;HARD;3;ccmc_und_remediate"
+ok $? "Nagios: SERVICE EVENT HANDLER runs ccmc_und_remediate"
+is "$(grep -c "SERVICE EVENT HANDLER: $SVC;CRITICAL;SOFT" "$T/n/nagios.log")" 2 \
+	"Nagios also ran it on the two SOFT attempts, where it did nothing"
+until_ok 30 restarted
+ok $? "the handler restarted the simulator ($(starts) starts in its log)"
+until_ok 60 logged "SERVICE ALERT: $SVC;OK;HARD;3;CCMC_UND OK - no .und files"
+ok $? "Nagios: the service returns to OK"
+until_ok 30 delivered_at_least $((before + 2))
+ok $? "delivery resumes: the two held messages are delivered"
+
+q=$(find "$T/q" -type f -iname '*.und')
+is "$(printf '%s\n' "$q" | grep -c .)" 1 "one .und file in the quarantine"
+cmp -s "$q" "$T/injected.und"
+ok $? "the quarantined file is byte-identical to the one injected"
+is "$(stat -c %U "$q")" nagios "and owned by nagios, who moved it"
+is "$(find "$S/Import" "$S/Export" -iname '*.und' | wc -l)" 0 "no .und file is left in the store"
+unlike "$(cat "$T/n/nagios.log")" "Warning: Event handler command" "no event handler time-out or error in the log"
+
+done_testing
