@@ -596,8 +596,9 @@ static int report_moves(const struct mover *m, int64_t total, bool running, cons
 	              code == EXIT_DONE      ? "REMEDIATED"
 	              : code == EXIT_PARTIAL ? "PARTIAL"
 	                                     : "FAILED",
-	              count, total == 1 ? "" : "s", per_folder(st, folders, sizeof(folders))[0] ? folders : "none",
-	              m->run_path, abort_part, tail, connector, run.recovered);
+	              count, total == 1 ? "" : "s",
+	              per_folder(st, folders, sizeof(folders))[0] ? folders : "none", m->run_path,
+	              abort_part, tail, connector, run.recovered);
 }
 
 /* True when status says the connector is stopped already (by a person). */

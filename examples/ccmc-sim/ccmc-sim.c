@@ -243,18 +243,21 @@ static void run_loop(int pidfd)
 	log_line("stopped");
 }
 
-/* The pid holding the pidfile's lock, or 0 when none does. */
+/*
+ * The pid holding the pidfile's lock, 0 when none does, or -1 when one does
+ * but has not written its pid yet: the lock, not the text, says "running".
+ */
 static pid_t running_pid(void)
 {
-	char buf[32] = "";
 	int fd = open(opt.pidfile, O_RDONLY | O_CLOEXEC);
 	pid_t pid = 0;
 
 	if (fd < 0)
 		return 0;
 	if (flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+		char buf[32] = "";
 		ssize_t n = read(fd, buf, sizeof(buf) - 1);
-		pid = n > 0 ? (pid_t)atol(buf) : 0;
+		pid = n > 0 && atol(buf) > 0 ? (pid_t)atol(buf) : -1;
 	}
 	close(fd);
 	return pid;
@@ -295,7 +298,7 @@ static int cmd_start(void)
 	int p[2];
 	char ok = 0;
 
-	if (running_pid() > 0) {
+	if (running_pid() != 0) {
 		puts("running");
 		return 0;
 	}
@@ -328,10 +331,12 @@ static int cmd_stop(void)
 {
 	pid_t pid = running_pid();
 
-	if (pid <= 0) {
+	if (pid == 0) {
 		puts("stopped");
 		return 0;
 	}
+	if (pid < 0)
+		die("%s is locked but holds no pid yet: try again", opt.pidfile);
 	if (kill(pid, SIGTERM) != 0)
 		die("kill %ld: %s", (long)pid, strerror(errno));
 	puts("stop pending");
@@ -355,8 +360,9 @@ static int cmd_send(long n)
 		}
 		if (!f)
 			die("%s: %s", path, strerror(errno));
-		fprintf(f, "From: postmaster@exchange1\r\nTo: SMITH, JOHN at CCMAIL1\r\n\r\n"
-		           "Message %ld of %ld.\r\n",
+		fprintf(f,
+		        "From: postmaster@exchange1\r\nTo: SMITH, JOHN at CCMAIL1\r\n\r\n"
+		        "Message %ld of %ld.\r\n",
 		        i + 1, n);
 		if (fclose(f) != 0)
 			die("%s: %s", path, strerror(errno));
@@ -404,7 +410,7 @@ static int cmd_wait_polls(long n)
 	struct timespec last, now, tick = {0, 5000000};
 	long seen = 0, ticks = (long)((double)(n + 10) * opt.poll / 0.005);
 
-	if (running_pid() <= 0 || !mtime_of(opt.pidfile, &last))
+	if (running_pid() == 0 || !mtime_of(opt.pidfile, &last))
 		die("not running");
 	while (seen < n && ticks-- > 0) {
 		nanosleep(&tick, NULL);
@@ -446,9 +452,12 @@ static double seconds(const char *what, const char *s)
 static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"store", required_argument, NULL, 'R'},   {"pidfile", required_argument, NULL, 'p'},
-	    {"log", required_argument, NULL, 'l'},     {"poll", required_argument, NULL, 'P'},
-	    {"burst", required_argument, NULL, 'b'},   {"help", no_argument, NULL, 'h'},
+	    {"store", required_argument, NULL, 'R'},
+	    {"pidfile", required_argument, NULL, 'p'},
+	    {"log", required_argument, NULL, 'l'},
+	    {"poll", required_argument, NULL, 'P'},
+	    {"burst", required_argument, NULL, 'b'},
+	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *env = getenv("CCMC_SIM_REJECT_EVERY");
@@ -489,7 +498,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "stop") == 0)
 		return cmd_stop();
 	if (strcmp(cmd, "status") == 0) {
-		bool up = running_pid() > 0;
+		bool up = running_pid() != 0;
 		puts(up ? "running" : "stopped");
 		return up ? 0 : 3;
 	}
