@@ -85,14 +85,6 @@ stop_all() {
 }
 trap stop_all EXIT
 
-until_ok() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$SECONDS" -ge "$end" ] && return 1
-		read -r -t 0.1 <> <(:) || true
-	done
-}
 as_nagios() { setpriv --reuid=nagios --regid=nagios --init-groups -- "$@"; }
 delivered() { grep -c ' delivered ' "$S/ccmc-sim.log" 2>/dev/null; }
 delivered_at_least() { [ "$(delivered)" -ge "$1" ]; }

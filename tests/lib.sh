@@ -37,6 +37,17 @@ unlike() {
 	esac
 }
 
+# until_ok SECONDS COMMAND...: runs COMMAND every 0.05 s until it succeeds;
+# 1 if time runs out. A condition to wait for, never a fixed sleep.
+until_ok() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -ge "$end" ] && return 1
+		read -r -t 0.05 <> <(:) || true
+	done
+}
+
 # skip WHY: one test that cannot run in this build, counted and shown as SKIP.
 skip() {
 	TAP_N=$((TAP_N + 1))

@@ -158,7 +158,7 @@ mkdir "$S/Import/dir.und"
 ln -s "$S/Import" "$S/Export/loop.und"
 handler CRITICAL HARD 1
 is "$RC" 0 "odd entries: exit 0"
-like "$FIRST" "moved 1 .und files" "odd entries: only the regular file moves"
+like "$FIRST" "moved 1 .und file (" "odd entries: only the regular file moves"
 ok "$([ -L "$S/Import/link.und" ] && [ -p "$S/Import/pipe.und" ] && [ -d "$S/Import/dir.und" ] &&
 	[ -L "$S/Export/loop.und" ] && echo 0 || echo 1)" "odd entries: symlinks, FIFO and directory stay in place"
 is "$(cat "$T/target")" secret "odd entries: a symlink's target is not touched"

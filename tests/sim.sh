@@ -7,14 +7,6 @@
 SIMBIN="$top_builddir/examples/ccmc-sim/ccmc-sim"
 S=$(store s)
 sim() { "$SIMBIN" -R "$S" --poll 0.05 "$@"; }
-until_ok() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$SECONDS" -ge "$end" ] && return 1
-		read -r -t 0.05 <> <(:) || true
-	done
-}
 delivered() { grep -c ' delivered ' "$S/ccmc-sim.log" 2>/dev/null; }
 delivered_at_least() { [ "$(delivered)" -ge "$1" ]; }
 stopped() { ! sim status; }

@@ -52,15 +52,6 @@ start_snmpd() {
 	PIDS+=("$SNMPD")
 }
 
-# until SECONDS COMMAND...: runs COMMAND every 0.1 s until it succeeds or time runs out.
-until_ok() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$SECONDS" -ge "$end" ] && return 1
-		read -r -t 0.1 <> <(:) || true
-	done
-}
 
 get() { snmpget -v2c -c public -Oqv -t 1 -r 0 "127.0.0.1:$PORT" "$@" 2>&1; }
 # scanned_at OID: the subagent mounted there answers, and its first scan has completed
