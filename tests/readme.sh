@@ -6,7 +6,9 @@
 
 README="$top_srcdir/README.md"
 command -v git >/dev/null || { echo "Bail out! git is missing"; exit 1; }
-git -C "$top_srcdir" rev-parse --verify -q HEAD >/dev/null ||
+# A dist tarball unpacked inside a checkout (make distcheck) is not the checkout.
+top=$(git -C "$top_srcdir" rev-parse --show-toplevel 2>/dev/null)
+[ -n "$top" ] && [ "$top" -ef "$top_srcdir" ] ||
 	skip_all "$top_srcdir is not a git checkout (a dist tarball): nothing to clone"
 
 # The first line of the first code block under "## Quick start", without its comment.
