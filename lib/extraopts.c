@@ -183,3 +183,17 @@ oom:
 	snprintf(err, errlen, "out of memory");
 	return -1;
 }
+
+void extra_opts_free(char **args, int argc, char **argv)
+{
+	if (!args || args == argv)
+		return;
+	for (size_t i = 1; args[i]; i++) {
+		bool from_argv = false;
+		for (int k = 1; k < argc && !from_argv; k++)
+			from_argv = args[i] == argv[k];
+		if (!from_argv)
+			free(args[i]);
+	}
+	free(args);
+}

@@ -44,4 +44,10 @@ int extra_opts_expand(int argc, char **argv, const struct option *longopts,
                       const char *section_default, const char *file_default, int *argc_out,
                       char ***argv_out, char *err, size_t errlen);
 
+/*
+ * Frees what extra_opts_expand() made of argv: the strings read from files
+ * and the array, unless it is argv itself.
+ */
+void extra_opts_free(char **args, int argc, char **argv);
+
 #endif

@@ -94,14 +94,20 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
-static struct {
+struct agent_opts {
 	struct check_config cfg;
 	const char *agentx, *pidfile, *user;
 	bool foreground;
 	int interval, ping;
 	uint32_t base[OIDTABLE_OID_MAX];
 	size_t base_len;
-} opt;
+	char **args; /* argv with the --extra-opts files read in; cfg points into it */
+};
+
+static struct agent_opts opt;
+/* The command line as given, read again on SIGHUP. */
+static int saved_argc;
+static char **saved_argv;
 
 /* The served snapshot and the scan in flight. */
 static struct agent_values current;
@@ -112,7 +118,8 @@ static unsigned scan_alarm;
 static int64_t scan_wall, scan_mono_ms;
 static pid_t abandoned[64];
 static size_t nabandoned;
-static volatile sig_atomic_t keep_running = 1;
+static volatile sig_atomic_t keep_running = 1, reload_asked;
+static unsigned interval_alarm;
 
 static _Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static _Noreturn void usage_error(const char *fmt, ...)
@@ -127,59 +134,84 @@ static _Noreturn void usage_error(const char *fmt, ...)
 	exit(2);
 }
 
-static int number_arg(const char *name, const char *s, int min, int max)
+static bool number_arg(const char *name, const char *s, int min, int max, int *v, char *err,
+                       size_t errlen)
 {
 	char *end;
-	long v;
+	long l;
 
 	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		usage_error("%s '%s': expected a whole number from %d to %d", name, s, min, max);
-	return (int)v;
+	l = strtol(s, &end, 10);
+	if (errno || end == s || *end || l < min || l > max) {
+		snprintf(err, errlen, "%s '%s': expected a whole number from %d to %d", name, s,
+		         min, max);
+		return false;
+	}
+	*v = (int)l;
+	return true;
 }
 
-static void parse_args(int argc, char **argv)
+static void opts_default(struct agent_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	check_config_default(&o->cfg);
+	o->interval = 30;
+	o->ping = 15;
+	o->base_len = oid_parse(DEFAULT_BASE, o->base, OIDTABLE_OID_MAX);
+}
+
+/* One option that is not a shared one; false with the reason in err. */
+static bool own_option(struct agent_opts *o, int c, const char *arg, char *err, size_t errlen)
+{
+	switch (c) {
+	case 't': return number_arg("-t", arg, 1, 3600, &o->cfg.timeout, err, errlen);
+	case OPT_INTERVAL:
+		return number_arg("--interval", arg, 1, 86400, &o->interval, err, errlen);
+	case 'x': o->agentx = arg; return true;
+	case OPT_PING: return number_arg("--ping-interval", arg, 1, 3600, &o->ping, err, errlen);
+	case OPT_BASE:
+		o->base_len = oid_parse(arg, o->base, OIDTABLE_OID_MAX - 6);
+		if (o->base_len >= 2)
+			return true;
+		snprintf(err, errlen, "--base-oid '%s': expected a numeric OID", arg);
+		return false;
+	case 'f': o->foreground = true; return true;
+	case 'p': o->pidfile = arg; return true;
+	case 'u': o->user = arg; return true;
+	case 'h': printf("%s\n%s", usage_text, help_text); exit(0);
+	case 'V': printf(PROGNAME " %s\n", version); exit(0);
+	default: snprintf(err, errlen, "invalid option"); return false;
+	}
+}
+
+/*
+ * Parses the command line, with its --extra-opts files, into o. Returns 0,
+ * or -1 with the reason in err: at start-up that is a usage error, on a
+ * reload the old settings stay.
+ */
+static int parse_args(int argc, char **argv, struct agent_opts *o, char *err, size_t errlen)
 {
 	static const char shortopts[] = COMMON_SHORTOPTS "t:x:fp:u:hV";
-	static char **args; /* the options read from files live as long as opt */
-	char err[512];
-	int o;
+	int c;
 
-	if (extra_opts_expand(argc, argv, longopts, PROGNAME, CCMC_EXTRA_OPTS_FILE, &argc, &args,
-	                      err, sizeof(err)) != 0)
-		usage_error("%s", err);
-	argv = args;
-	while ((o = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-		int taken = common_option(&opt.cfg, o, optarg, err, sizeof(err));
-		if (taken < 0)
-			usage_error("%s", err);
-		if (taken)
-			continue;
-		switch (o) {
-		case 't': opt.cfg.timeout = number_arg("-t", optarg, 1, 3600); break;
-		case OPT_INTERVAL: opt.interval = number_arg("--interval", optarg, 1, 86400); break;
-		case 'x': opt.agentx = optarg; break;
-		case OPT_PING: opt.ping = number_arg("--ping-interval", optarg, 1, 3600); break;
-		case OPT_BASE:
-			opt.base_len = oid_parse(optarg, opt.base, OIDTABLE_OID_MAX - 6);
-			if (opt.base_len < 2)
-				usage_error("--base-oid '%s': expected a numeric OID", optarg);
-			break;
-		case 'f': opt.foreground = true; break;
-		case 'p': opt.pidfile = optarg; break;
-		case 'u': opt.user = optarg; break;
-		case 'h': printf("%s\n%s", usage_text, help_text); exit(0);
-		case 'V': printf(PROGNAME " %s\n", version); exit(0);
-		default: usage_error("invalid option");
-		}
+	if (extra_opts_expand(argc, argv, longopts, PROGNAME, CCMC_EXTRA_OPTS_FILE, &argc, &o->args,
+	                      err, errlen) != 0)
+		return -1;
+	optind = 0; /* glibc: start afresh, also on a reload */
+	while ((c = getopt_long(argc, o->args, shortopts, longopts, NULL)) != -1) {
+		int taken = common_option(&o->cfg, c, optarg, err, errlen);
+		if (taken < 0 || (!taken && !own_option(o, c, optarg, err, errlen)))
+			return -1;
 	}
 	if (optind < argc)
-		usage_error("unexpected argument '%s'", argv[optind]);
-	if (common_finish(&opt.cfg, err, sizeof(err)) != 0)
-		usage_error("%s", err);
-	if (opt.cfg.timeout >= opt.interval)
-		usage_error("the scan time-out (-t) must be shorter than --interval");
+		snprintf(err, errlen, "unexpected argument '%s'", o->args[optind]);
+	else if (common_finish(&o->cfg, err, errlen) != 0)
+		return -1;
+	else if (o->cfg.timeout >= o->interval)
+		snprintf(err, errlen, "the scan time-out (-t) must be shorter than --interval");
+	else
+		return 0;
+	return -1;
 }
 
 /* --- requests ---------------------------------------------------------------------------- */
@@ -403,10 +435,128 @@ static void scan_start(unsigned reg, void *arg)
 
 /* --- the daemon ---------------------------------------------------------------------------- */
 
-static void on_term(int sig)
+/*
+ * Signals wake the agent's select() through a pipe: a flag alone would wait
+ * for the next event when the signal lands just before select() blocks.
+ */
+static int wake_pipe[2] = {-1, -1};
+
+static void on_signal(int sig)
 {
-	(void)sig;
-	keep_running = 0;
+	int saved = errno;
+
+	if (sig == SIGHUP)
+		reload_asked = 1;
+	else
+		keep_running = 0;
+	if (wake_pipe[1] >= 0 && write(wake_pipe[1], "", 1) < 0) {
+		/* full: a wake-up is already pending */
+	}
+	errno = saved;
+}
+
+static void reload(void);
+
+static void on_wake(int fd, void *arg)
+{
+	char buf[64];
+
+	(void)arg;
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	if (reload_asked) {
+		reload_asked = 0;
+		reload();
+	}
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	if (pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
+		perror(PROGNAME ": pipe2");
+		exit(1);
+	}
+	register_readfd(wake_pipe[0], on_wake, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static bool same_folders(const struct folder_list *a, const struct folder_list *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->f[i].path, b->f[i].path) != 0 ||
+		    strcmp(a->f[i].name, b->f[i].name) != 0)
+			return false;
+	return true;
+}
+
+/* Options that shape the connection or the process; a reload cannot change them. */
+static bool same_fixed(const struct agent_opts *a, const struct agent_opts *b)
+{
+	return !strcmp(a->agentx ? a->agentx : "", b->agentx ? b->agentx : "") &&
+	       !strcmp(a->pidfile ? a->pidfile : "", b->pidfile ? b->pidfile : "") &&
+	       !strcmp(a->user ? a->user : "", b->user ? b->user : "") && a->ping == b->ping &&
+	       a->foreground == b->foreground && a->base_len == b->base_len &&
+	       !memcmp(a->base, b->base, a->base_len * sizeof(a->base[0]));
+}
+
+/* A scan in flight was started with the old folders: walk away from it. */
+static void drop_scan(void)
+{
+	if (!scanning)
+		return;
+	unregister_readfd(scan.rfd);
+	snmp_alarm_unregister(scan_alarm);
+	probe_abandon(&scan);
+	if (nabandoned < sizeof(abandoned) / sizeof(abandoned[0]))
+		abandoned[nabandoned++] = scan.pid;
+	probe_free(&scan);
+	scanning = false;
+}
+
+/*
+ * SIGHUP: read the command line and its --extra-opts files again. Bad
+ * settings are refused and the old ones kept; the folders, thresholds,
+ * time-out and interval take effect at once, with a new scan.
+ */
+static void reload(void)
+{
+	static struct agent_opts next;
+	char err[512];
+
+	opts_default(&next);
+	if (parse_args(saved_argc, saved_argv, &next, err, sizeof(err)) != 0) {
+		snmp_log(LOG_ERR, "reload refused, the settings stay as they were: %s\n", err);
+		extra_opts_free(next.args, saved_argc, saved_argv);
+		return;
+	}
+	if (!same_fixed(&opt, &next))
+		snmp_log(LOG_WARNING, "reload: -x, -p, -u, -f, --ping-interval and --base-oid "
+		                      "change only at a restart\n");
+	drop_scan();
+	if (!same_folders(&opt.cfg.folders, &next.cfg.folders)) {
+		/* Rows now name other folders: no notification until a scan sets a baseline. */
+		scanned_once = false;
+		values_init(&next.cfg, &current);
+		oidtable_build(&current, opt.base, opt.base_len, &table);
+	}
+	extra_opts_free(opt.args, saved_argc, saved_argv);
+	opt.cfg = next.cfg;
+	opt.interval = next.interval;
+	opt.args = next.args;
+	snmp_alarm_unregister(interval_alarm);
+	interval_alarm = snmp_alarm_register((unsigned)opt.interval, SA_REPEAT, scan_start, NULL);
+	snmp_log(LOG_INFO, "reloaded: %zu folders, a scan every %ds\n", opt.cfg.folders.n,
+	         opt.interval);
+	scan_start(0, NULL);
 }
 
 /* The pidfile's descriptor, whose lock is held for the process's life. */
@@ -489,29 +639,32 @@ static void agent_setup(void)
 
 int main(int argc, char **argv)
 {
-	check_config_default(&opt.cfg);
-	opt.interval = 30;
-	opt.ping = 15;
-	opt.base_len = oid_parse(DEFAULT_BASE, opt.base, OIDTABLE_OID_MAX);
-	parse_args(argc, argv);
+	char err[512];
+
+	saved_argc = argc;
+	saved_argv = argv;
+	opts_default(&opt);
+	if (parse_args(argc, argv, &opt, err, sizeof(err)) != 0)
+		usage_error("%s", err);
 
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGTERM, on_term);
-	signal(SIGINT, on_term);
+	signal(SIGHUP, SIG_IGN); /* until catch_signals() can reload */
 	take_pidfile();
 	become_daemon();
 	write_pid(); /* the daemon's own pid, under the same lock */
 	drop_privileges();
 	agent_setup();
+	catch_signals();
 
 	values_init(&opt.cfg, &current);
 	oidtable_build(&current, opt.base, opt.base_len, &table);
 	scan_start(0, NULL);
-	snmp_alarm_register((unsigned)opt.interval, SA_REPEAT, scan_start, NULL);
+	interval_alarm = snmp_alarm_register((unsigned)opt.interval, SA_REPEAT, scan_start, NULL);
 	snmp_log(LOG_INFO, PROGNAME " %s started\n", version);
 	while (keep_running)
 		agent_check_and_process(1);
 	snmp_log(LOG_INFO, PROGNAME " stopping\n");
 	snmp_shutdown(PROGNAME);
+	extra_opts_free(opt.args, saved_argc, saved_argv);
 	return 0;
 }

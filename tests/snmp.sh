@@ -136,8 +136,9 @@ INI="$T/ccmc-und.ini"
 printf '[ccmc_und]\nstore = %s\ncritical = 5\nage-warning = 30m\n' "$S" >"$INI"
 chmod 644 "$INI"
 "$SUB" --extra-opts="ccmc_und@$INI" -x "$T/agentx/master" -f --interval 5 -t 2 \
-	--base-oid ".1.3.6.1.4.1.8072.9999.9999.$arc" >>"$T/trees.log" 2>&1 &
-PIDS+=("$!")
+	--base-oid ".1.3.6.1.4.1.8072.9999.9999.$arc" >"$T/xo.log" 2>&1 &
+XPID=$!
+PIDS+=("$XPID")
 "$PLUGIN" --extra-opts="ccmc_und@$INI" >/dev/null
 want=$?
 until_ok 10 scanned_at ".1.3.6.1.4.1.8072.9999.9999.$arc"
@@ -147,6 +148,28 @@ is "$(get ".1.3.6.1.4.1.8072.9999.9999.$arc.1.1.8.0")" "\"5\"" "--extra-opts: th
 out=$("$SUB" --extra-opts="nope@$INI" -x "$T/agentx/master" -f 2>&1)
 is "$?" 2 "--extra-opts: the subagent refuses a missing section (exit 2)"
 like "$out" "no section [nope]" "and says which"
+
+# SIGHUP reads the file again: new thresholds take effect with a new scan.
+XB=".1.3.6.1.4.1.8072.9999.9999.$arc"
+printf '[ccmc_und]\nstore = %s\ncritical = 0\n' "$S" >"$INI"
+kill -HUP "$XPID"
+reloaded_critical() { [ "$(get "$XB.1.1.1.0")" = 2 ] && [ "$(get "$XB.1.1.8.0")" = '"0"' ]; }
+until_ok 10 reloaded_critical
+ok $? "SIGHUP: the new -c 0 from the file is in force (state critical, threshold \"0\")"
+like "$(cat "$T/xo.log")" "reloaded: 3 folders" "SIGHUP: the reload is logged"
+# A broken file is refused; the agent keeps its settings and keeps answering.
+printf '[ccmc_und]\nstore = %s\ncritcal = 5\n' "$S" >"$INI"
+kill -HUP "$XPID"
+refused() { grep -q "reload refused" "$T/xo.log"; }
+until_ok 10 refused
+ok $? "SIGHUP with a broken file: refused, and logged ($(grep -o "reload refused.*" "$T/xo.log" | head -c 90))"
+is "$(get "$XB.1.1.8.0")/$(kill -0 "$XPID" && echo up)" '"0"/up' "the old settings stay, and the agent runs on"
+# Other folders: the rows follow them.
+printf '[ccmc_und]\nstore = %s\n' "$E" >"$INI"
+kill -HUP "$XPID"
+rows_follow() { get "$XB.1.2.1.3.1" | grep -qF "$E/Import" && [ "$(get "$XB.1.1.1.0")" = 0 ]; }
+until_ok 10 rows_follow
+ok $? "SIGHUP with another store: the rows show its folders, and its state (ok)"
 
 # --- the MIB's names, a walk and a table ------------------------------------------------------
 walk=$(snmpwalk -v2c -c public "${MIBOPTS[@]}" "127.0.0.1:$PORT" CCMC-UND-MIB::ccmcUndMIB 2>&1)
@@ -222,10 +245,12 @@ if readelf -d "$SUB" | grep -q 'libasan'; then
 	skip "valgrind: this is an ASan build; LeakSanitizer checks the subagent's exit instead"
 else
 	command -v valgrind >/dev/null || { echo "Bail out! valgrind is missing (apt-get install valgrind)"; exit 1; }
+	printf '[vg]\nstore = %s\n' "$S" >"$T/vg.ini"
+	chmod 644 "$T/vg.ini"
 	valgrind --leak-check=full --show-leak-kinds=definite,indirect \
 		--errors-for-leak-kinds=definite,indirect --error-exitcode=99 --child-silent-after-fork=yes \
 		--log-file="$T/valgrind.log" \
-		"$SUB" -R "$S" -x "$T/agentx/master" -f --interval 2 -t 1 --ping-interval 1 --base-oid "$VB" \
+		"$SUB" --extra-opts="vg@$T/vg.ini" -x "$T/agentx/master" -f --interval 2 -t 1 --ping-interval 1 --base-oid "$VB" \
 		>"$T/vg-sub.log" 2>&1 &
 	VG=$!
 	PIDS+=("$VG")
@@ -240,6 +265,17 @@ ok $? "10,000 sequential GETs all answered (median and p99 ms: $(printf '%s' "$o
 if [ -n "$VG" ]; then
 	out=$("$LOOP" "127.0.0.1:$PORT" public "$VB.1.2.1.4.1" 10000 2>&1)
 	ok $? "under valgrind: 10,000 sequential GETs all answered ($(printf '%s' "$out" | tr '\t' ' '))"
+	# Two reloads, one refused, so their frees run under memcheck too.
+	printf '[vg]\nstore = %s\ncritical = 9\n' "$S" >"$T/vg.ini"
+	kill -HUP "$VG"
+	vg_reloaded() { [ "$(get "$VB.1.1.8.0")" = '"9"' ]; }
+	until_ok 30 vg_reloaded
+	ok $? "under valgrind: a SIGHUP reload takes effect"
+	printf '[vg]\nstore = %s\nnope = 1\n' "$S" >"$T/vg.ini"
+	kill -HUP "$VG"
+	vg_refused() { grep -q "reload refused" "$T/vg-sub.log"; }
+	until_ok 30 vg_refused
+	ok $? "under valgrind: a broken file is refused"
 fi
 
 # --- the master restarts ---------------------------------------------------------------------------

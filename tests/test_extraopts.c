@@ -76,13 +76,16 @@ static void test_expand(void)
 	tap_is_str(out[4], "-d", "expand: --extra-opts itself is removed");
 	tap_is_str(out[5], "x", "expand: the rest follows in order");
 	tap_ok(out[6] == NULL, "expand: argv stays NULL-terminated");
+	extra_opts_free(out, 5, argv1); /* under ASan, a leak or a bad free fails the run */
 	tap_is_int(expand(4, argv2, &n, &out, err), 0, "expand: a named section");
 	tap_is_str(out[1], "--dir=/a", "expand: a repeated key repeats the option (1)");
 	tap_is_str(out[2], "--dir=/b", "expand: a repeated key repeats the option (2)");
 	tap_is_str(out[3], "--", "expand: the end-of-options marker is kept");
 	tap_is_str(out[4], "--extra-opts", "expand: nothing after -- is taken as --extra-opts");
+	extra_opts_free(out, 4, argv2);
 	tap_is_int(expand(3, argv3, &n, &out, err), 0, "expand: no --extra-opts");
 	tap_ok(out == argv3 && n == 3, "expand: without --extra-opts argv is left as it is");
+	extra_opts_free(out, 3, argv3); /* argv itself: nothing to free */
 }
 
 static void expect_error(const char *text, mode_t mode, const char *want, const char *what)
