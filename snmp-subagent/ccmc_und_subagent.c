@@ -585,7 +585,7 @@ static void take_pidfile(void)
 		fprintf(stderr, PROGNAME ": another instance holds %s\n", opt.pidfile);
 		exit(1);
 	}
-	write_pid();
+	/* The pid is written by the daemon itself: the starting process is about to exit. */
 }
 
 static void drop_privileges(void)
@@ -651,7 +651,7 @@ int main(int argc, char **argv)
 	signal(SIGHUP, SIG_IGN); /* until catch_signals() can reload */
 	take_pidfile();
 	become_daemon();
-	write_pid(); /* the daemon's own pid, under the same lock */
+	write_pid(); /* the daemon's own pid, under the lock the starter took */
 	drop_privileges();
 	agent_setup();
 	catch_signals();
