@@ -612,6 +612,37 @@ static void become_daemon(void)
 	}
 }
 
+/*
+ * net-snmp only logs it when the master refuses a registration (another
+ * agent already serves the tree), and runs on with nothing registered: a
+ * subagent that answers nothing. The log line is the one sign, so read it.
+ */
+static volatile sig_atomic_t registration_refused;
+
+static int on_log(int major, int minor, void *server, void *client)
+{
+	const struct snmp_log_message *m = server;
+
+	(void)major;
+	(void)minor;
+	(void)client;
+	if (m && m->msg && strstr(m->msg, "registering pdu failed"))
+		registration_refused = 1;
+	return 0;
+}
+
+static void exit_if_refused(void)
+{
+	char base[OIDTABLE_OID_MAX * 11 + 1];
+
+	if (!registration_refused)
+		return;
+	oid_format(opt.base, opt.base_len, base, sizeof(base));
+	snmp_log(LOG_ERR, "the master refused to register %s: another agent serves it\n", base);
+	snmp_shutdown(PROGNAME);
+	exit(1);
+}
+
 /* An AgentX subagent that reads no config file and loads no MIB. */
 static void agent_setup(void)
 {
@@ -629,6 +660,8 @@ static void agent_setup(void)
 		snmp_enable_stderrlog();
 	else
 		snmp_enable_syslog_ident(PROGNAME, LOG_DAEMON);
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, on_log, NULL);
+	snmp_enable_calllog();
 	init_agent(PROGNAME);
 	register_tree();
 	init_snmp(PROGNAME);
@@ -661,8 +694,11 @@ int main(int argc, char **argv)
 	scan_start(0, NULL);
 	interval_alarm = snmp_alarm_register((unsigned)opt.interval, SA_REPEAT, scan_start, NULL);
 	snmp_log(LOG_INFO, PROGNAME " %s started\n", version);
-	while (keep_running)
+	exit_if_refused();
+	while (keep_running) {
 		agent_check_and_process(1);
+		exit_if_refused(); /* also when a reconnect is refused */
+	}
 	snmp_log(LOG_INFO, PROGNAME " stopping\n");
 	snmp_shutdown(PROGNAME);
 	extra_opts_free(opt.args, saved_argc, saved_argv);

@@ -2,6 +2,7 @@
 
 #include "oidtable.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -34,6 +35,19 @@ size_t oid_parse(const char *s, uint32_t *out, size_t max)
 		s = *end ? end + 1 : end;
 	}
 	return n;
+}
+
+void oid_format(const uint32_t *oid, size_t len, char *dst, size_t dstlen)
+{
+	size_t o = 0;
+
+	dst[0] = '\0';
+	for (size_t i = 0; i < len && o < dstlen; i++) {
+		int n = snprintf(dst + o, dstlen - o, ".%lu", (unsigned long)oid[i]);
+		if (n < 0)
+			break;
+		o += (size_t)n;
+	}
 }
 
 /* Appends an entry named base.a.b.c.d. */

@@ -48,4 +48,7 @@ int oid_compare(const uint32_t *a, size_t alen, const uint32_t *b, size_t blen);
 /* Parses "1.3.6.1.4.1..." (a leading '.' allowed). Returns the length, or 0. */
 size_t oid_parse(const char *s, uint32_t *out, size_t max);
 
+/* Writes ".1.3.6..." into dst, cut short if it does not fit. */
+void oid_format(const uint32_t *oid, size_t len, char *dst, size_t dstlen);
+
 #endif

@@ -83,6 +83,14 @@ PIDS+=("$SUBPID")
 until_ok 10 answers
 ok $? "the subagent registers and answers through snmpd"
 
+# A second subagent on the same tree: snmpd refuses its registration, and it must
+# say so and exit rather than run on answering nothing.
+out=$(timeout 20 "$SUB" -R "$S" -x "$T/agentx/master" -f --interval 2 -t 1 2>&1)
+is "$?" 1 "a second subagent on the same base OID exits 1"
+like "$out" "the master refused to register $BASE: another agent serves it" "and says why"
+answers
+ok $? "the first one still answers"
+
 # --- the same numbers as the plugin ---------------------------------------------------------
 "$PLUGIN" -R "$S" -C 3h >"$T/plugin.out"
 prc=$?
