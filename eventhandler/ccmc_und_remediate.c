@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,29 @@ static void sanitize_process(void)
 	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
 	setenv("LC_ALL", "C", 1);
 	umask(077);
+}
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	move_stop_asked = 1;
+}
+
+/*
+ * SIGTERM and SIGINT stop the moving before the next file, as the deadline
+ * does, and the run goes on to start the connector: Icinga 2 sends SIGTERM
+ * before its SIGKILL. Commands get the default actions back at execve().
+ */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 }
 
 static int usage_error(const char *fmt, ...)
@@ -579,7 +603,8 @@ static int report_moves(const struct mover *m, int64_t total, bool running, cons
 	if (st->left || not_reached)
 		code = code == EXIT_DONE ? EXIT_PARTIAL : code;
 	if (st->deadline_hit && not_reached > 0)
-		snprintf(tail, sizeof(tail), "; deadline reached, %lld left for the next run",
+		snprintf(tail, sizeof(tail), "; %s, %lld left for the next run",
+		         st->interrupted ? "stopped by SIGTERM or SIGINT" : "deadline reached",
 		         (long long)not_reached);
 	if (st->left)
 		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail), "; %lld left in place",
@@ -668,6 +693,9 @@ static int act_on_files(int64_t total, int64_t now)
 	int64_t t_stop;
 	int rc;
 
+	if (move_stop_asked)
+		return finish(EXIT_FAILED, "FAILED: SIGTERM or SIGINT before the connector was "
+		                           "stopped; nothing touched");
 	new_run_id(id);
 	m.run_id = id;
 	m.progress = run.force && isatty(STDOUT_FILENO);
@@ -771,6 +799,7 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc;
 	openlog(PROGNAME, LOG_PID, LOG_DAEMON);
+	catch_stop_signals();
 	bool act = run.force || trigger_acts(&run.trig, cfg.soft_attempt, why, sizeof(why));
 	rc = run.dry_run ? dry_run(act, why) : remediate(act, why);
 	closelog();

@@ -104,9 +104,13 @@ static void stop_all(struct mover *m, int err, const char *op)
 	}
 }
 
+volatile sig_atomic_t move_stop_asked;
+
 static bool past_deadline(struct mover *m)
 {
-	if (mono_ms() < m->deadline_ms)
+	if (move_stop_asked)
+		m->st.interrupted = true;
+	else if (mono_ms() < m->deadline_ms)
 		return false;
 	m->st.deadline_hit = true;
 	return true;

@@ -13,6 +13,7 @@
 #include "manifest.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,7 +46,15 @@ struct move_stats {
 	int abort_err; /* a quarantine error that stopped all moving (ENOSPC, EIO) */
 	const char *abort_op;
 	bool deadline_hit;
+	bool interrupted; /* moving stopped for SIGTERM or SIGINT, not the deadline */
 };
+
+/*
+ * Set by the handler's SIGTERM/SIGINT handler: moving stops before the next
+ * file, as at the deadline, so the connector is started before the kill
+ * that follows (Icinga 2 sends SIGTERM, then SIGKILL).
+ */
+extern volatile sig_atomic_t move_stop_asked;
 
 struct mover {
 	int runfd;         /* the run folder */

@@ -169,6 +169,47 @@ like "$FIRST" "quarantine sync failed: Input/output error" "EIO: the summary nam
 is "$(find "$S/Import" -name 'e*.und' | wc -l)" 3 "EIO: every source is untouched"
 is "$(leftovers)" 0 "EIO: no temp copy is left"
 
+# --- SIGTERM mid-move (Icinga 2 sends it before SIGKILL): moving stops, the connector runs ---
+term_setup() { fresh "$1"; for i in 1 2 3 4; do und Import "t$i.und"; done; }
+term_setup "$T/q"
+traced "$F_RENAME" CRITICAL HARD 1
+term_setup "$T/q"
+n=$(call_index '"t2.und"')
+injected "renameat2:signal=SIGTERM:when=$n" CRITICAL HARD 1
+is "$RC" 1 "same fs, SIGTERM at t2.und's rename (call $n): exit 1 (partial)"
+k=$(find "$Q" -name 't*.und' | wc -l)
+is "$k" "$n" "same fs, SIGTERM: the file in hand is finished, no new one started"
+like "$FIRST" "PARTIAL: moved $k of 4 .und files (Import $k)" "same fs, SIGTERM: the summary counts them"
+like "$FIRST" "; stopped by SIGTERM or SIGINT, $((4 - k)) left for the next run; connector restarted in" \
+	"same fs, SIGTERM: the summary says so, and the connector was started"
+is "$(connector_state)" running "same fs, SIGTERM: the connector runs"
+no_loss "same fs, SIGTERM"
+handler CRITICAL HARD 1
+like "$FIRST" "REMEDIATED: moved $((4 - k)) .und file" "same fs, SIGTERM: the next run moves the rest"
+no_loss "same fs, SIGTERM, then a run"
+
+term_setup "$XQ"
+traced "$F_WRITE" CRITICAL HARD 1
+n=$(calls_of | grep -n '\.ccmc-' | sed -n 2p | cut -d: -f1)
+term_setup "$XQ"
+injected "write:signal=SIGTERM:when=$n" CRITICAL HARD 1
+is "$RC" 1 "cross fs, SIGTERM at the second copy: exit 1 (partial)"
+like "$FIRST" "PARTIAL: moved 2 of 4 .und files (Import 2)" "cross fs, SIGTERM: the two copies made are verified and finished"
+is "$(connector_state)" running "cross fs, SIGTERM: the connector runs"
+is "$(leftovers)" 0 "cross fs, SIGTERM: no temp copy is left"
+no_loss "cross fs, SIGTERM"
+manifest_check
+is "$MANIFEST_LINES/$MANIFEST_BAD" "2/0" "cross fs, SIGTERM: the manifest has the two, each matching its bytes"
+
+# Before the stop, a SIGTERM leaves everything as it was.
+fresh
+und Import a.und
+injected "fstatfs:signal=SIGTERM" CRITICAL HARD 1
+is "$RC" 3 "SIGTERM before the stop: exit 3"
+like "$FIRST" "FAILED: SIGTERM or SIGINT before the connector was stopped; nothing touched" \
+	"SIGTERM before the stop: nothing touched"
+ok "$([ ! -e "$C/calls" ] || ! grep -q stop "$C/calls"; echo $?)" "SIGTERM before the stop: the connector was not stopped"
+
 # --- a hung share: the store is looked at in a child first, so nothing is stopped ----------
 fresh
 und Import a.und
