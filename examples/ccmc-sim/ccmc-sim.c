@@ -343,28 +343,42 @@ static int cmd_stop(void)
 	return 0;
 }
 
+/* Writes one message under a name the poller skips, so it never sees half a file. */
+static void write_message(const char *tmp, long i, long n)
+{
+	FILE *f = fopen(tmp, "wx");
+
+	if (!f)
+		die("%s: %s", tmp, strerror(errno));
+	fprintf(f,
+	        "From: postmaster@exchange1\r\nTo: SMITH, JOHN at CCMAIL1\r\n\r\n"
+	        "Message %ld of %ld.\r\n",
+	        i + 1, n);
+	if (fclose(f) != 0)
+		die("%s: %s", tmp, strerror(errno));
+}
+
+/*
+ * Each message is written whole, then linked in under its .ccm name: a
+ * poller that took a file still being written would append its report
+ * to a file the writer then overwrites (seen in a test under ASan).
+ */
 static int cmd_send(long n)
 {
-	char name[64], path[4096];
+	char name[64], path[4096], tmp[4096];
 	struct timespec ts;
 
+	path_of(tmp, sizeof(tmp), "Export", ".ccmc-sim-send.tmp");
+	unlink(tmp);
 	for (long i = 0; i < n; i++) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		snprintf(name, sizeof(name), "Msg%08lX%05lX.ccm", (unsigned long)ts.tv_sec,
-		         (unsigned long)(ts.tv_nsec / 10000));
-		path_of(path, sizeof(path), "Export", name);
-		FILE *f = fopen(path, "wx");
-		if (!f && errno == EEXIST) {
-			i--; /* the same name within 10 µs: take the next */
-			continue;
-		}
-		if (!f)
-			die("%s: %s", path, strerror(errno));
-		fprintf(f,
-		        "From: postmaster@exchange1\r\nTo: SMITH, JOHN at CCMAIL1\r\n\r\n"
-		        "Message %ld of %ld.\r\n",
-		        i + 1, n);
-		if (fclose(f) != 0)
+		write_message(tmp, i, n);
+		do {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			snprintf(name, sizeof(name), "Msg%08lX%05lX.ccm", (unsigned long)ts.tv_sec,
+			         (unsigned long)(ts.tv_nsec / 10000));
+			path_of(path, sizeof(path), "Export", name);
+		} while (link(tmp, path) != 0 && errno == EEXIST);
+		if (unlink(tmp) != 0 || access(path, F_OK) != 0)
 			die("%s: %s", path, strerror(errno));
 	}
 	return 0;
