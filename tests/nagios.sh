@@ -4,38 +4,13 @@
 # simulator as the connector. A rejected message must turn the service
 # CRITICAL, run the event handler, restart the simulator, bring the service
 # back to OK and let delivery resume, with the .und file safe, byte for byte.
-. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/e2e_lib.sh"
 
 NAGIOS=/usr/sbin/nagios4
 [ -x "$NAGIOS" ] || { echo "Bail out! nagios4 is missing (apt-get install nagios4-core)"; exit 1; }
-[ "$(id -u)" = 0 ] || skip_all "needs root, to run Nagios and the connector as the nagios user"
-id nagios >/dev/null 2>&1 || { echo "Bail out! no nagios user (nagios4-core creates it)"; exit 1; }
-SVC="exchange1;ccmc-und"
-
-# The programs as make install lays them out under $USER1$, copied so that the
-# nagios user can run them wherever the build tree is.
-L="$T/libexec"
-mkdir -p "$L/eventhandlers" "$T/etc" "$T/n/rw" "$T/n/spool" "$T/state" "$T/q"
-cp "$PLUGIN" "$L/check_ccmc_und"
-cp "$top_builddir/eventhandler/ccmc_und_remediate" "$L/eventhandlers/"
-cp "$top_builddir/examples/ccmc-sim/ccmc-sim" "$L/ccmc-sim"
-S=$(store store)
-SIM=("$L/ccmc-sim" -R "$S" --poll 0.2)
-
+mkdir -p "$T/n/rw" "$T/n/spool"
 printf '[ccmc_und]\nstore = %s\n' "$S" >"$T/etc/ccmc-und.ini"
-cat >"$T/etc/remediate.conf" <<EOF
-store       = $S
-quarantine  = $T/q
-state-dir   = $T/state
-stop-cmd    = $L/ccmc-sim -R $S stop
-start-cmd   = $L/ccmc-sim -R $S --poll 0.2 start
-status-cmd  = $L/ccmc-sim -R $S status
-stop-timeout  = 5s
-start-timeout = 5s
-EOF
 chmod 644 "$T/etc/ccmc-und.ini"
-chgrp nagios "$T/etc/remediate.conf"
-chmod 640 "$T/etc/remediate.conf"
 
 # What a site has already: a time period, a contact, the generic-service
 # template Debian's sample config defines, and the hosts.
@@ -133,8 +108,7 @@ EOF
 }
 nagios_cfg site.cfg ccmc_und.cfg ccmc_und_nrpe.cfg >"$T/n/verify.cfg"
 nagios_cfg site.cfg ccmc_und.cfg >"$T/n/nagios.cfg"
-chown -R nagios:nagios "$T/n" "$T/state" "$T/q" "$S"
-chmod 700 "$T/state" "$T/q"
+e2e_own "$T/n"
 
 # --- the example objects pass nagios4 -v ---------------------------------------------------
 out=$("$NAGIOS" -v "$T/n/verify.cfg" 2>&1)
@@ -146,22 +120,9 @@ like "$out" "Checked 2 services." "nagios4 -v: both example services"
 
 # --- the loop ----------------------------------------------------------------------------------
 NPID=
-stop_all() {
-	[ -n "$NPID" ] && kill -TERM "$NPID" 2>/dev/null && wait "$NPID" 2>/dev/null
-	local p
-	p=$(cat "$S/ccmc-sim.pid" 2>/dev/null)
-	[ -n "$p" ] && kill -TERM "$p" 2>/dev/null
-	[ -n "${KEEP:-}" ] && cp -r "$T" /tmp/nagios-debug
-	cleanup
-}
-trap stop_all EXIT
+trap 'e2e_stop "$NPID"' EXIT
 
-as_nagios() { setpriv --reuid=nagios --regid=nagios --init-groups -- "$@"; }
-delivered() { grep -c ' delivered ' "$S/ccmc-sim.log" 2>/dev/null; }
-delivered_at_least() { [ "$(delivered)" -ge "$1" ]; }
 logged() { grep -qF "$1" "$T/n/nagios.log"; }
-starts() { grep -c ' started ' "$S/ccmc-sim.log"; }
-restarted() { [ "$(starts)" -ge 2 ]; }
 # service_state N: status.dat has the service checked and in state N.
 service_state() {
 	awk -v want="$1" '/^servicestatus \{/ { s = 1; d = ""; c = ""; st = "" }
@@ -172,11 +133,7 @@ service_state() {
 		END { exit !found }' "$T/n/status.dat"
 }
 
-as_nagios "${SIM[@]}" start >/dev/null
-is "$?" 0 "the simulator starts as nagios"
-as_nagios "${SIM[@]}" send 3
-until_ok 10 delivered_at_least 3
-ok $? "the simulator delivers messages"
+e2e_start_sim
 
 "$NAGIOS" "$T/n/nagios.cfg" >"$T/n/stdout" 2>&1 &
 NPID=$!
@@ -185,13 +142,7 @@ ok $? "Nagios runs the check and the service is OK"
 ps -o user= -p "$(cat "$T/n/nagios.pid" 2>/dev/null || echo "$NPID")" | grep -q nagios
 ok $? "Nagios runs as the nagios user"
 
-# A rejected message: a .und file in Import. Delivery stalls.
-und=$(as_nagios "${SIM[@]}" reject Import)
-cp "$und" "$T/injected.und"
-as_nagios "${SIM[@]}" send 2
-before=$(delivered)
-as_nagios "${SIM[@]}" wait-polls 3
-is "$(delivered)" "$before" "while the .und file is there, nothing is delivered"
+e2e_reject
 
 until_ok 60 logged "SERVICE ALERT: $SVC;CRITICAL;HARD;3;CCMC_UND CRITICAL - 1 .und file: Import 1"
 ok $? "Nagios: the service goes CRITICAL, HARD on attempt 3"
@@ -203,15 +154,7 @@ until_ok 30 restarted
 ok $? "the handler restarted the simulator ($(starts) starts in its log)"
 until_ok 60 logged "SERVICE ALERT: $SVC;OK;HARD;3;CCMC_UND OK - no .und files"
 ok $? "Nagios: the service returns to OK"
-until_ok 30 delivered_at_least $((before + 2))
-ok $? "delivery resumes: the two held messages are delivered"
-
-q=$(find "$T/q" -type f -iname '*.und')
-is "$(printf '%s\n' "$q" | grep -c .)" 1 "one .und file in the quarantine"
-cmp -s "$q" "$T/injected.und"
-ok $? "the quarantined file is byte-identical to the one injected"
-is "$(stat -c %U "$q")" nagios "and owned by nagios, who moved it"
-is "$(find "$S/Import" "$S/Export" -iname '*.und' | wc -l)" 0 "no .und file is left in the store"
+e2e_healed
 unlike "$(cat "$T/n/nagios.log")" "Warning: Event handler command" "no event handler time-out or error in the log"
 
 done_testing
