@@ -76,6 +76,8 @@ static const char help_text[] =
     " -V, --version             the version\n\n"
     "CMD is split into words at blanks; '...' and \"...\" quote, \\ escapes; no\n"
     "shell is run and the program must be an absolute path.\n"
+    "SIGTERM or SIGINT stops the moving before the next file; the connector is\n"
+    "still started again.\n"
     "Exit status: 0 done or nothing to do, 1 partly done, 2 usage or config\n"
     "error, 3 failed.\n";
 

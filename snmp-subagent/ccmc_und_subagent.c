@@ -71,7 +71,9 @@ static const char help_text[] =
     "                            the command line wins\n"
     " -h, --help                 this help\n"
     " -V, --version              the version\n\n"
-    "Exit status: 0 stopped by SIGTERM (or -h, -V), 1 could not start, 2 usage error.\n";
+    "SIGHUP reads the options and their --extra-opts files again.\n"
+    "Exit status: 0 stopped by SIGTERM (or -h, -V), 1 could not start or the master\n"
+    "refused the registration, 2 usage error.\n";
 
 enum {
 	OPT_INTERVAL = OPT_COMMON_END,
