@@ -15,7 +15,6 @@
 #include "state.h"
 #include "store.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -114,15 +113,11 @@ static _Noreturn void usage_error(const char *fmt, ...)
 
 static int64_t number_arg(const char *opt, const char *s, int64_t min, int64_t max)
 {
-	char *end;
-	long long v;
+	char err[160];
+	int64_t v;
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
-		usage_error("%s '%s': expected a whole number from %lld to %lld", opt, s,
-		            (long long)min, (long long)max);
-	}
+	if (option_number(opt, s, min, max, &v, err, sizeof(err)) != 0)
+		usage_error("%s", err);
 	return v;
 }
 
@@ -199,8 +194,7 @@ int main(int argc, char **argv)
 	if (cfg.now < 0)
 		cfg.now = (int64_t)time(NULL);
 
-	struct probe_opts po = {cfg.now,     cfg.list_max,      cfg.backlog,
-	                        cfg.fstypes, cfg.require_mount, cfg.timeout * 1000};
+	struct probe_opts po = check_probe_opts(&cfg);
 	if (probe_run(&cfg.folders, &po, &p) != 0) {
 		st = check_report_failure(&cfg, &p, out);
 	} else {

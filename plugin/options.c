@@ -4,7 +4,9 @@
 
 #include "range.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 /* Which threshold each option sets; the metric says whether it takes durations. */
 static const struct {
@@ -62,6 +64,30 @@ int common_option(struct check_config *c, int opt, const char *arg, char *err, s
 	case OPT_REQUIRE_MOUNT: c->require_mount = true; return 1;
 	default: return threshold_option(c, opt, arg, err, errlen);
 	}
+}
+
+int option_number(const char *name, const char *s, int64_t min, int64_t max, int64_t *v, char *err,
+                  size_t errlen)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || n < min || n > max) {
+		snprintf(err, errlen, "%s '%s': expected a whole number from %lld to %lld", name, s,
+		         (long long)min, (long long)max);
+		return -1;
+	}
+	*v = n;
+	return 0;
+}
+
+struct probe_opts check_probe_opts(const struct check_config *c)
+{
+	struct probe_opts o = {c->now,     c->list_max,      c->backlog,
+	                       c->fstypes, c->require_mount, c->timeout * 1000};
+	return o;
 }
 
 /* Submit is watched for the backlog only: with no backlog it is not opened at all. */

@@ -10,6 +10,7 @@
 
 #include <getopt.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum {
 	OPT_BW = 256,
@@ -48,6 +49,16 @@ void check_config_default(struct check_config *c);
  * 0 when it is not a shared option, or -1 with a message in err.
  */
 int common_option(struct check_config *c, int opt, const char *arg, char *err, size_t errlen);
+
+/*
+ * Reads s, the argument of option name, as a whole number from min to max.
+ * Returns 0, or -1 with a message in err.
+ */
+int option_number(const char *name, const char *s, int64_t min, int64_t max, int64_t *v, char *err,
+                  size_t errlen);
+
+/* The probe settings that c implies, shared so that both programs scan alike. */
+struct probe_opts check_probe_opts(const struct check_config *c);
 
 /*
  * Settles what depends on more than one option (--no-backlog drops the

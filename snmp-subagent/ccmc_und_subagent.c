@@ -139,17 +139,11 @@ static _Noreturn void usage_error(const char *fmt, ...)
 static bool number_arg(const char *name, const char *s, int min, int max, int *v, char *err,
                        size_t errlen)
 {
-	char *end;
-	long l;
+	int64_t n;
 
-	errno = 0;
-	l = strtol(s, &end, 10);
-	if (errno || end == s || *end || l < min || l > max) {
-		snprintf(err, errlen, "%s '%s': expected a whole number from %d to %d", name, s,
-		         min, max);
+	if (option_number(name, s, min, max, &n, err, errlen) != 0)
 		return false;
-	}
-	*v = (int)l;
+	*v = (int)n;
 	return true;
 }
 
@@ -160,6 +154,7 @@ static void opts_default(struct agent_opts *o)
 	o->interval = 30;
 	o->ping = 15;
 	o->base_len = oid_parse(DEFAULT_BASE, o->base, OIDTABLE_OID_MAX);
+	o->cfg.list_max = 1; /* no file list is served, only the oldest and newest */
 }
 
 /* One option that is not a shared one; false with the reason in err. */
@@ -420,9 +415,7 @@ static void scan_start(unsigned reg, void *arg)
 	opt.cfg.now = (int64_t)time(NULL);
 	scan_wall = opt.cfg.now;
 	scan_mono_ms = mono_ms();
-	struct probe_opts o = {opt.cfg.now,           1,
-	                       opt.cfg.backlog,       opt.cfg.fstypes,
-	                       opt.cfg.require_mount, opt.cfg.timeout * 1000};
+	struct probe_opts o = check_probe_opts(&opt.cfg);
 	if (probe_start(&opt.cfg.folders, &o, &scan) != 0) {
 		next = current;
 		values_failed(&opt.cfg, scan.failure, &next);
