@@ -350,6 +350,24 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Frees the scan in flight and serves next, which its end produced. */
+static void scan_ended(const struct agent_values *next)
+{
+	probe_free(&scan);
+	scanning = false;
+	publish(next);
+	scanned_once = true;
+}
+
+/* Walks away from the scan in flight: its process may sit in a hung call, so it is reaped later. */
+static void abandon_scan(void)
+{
+	unregister_readfd(scan.rfd);
+	probe_abandon(&scan);
+	if (nabandoned < sizeof(abandoned) / sizeof(abandoned[0]))
+		abandoned[nabandoned++] = scan.pid;
+}
+
 static void scan_done(int fd, void *arg)
 {
 	static struct agent_values next;
@@ -363,10 +381,7 @@ static void scan_done(int fd, void *arg)
 		                  &next);
 	else
 		values_failed(&opt.cfg, scan.failure, &next);
-	probe_free(&scan);
-	scanning = false;
-	publish(&next);
-	scanned_once = true;
+	scan_ended(&next);
 }
 
 /* The scan hung (a stat on a lost share): walk away from it and go unknown. */
@@ -377,19 +392,13 @@ static void scan_timeout(unsigned reg, void *arg)
 
 	(void)reg;
 	(void)arg;
-	unregister_readfd(scan.rfd);
-	probe_abandon(&scan);
-	if (nabandoned < sizeof(abandoned) / sizeof(abandoned[0]))
-		abandoned[nabandoned++] = scan.pid;
+	abandon_scan();
 	snprintf(why, sizeof(why), "scan timed out after %ds %s %s (hung share?)", opt.cfg.timeout,
 	         probe_step_name(scan.hung_step), opt.cfg.folders.f[scan.hung_folder].path);
 	snmp_log(LOG_WARNING, "%s\n", why);
 	next = current;
 	values_failed(&opt.cfg, why, &next);
-	probe_free(&scan);
-	scanning = false;
-	publish(&next);
-	scanned_once = true;
+	scan_ended(&next);
 }
 
 /* Scan processes left in a hung call are reaped once the kernel lets them go. */
@@ -508,11 +517,8 @@ static void drop_scan(void)
 {
 	if (!scanning)
 		return;
-	unregister_readfd(scan.rfd);
 	snmp_alarm_unregister(scan_alarm);
-	probe_abandon(&scan);
-	if (nabandoned < sizeof(abandoned) / sizeof(abandoned[0]))
-		abandoned[nabandoned++] = scan.pid;
+	abandon_scan();
 	probe_free(&scan);
 	scanning = false;
 }
