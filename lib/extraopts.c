@@ -102,8 +102,12 @@ static int on_ini(void *user, const char *section, const char *key, const char *
 	return 0;
 }
 
-int extra_opts_read(const struct extra_opts_spec *spec, const struct option *longopts, char ***args,
-                    int *nargs, char *err, size_t errlen)
+/*
+ * Appends spec's section to *args as "--key=value" ("--key" for a flag),
+ * each key checked against longopts. Returns 0, or -1 with err naming the file.
+ */
+static int read_section(const struct extra_opts_spec *spec, const struct option *longopts,
+                        char ***args, int *nargs, char *err, size_t errlen)
 {
 	struct reader r = {spec, longopts, args, nargs, false, false, ""};
 	FILE *f = conffile_open(spec->file, err, errlen);
@@ -156,7 +160,7 @@ int extra_opts_expand(int argc, char **argv, const struct option *longopts,
 			continue;
 		a += strlen(FLAG) + (a[strlen(FLAG)] == '=');
 		if (extra_opts_spec_parse(a, section_default, file_default, &spec, err, errlen) ||
-		    extra_opts_read(&spec, longopts, &out, &n, err, errlen)) {
+		    read_section(&spec, longopts, &out, &n, err, errlen)) {
 			free_args(out, n);
 			return -1;
 		}

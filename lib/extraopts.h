@@ -25,16 +25,6 @@ int extra_opts_spec_parse(const char *arg, const char *section_default, const ch
                           struct extra_opts_spec *spec, char *err, size_t errlen);
 
 /*
- * Reads spec's section as options of longopts and appends "--key=value"
- * (or "--key" for an option without an argument) to *args, growing it.
- * The file must pass conffile_open(). A key that is not one of longopts,
- * a missing value, a value given to a flag and a missing section are
- * errors. Returns 0, or -1 with a message naming the file in err.
- */
-int extra_opts_read(const struct extra_opts_spec *spec, const struct option *longopts, char ***args,
-                    int *nargs, char *err, size_t errlen);
-
-/*
  * Rewrites argv: every --extra-opts[=SPEC] before "--" is replaced by the
  * options it names, and all of those go first, after argv[0]. *argv_out
  * is argv itself when there is no --extra-opts, else a new array that
