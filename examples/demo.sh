@@ -81,15 +81,19 @@ if [ -x "$subagent" ] && command -v snmpd >/dev/null && command -v snmpwalk >/de
 	MIBS= "$subagent" -R "$store" -x "$work/agentx/master" -f --interval 2 -t 1 2>/dev/null &
 	pids="$pids $!"
 fi
+# snmp TOOL OBJECT [FLAGS...]: a net-snmp client on the demo's agent, with the project's MIB.
+snmp() {
+	tool=$1 object=$2
+	shift 2
+	MIBS= "$tool" -v2c -c public -M "$src/mibs:$src/mibs/base:/usr/share/snmp/mibs" \
+		-m CCMC-UND-MIB "$@" "127.0.0.1:$port" "$object"
+}
 walk() {
 	printf '$ snmpwalk -v2c -c public 127.0.0.1:%s CCMC-UND-MIB::ccmcUndScalars\n' "$port"
-	MIBS= snmpwalk -v2c -c public -M "$src/mibs:$src/mibs/base:/usr/share/snmp/mibs" \
-		-m CCMC-UND-MIB "127.0.0.1:$port" CCMC-UND-MIB::ccmcUndScalars |
-		grep -E 'ccmcUnd(State|TotalCount|OldestAge)\.0'
+	snmp snmpwalk CCMC-UND-MIB::ccmcUndScalars | grep -E 'ccmcUnd(State|TotalCount|OldestAge)\.0'
 }
 state_is() {
-	MIBS= snmpget -v2c -c public -Oqv -M "$src/mibs:$src/mibs/base:/usr/share/snmp/mibs" \
-		-m CCMC-UND-MIB "127.0.0.1:$port" CCMC-UND-MIB::ccmcUndState.0 2>/dev/null | grep -qx "$1"
+	snmp snmpget CCMC-UND-MIB::ccmcUndState.0 -Oqv 2>/dev/null | grep -qx "$1"
 }
 
 say "1. Start the connector (a simulator, ccmc-sim) on a copy of examples/ccmcdata."
