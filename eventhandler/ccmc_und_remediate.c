@@ -11,6 +11,7 @@
 #include "duration.h"
 #include "journal.h"
 #include "move.h"
+#include "output.h"
 #include "probe.h"
 #include "settings.h"
 #include "store.h"
@@ -117,7 +118,7 @@ static const struct option long_opts[] = {
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
-static const char short_opts[] = "+f:R:d:Q:nvhV";
+static const char short_opts[] = "f:R:d:Q:nvhV";
 
 /* Global so that the strings they own stay reachable to the end. */
 static struct settings cfg;
@@ -170,15 +171,22 @@ static void catch_stop_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 }
 
+/*
+ * The reason goes to stdout, escaped, on one line; the usage text, which
+ * holds '|', to stderr, where Nagios never reads perfdata.
+ */
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
 {
+	char msg[2048], safe[4096];
 	va_list ap;
 
-	fprintf(stdout, PROGNAME ": ");
 	va_start(ap, fmt);
-	vfprintf(stdout, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stdout, "\n%s", usage_text);
+	printf(PROGNAME ": %s\n", name_escape(msg, safe, sizeof(safe)));
+	fflush(stdout);
+	fprintf(stderr, "%s", usage_text);
 	return EXIT_USAGE;
 }
 
@@ -256,21 +264,26 @@ static char summary[4096];
 static char details[16384];
 static size_t details_len;
 
+/*
+ * One line after the summary. Every line the handler writes goes through
+ * name_escape whole, so no name, path or command output in it can start a
+ * line, forge a status or break UTF-8.
+ */
 static void detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void detail(const char *fmt, ...)
 {
+	char line[PATH_MAX * 2];
 	va_list ap;
-	int n;
 
-	if (details_len >= sizeof(details) - 1)
+	if (details_len >= sizeof(details) - 2)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(details + details_len, sizeof(details) - details_len, fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		details_len += (size_t)n < sizeof(details) - details_len
-		                   ? (size_t)n
-		                   : sizeof(details) - 1 - details_len;
+	name_escape(line, details + details_len, sizeof(details) - 1 - details_len);
+	details_len += strlen(details + details_len);
+	details[details_len++] = '\n';
+	details[details_len] = '\0';
 }
 
 static int finish(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -278,9 +291,12 @@ static int finish(int code, const char *fmt, ...)
 {
 	va_list ap;
 
+	char line[sizeof(summary)];
+
 	va_start(ap, fmt);
-	vsnprintf(summary, sizeof(summary), fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	name_escape(line, summary, sizeof(summary));
 	printf("%s\n%s", summary, details);
 	fflush(stdout);
 	syslog(code == EXIT_DONE      ? LOG_NOTICE
@@ -319,6 +335,15 @@ static const char *show_command(const struct command *c, char *buf, size_t len)
 	return buf;
 }
 
+/* A folder as people read it: "Import", or its whole path when two share that name. */
+static const char *src_label(const struct move_src *s)
+{
+	for (size_t i = 0; i < run.nsrc; i++)
+		if (&run.src[i] != s && strcmp(run.src[i].name, s->name) == 0)
+			return s->path;
+	return s->name;
+}
+
 /* "Import 2, Export 1" */
 static const char *per_folder(const struct move_stats *st, char *buf, size_t len)
 {
@@ -328,7 +353,7 @@ static const char *per_folder(const struct move_stats *st, char *buf, size_t len
 	for (size_t i = 0; i < run.nsrc && o < len; i++)
 		if (st->moved_in[i]) {
 			int n = snprintf(buf + o, len - o, "%s%s %lld", o ? ", " : "",
-			                 run.src[i].name, (long long)st->moved_in[i]);
+			                 src_label(&run.src[i]), (long long)st->moved_in[i]);
 			o += n > 0 ? (size_t)n : 0;
 		}
 	return buf;
@@ -341,6 +366,40 @@ static const char *first_line(const struct command_result *r, char *buf, size_t 
 
 	snprintf(buf, len, "%.*s", (int)(n < len ? n : len - 1), r->out);
 	return buf;
+}
+
+/*
+ * The canonical path of the folder open at fd, from the kernel: no ".", ".."
+ * or symlink left in it, whatever the path given was.
+ */
+static int canonical_path(int fd, const char *given, char *dst, size_t len)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, dst, len - 1);
+	if (n > 0 && dst[0] == '/') {
+		dst[n] = '\0';
+		return 0;
+	}
+	return realpath(given, dst) ? 0 : errno;
+}
+
+/* Refuses a folder named twice, whatever the spelling (-R S with -d S/Import, S/., a symlink). */
+static int source_unique(const struct move_src *s, char *err, size_t errlen)
+{
+	struct stat a, b;
+
+	if (fstat(s->fd, &a) < 0)
+		return 0;
+	for (const struct move_src *o = run.src; o < s; o++)
+		if (fstat(o->fd, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			snprintf(err, errlen, "%s is named twice (as %s and as %s)", s->path,
+			         o->path, s->path);
+			return -1;
+		}
+	return 0;
 }
 
 /* Opens the folders to empty; a missing one holds no .und files. Returns 0 or -1 with err. */
@@ -365,25 +424,95 @@ static int open_sources(char *err, size_t errlen)
 			return -1;
 		}
 		struct move_src *s = &run.src[run.nsrc++];
-		snprintf(s->name, sizeof(s->name), "%s", f->name);
-		snprintf(s->path, sizeof(s->path), "%s", resolved);
 		s->fd = fd;
+		rc = canonical_path(fd, resolved, s->path, sizeof(s->path));
+		if (rc) {
+			snprintf(err, errlen, "cannot resolve %s: %s", resolved, strerror(rc));
+			store_dir_close(&sd);
+			return -1;
+		}
+		const char *base = strrchr(s->path, '/');
+		snprintf(s->name, sizeof(s->name), "%s", base && base[1] ? base + 1 : s->path);
+		if (source_unique(s, err, errlen) < 0) {
+			store_dir_close(&sd);
+			return -2;
+		}
 	}
 	store_dir_close(&sd);
 	return 0;
 }
 
-/* Opens the quarantine root, creating it (mode 0700) when missing. */
+/* Splits path into its parent folder and last name; -1 when the last name is none, "." or "..". */
+static int split_last(const char *path, char *parent, size_t plen, char *base, size_t blen)
+{
+	size_t n = strlen(path), b, p;
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	for (b = n; b > 0 && path[b - 1] != '/';)
+		b--;
+	if (b == 0 || b == n || n - b >= blen)
+		return -1;
+	snprintf(base, blen, "%.*s", (int)(n - b), path + b);
+	if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		return -1;
+	for (p = b; p > 1 && path[p - 1] == '/';)
+		p--;
+	snprintf(parent, plen, "%.*s", (int)p, path);
+	return 0;
+}
+
+static int quarantine_error(char *err, size_t errlen, const char *what, int e)
+{
+	snprintf(err, errlen, "quarantine %s: %s%s%s", cfg.quarantine, what ? what : "",
+	         what ? ": " : "", strerror(e));
+	return -1;
+}
+
+/* Makes the quarantine root, mode 0700, durably. Returns 0 or -1 with err. */
+static int quarantine_make(int pfd, const char *base, char *err, size_t errlen)
+{
+	if (mkdirat(pfd, base, 0700) < 0 ||
+	    (run.qfd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+	    fsync(pfd) < 0)
+		return quarantine_error(err, errlen, "cannot make it", errno);
+	return 0;
+}
+
+/*
+ * Opens the quarantine root, making a missing one in its parent, which must
+ * exist, only once that parent is known to lie outside every store: nothing
+ * is created that is then refused. Returns 0; -1 with err when it cannot be
+ * opened or made (exit 3); -2 when it is refused: the root, or inside a
+ * store (exit 2).
+ */
 static int open_quarantine(char *err, size_t errlen)
 {
-	run.qfd = open(cfg.quarantine, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (run.qfd < 0 && errno == ENOENT && mkdir(cfg.quarantine, 0700) == 0)
-		run.qfd = open(cfg.quarantine, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (run.qfd < 0) {
-		snprintf(err, errlen, "quarantine %s: %s", cfg.quarantine, strerror(errno));
-		return -1;
+	char parent[PATH_MAX], base[NAME_MAX + 1], canon[PATH_MAX];
+	int pfd, rc;
+
+	if (split_last(cfg.quarantine, parent, sizeof(parent), base, sizeof(base)) < 0) {
+		snprintf(err, errlen, "quarantine %s: give a folder's own path, not /, . or ..",
+		         cfg.quarantine);
+		return -2;
 	}
-	return quarantine_check(run.qfd, run.src, run.nsrc, err, errlen);
+	pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pfd < 0)
+		return quarantine_error(err, errlen, "its parent folder", errno);
+	run.qfd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (run.qfd < 0 && errno != ENOENT)
+		rc = quarantine_error(err, errlen, NULL, errno);
+	else if (quarantine_check(run.qfd >= 0 ? run.qfd : pfd, run.src, run.nsrc, err, errlen) < 0)
+		rc = -2;
+	else
+		rc = run.qfd < 0 ? quarantine_make(pfd, base, err, errlen) : 0;
+	close(pfd);
+	if (rc == 0 && canonical_path(run.qfd, cfg.quarantine, canon, sizeof(canon)) == 0 &&
+	    strcmp(canon, "/") == 0) {
+		snprintf(err, errlen, "quarantine %s is the root folder", cfg.quarantine);
+		return -2;
+	}
+	return rc;
 }
 
 static void new_run_id(char id[RUN_ID_LEN + 1])
@@ -470,12 +599,13 @@ static int recover(int64_t now, char *why, size_t len)
 			journal_append(&run.journal, now, r->id, "start", NULL);
 		}
 		journal_append(&run.journal, now, r->id, "end", "recovered");
-		int n =
-		    snprintf(run.recovered + o, sizeof(run.recovered) - o,
-		             "; finished interrupted run %s (%s%lld sources removed after their "
-		             "copies, %lld manifest lines restored)",
-		             r->id, started ? "connector started, " : "", (long long)m.st.unlinked,
-		             (long long)m.st.recovered);
+		int n = snprintf(run.recovered + o, sizeof(run.recovered) - o,
+		                 "; finished interrupted run %s (%s%lld unfinished cop%s removed, "
+		                 "the source%s still in place; %lld manifest line%s restored)",
+		                 r->id, started ? "connector started, " : "",
+		                 (long long)m.st.rolled_back, m.st.rolled_back == 1 ? "y" : "ies",
+		                 m.st.rolled_back == 1 ? "" : "s", (long long)m.st.recovered,
+		                 m.st.recovered == 1 ? "" : "s");
 		o += n > 0 && (size_t)n < sizeof(run.recovered) - o ? (size_t)n : 0;
 		syslog(LOG_WARNING, "finished interrupted run %s", r->id);
 	}
@@ -536,22 +666,22 @@ static int dry_run(bool act, const char *why)
 
 	if (!act)
 		return finish(EXIT_DONE, "DRY RUN: nothing to do: %s", why);
-	if (open_sources(err, sizeof(err)) < 0 ||
-	    (total = list_sources(true, &bytes, err, sizeof(err))) < 0)
-		return finish(EXIT_FAILED, "DRY RUN: would fail: %s", err);
+	int rc = open_sources(err, sizeof(err));
+	if (rc < 0 || (total = list_sources(true, &bytes, err, sizeof(err))) < 0)
+		return finish(rc == -2 ? EXIT_USAGE : EXIT_FAILED, "DRY RUN: would fail: %s", err);
 	if (total == 0)
 		return finish(EXIT_DONE, "DRY RUN: nothing to do: no .und files");
 	mover_init(&m, cfg.quarantine);
-	detail("would run: %s\n", show_command(&run.stop, cmd, sizeof(cmd)));
-	detail("would poll until stopped (%llds): %s\n", (long long)cfg.stop_timeout,
+	detail("would run: %s", show_command(&run.stop, cmd, sizeof(cmd)));
+	detail("would poll until stopped (%llds): %s", (long long)cfg.stop_timeout,
 	       show_command(&run.status, cmd, sizeof(cmd)));
 	for (size_t i = 0; i < run.nsrc; i++)
 		for (size_t k = 0; k < run.list[i].n; k++)
-			detail("would move %s/%s (%lld bytes) to %s/%s/\n", run.src[i].path,
+			detail("would move %s/%s (%lld bytes) to %s/%s/", run.src[i].path,
 			       run.list[i].name[k], (long long)run.list[i].size[k], m.run_path,
 			       run.src[i].name);
-	detail("would run: %s\n", show_command(&run.start, cmd, sizeof(cmd)));
-	detail("would poll until running (%llds): %s\n", (long long)cfg.start_timeout,
+	detail("would run: %s", show_command(&run.start, cmd, sizeof(cmd)));
+	detail("would poll until running (%llds): %s", (long long)cfg.start_timeout,
 	       show_command(&run.status, cmd, sizeof(cmd)));
 	return finish(EXIT_DONE,
 	              "DRY RUN: would move %lld .und file%s (%lld bytes) to %s; nothing touched",
@@ -563,14 +693,16 @@ static void report_errors(const struct move_stats *st)
 {
 	for (size_t i = 0; i < st->nerrors; i++) {
 		const struct move_error *e = &st->errors[i];
-		detail("left in place: %s/%s (%s: %s)\n", e->folder, e->name, e->op,
-		       strerror(e->err));
-		syslog(LOG_WARNING, "left in place: %s/%s (%s: %s)", e->folder, e->name, e->op,
-		       strerror(e->err));
+		char path[PATH_MAX + NAME_MAX + 2], safe[sizeof(path) * 4];
+		snprintf(path, sizeof(path), "%s/%s", e->src->path, e->name);
+		detail("left in place: %s (%s%s%s)", path, e->op, e->err ? ": " : "",
+		       e->err ? strerror(e->err) : "");
+		syslog(LOG_WARNING, "left in place: %s (%s%s%s)",
+		       name_escape(path, safe, sizeof(safe)), e->op, e->err ? ": " : "",
+		       e->err ? strerror(e->err) : "");
 	}
 	if (st->left > (int64_t)st->nerrors)
-		detail("and %lld more left in place\n",
-		       (long long)(st->left - (int64_t)st->nerrors));
+		detail("and %lld more left in place", (long long)(st->left - (int64_t)st->nerrors));
 }
 
 /* Moves the files, with the connector confirmed stopped. */
@@ -582,7 +714,7 @@ static void move_all(struct mover *m)
 	mover_end(m);
 	if (run.verbose)
 		detail("manifest: %s/manifest.tsv; %lld renamed, %lld copied and verified, %lld "
-		       "bytes\n",
+		       "bytes",
 		       m->run_path, (long long)m->st.renamed, (long long)m->st.copied,
 		       (long long)m->st.bytes);
 }
@@ -592,7 +724,7 @@ static int report_moves(const struct mover *m, int64_t total, bool running, cons
 {
 	const struct move_stats *st = &m->st;
 	char folders[512], tail[1024] = "", abort_part[256] = "";
-	int64_t not_reached = total - st->moved - st->left;
+	int64_t not_reached = total - st->moved - st->left - st->vanished;
 	int code = EXIT_DONE;
 
 	report_errors(st);
@@ -611,30 +743,83 @@ static int report_moves(const struct mover *m, int64_t total, bool running, cons
 	if (st->left)
 		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail), "; %lld left in place",
 		         (long long)st->left);
+	/* A file removed by someone else mid-run needs no copy: nothing is left behind. */
+	if (st->vanished)
+		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail),
+		         "; %lld vanished before %s could be moved", (long long)st->vanished,
+		         st->vanished == 1 ? "it" : "they");
 	if (!running)
 		code = EXIT_FAILED;
-	char count[64];
-	if (st->moved == total)
-		snprintf(count, sizeof(count), "%lld", (long long)total);
+	char count[64], where[sizeof(folders) + 4] = "";
+	int64_t due = total - st->vanished;
+	if (st->moved == due)
+		snprintf(count, sizeof(count), "%lld", (long long)due);
 	else
 		snprintf(count, sizeof(count), "%lld of %lld", (long long)st->moved,
-		         (long long)total);
-	return finish(code, "%s: moved %s .und file%s (%s) to %s%s%s; %s%s",
+		         (long long)due);
+	if (per_folder(st, folders, sizeof(folders))[0])
+		snprintf(where, sizeof(where), " (%s)", folders);
+	return finish(code, "%s: moved %s .und file%s%s to %s%s%s; %s%s",
 	              code == EXIT_DONE      ? "REMEDIATED"
 	              : code == EXIT_PARTIAL ? "PARTIAL"
 	                                     : "FAILED",
-	              count, total == 1 ? "" : "s",
-	              per_folder(st, folders, sizeof(folders))[0] ? folders : "none", m->run_path,
-	              abort_part, tail, connector, run.recovered);
+	              count, due == 1 ? "" : "s", where, m->run_path, abort_part, tail, connector,
+	              run.recovered);
 }
 
-/* True when status says the connector is stopped already (by a person). */
-static bool connector_stopped(void)
+/*
+ * Asks status what the connector does now, before anything is stopped: an
+ * answer that cannot be read now could not confirm a stop later. Returns 0
+ * with *state running, stopped or pending, or -1 with why.
+ */
+static int connector_now(enum svc_state *state, char *why, size_t len)
 {
 	struct command_result r;
+	char line[256];
+	int rc = command_run(&run.status, mono_ms() + cfg.stop_timeout * 1000, &r);
 
-	return command_run(&run.status, mono_ms() + cfg.stop_timeout * 1000, &r) == 0 &&
-	       status_parse(r.out, r.len, r.exit_code) == SVC_STOPPED;
+	*state = rc == 0 ? status_parse(r.out, r.len, r.exit_code) : SVC_UNKNOWN;
+	if (*state != SVC_UNKNOWN)
+		return 0;
+	if (rc)
+		snprintf(why, len, "the status command: %s",
+		         rc == ETIMEDOUT ? "timed out" : strerror(rc));
+	else
+		snprintf(why, len, "the status command's answer cannot be read (exit %d%s%s)",
+		         r.exit_code, r.len ? ": " : "", first_line(&r, line, sizeof(line)));
+	return -1;
+}
+
+/* A program that is not an executable file: found before the connector is stopped. */
+static int command_runnable(const char *key, const struct command *c, char *err, size_t errlen)
+{
+	struct stat st;
+	int e = stat(c->argv[0], &st) < 0                               ? errno
+	        : !S_ISREG(st.st_mode)                                  ? EACCES
+	        : faccessat(AT_FDCWD, c->argv[0], X_OK, AT_EACCESS) < 0 ? errno
+	                                                                : 0;
+
+	if (e)
+		snprintf(err, errlen, "%s: %s cannot be run: %s", key, c->argv[0], strerror(e));
+	return e ? -1 : 0;
+}
+
+/*
+ * Whatever can be checked before the connector is stopped is checked then:
+ * each command's program, and that the quarantine can be written.
+ */
+static int before_stop_checks(char *err, size_t errlen)
+{
+	if (command_runnable("status-cmd", &run.status, err, errlen) < 0 ||
+	    command_runnable("stop-cmd", &run.stop, err, errlen) < 0 ||
+	    command_runnable("start-cmd", &run.start, err, errlen) < 0)
+		return -1;
+	if (faccessat(run.qfd, ".", W_OK | X_OK, AT_EACCESS) < 0) {
+		snprintf(err, errlen, "quarantine %s cannot be written: %s", cfg.quarantine,
+		         strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -690,11 +875,14 @@ static bool restart(const char *id, int64_t now, bool we_stop, int64_t t_stop, c
 static int act_on_files(int64_t total, int64_t now)
 {
 	struct mover m = {.now = now};
-	char id[RUN_ID_LEN + 1], connector[1200];
-	bool we_stop = !connector_stopped();
+	char id[RUN_ID_LEN + 1], connector[1200], why[1024];
+	enum svc_state state;
 	int64_t t_stop;
 	int rc;
 
+	if (connector_now(&state, why, sizeof(why)) < 0)
+		return finish(EXIT_FAILED, "FAILED: %s; nothing touched%s", why, run.recovered);
+	bool we_stop = state != SVC_STOPPED;
 	if (move_stop_asked)
 		return finish(EXIT_FAILED, "FAILED: SIGTERM or SIGINT before the connector was "
 		                           "stopped; nothing touched");
@@ -753,11 +941,15 @@ static int remediate(bool act, const char *why)
 
 	if (act && store_answers(now, err, sizeof(err)) < 0)
 		return finish(EXIT_FAILED, "FAILED: %s; nothing touched", err);
-	if (open_sources(err, sizeof(err)) < 0)
-		return finish(EXIT_FAILED, "FAILED: %s; nothing touched", err);
-	if (open_quarantine(err, sizeof(err)) < 0)
-		return finish(EXIT_USAGE, "FAILED: %s; nothing touched", err);
-	int rc = journal_open(cfg.state_dir, &run.journal, err, sizeof(err));
+	int rc = open_sources(err, sizeof(err));
+	if (rc < 0)
+		return finish(rc == -2 ? EXIT_USAGE : EXIT_FAILED, "FAILED: %s; nothing touched",
+		              err);
+	rc = open_quarantine(err, sizeof(err));
+	if (rc < 0)
+		return finish(rc == -2 ? EXIT_USAGE : EXIT_FAILED, "FAILED: %s; nothing touched",
+		              err);
+	rc = journal_open(cfg.state_dir, &run.journal, err, sizeof(err));
 	if (rc == EWOULDBLOCK)
 		return finish(EXIT_DONE, "NOTHING TO DO: another run is in progress (lock %s/lock)",
 		              cfg.state_dir);
@@ -783,7 +975,7 @@ static int remediate(bool act, const char *why)
 		return finish(EXIT_FAILED, "FAILED: %s; nothing touched%s", err, run.recovered);
 	if (total == 0)
 		return finish(EXIT_DONE, "NOTHING TO DO: no .und files%s", run.recovered);
-	if (space_check(err, sizeof(err)) < 0)
+	if (space_check(err, sizeof(err)) < 0 || before_stop_checks(err, sizeof(err)) < 0)
 		return finish(EXIT_FAILED, "FAILED: %s; nothing touched%s", err, run.recovered);
 	return act_on_files(total, now);
 }

@@ -32,9 +32,8 @@ struct pending {
 	size_t idx;
 	char tmp[48];
 	char final[NAME_MAX + 1];
-	int64_t size, mtime;
-	dev_t dev;
-	ino_t ino;
+	int64_t size;
+	struct stat st; /* the source as opened: what "unchanged" is measured against */
 	char sha[SHA256_HEX];
 	bool placed;
 };
@@ -81,19 +80,30 @@ static bool quarantine_fatal(int e)
 	return e == ENOSPC || e == EDQUOT || e == EIO || e == EROFS || e == EFBIG;
 }
 
-static void left_in_place(struct mover *m, const struct move_src *src, const char *name,
-                          const char *op, int err)
+static void note_error(struct mover *m, const struct move_src *src, const char *name,
+                       const char *op, int err)
 {
 	struct move_error *e;
 
-	m->st.left++;
 	if (m->st.nerrors == MOVE_ERRORS_MAX)
 		return;
 	e = &m->st.errors[m->st.nerrors++];
-	snprintf(e->folder, sizeof(e->folder), "%s", src->name);
+	e->src = src;
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	e->op = op;
 	e->err = err;
+}
+
+/* A file that stays where it is; one that vanished meanwhile needs no move and is not "left". */
+static void left_in_place(struct mover *m, const struct move_src *src, const char *name,
+                          const char *op, int err)
+{
+	if (err == ENOENT) {
+		m->st.vanished++;
+		return;
+	}
+	m->st.left++;
+	note_error(m, src, name, op, err);
 }
 
 static void stop_all(struct mover *m, int err, const char *op)
@@ -287,17 +297,26 @@ static int manifest_flush(struct mover *m)
 	return 0;
 }
 
+/* Where a copy of folder's file final lies, relative to the quarantine root. */
+static void quarantine_rel(const struct mover *m, const char *folder, const char *final, char *dst,
+                           size_t len)
+{
+	snprintf(dst, len, "%s%s/%s", m->run_name, strcmp(folder, "/") == 0 ? "" : folder, final);
+}
+
+/* Called from the calling thread only, hence the static buffers. */
 static int manifest_add(struct mover *m, const char *folder, const char *name, int64_t size,
                         int64_t mtime, const char *sha, const char *final)
 {
-	struct manifest_entry e = {.time = m->now, .size = size, .mtime = mtime};
-	char line[MANIFEST_LINE_MAX];
+	static struct manifest_entry e;
+	static char line[MANIFEST_LINE_MAX];
 	int n;
 
+	e = (struct manifest_entry){.time = m->now, .size = size, .mtime = mtime};
 	snprintf(e.folder, sizeof(e.folder), "%s", folder);
 	snprintf(e.name, sizeof(e.name), "%s", name);
 	snprintf(e.sha256, sizeof(e.sha256), "%s", sha);
-	snprintf(e.path, sizeof(e.path), "%s/%s/%s", m->run_name, folder, final);
+	quarantine_rel(m, folder, final, e.path, sizeof(e.path));
 	n = manifest_format(&e, line, sizeof(line));
 	if (n < 0)
 		return ENAMETOOLONG;
@@ -360,16 +379,49 @@ void mover_end(struct mover *m)
 	progress(m, true);
 }
 
-/* The run folder's subfolder for a source folder, made durable. Returns an fd or -1. */
-static int open_sub(struct mover *m, const char *name)
+/* Opens (making it, durably, when missing) the folder comp under dir, never through a symlink. */
+static int sub_step(int dir, const char *comp)
 {
-	if (mkdirat(m->runfd, name, 0700) == 0) {
-		if (fsync(m->runfd) < 0)
+	if (mkdirat(dir, comp, 0700) == 0) {
+		if (fsync(dir) < 0)
 			return -1;
 	} else if (errno != EEXIST) {
 		return -1;
 	}
-	return openat(m->runfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return openat(dir, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/*
+ * The run folder's mirror of a source folder's path (RUN/srv/a/Import), so
+ * that two folders with one name never share a quarantine folder. Returns
+ * an fd or -1.
+ */
+static int open_sub(struct mover *m, const struct move_src *src)
+{
+	char comp[NAME_MAX + 1];
+	int dir = openat(m->runfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	for (const char *p = src->path; dir >= 0 && *p;) {
+		size_t n;
+		p += strspn(p, "/");
+		n = strcspn(p, "/");
+		if (n == 0)
+			break;
+		if (n >= sizeof(comp)) {
+			close(dir);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		p += n;
+		int next = sub_step(dir, comp);
+		int e = errno;
+		close(dir);
+		errno = e;
+		dir = next;
+	}
+	return dir;
 }
 
 /*
@@ -407,7 +459,7 @@ static int open_source(const struct move_src *src, const char *name, struct stat
 	int fd = openat(src->fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0)
-		return -errno;
+		return errno == ENOENT ? -ENOENT : -errno;
 	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
 		close(fd);
 		return -ELOOP;
@@ -504,16 +556,11 @@ static void hash_collect(struct mover *m, const struct move_src *src, struct has
 	pthread_mutex_unlock(&h->mu);
 	for (size_t k = 0; h->prev && k < h->prev->n; k++) {
 		const struct hash_job *job = &h->prev->job[k];
-		if (job->err && m->st.nerrors < MOVE_ERRORS_MAX) {
-			struct move_error *e = &m->st.errors[m->st.nerrors++];
-			snprintf(e->folder, sizeof(e->folder), "%s", src->name);
-			snprintf(e->name, sizeof(e->name), "%s", job->name);
-			e->op = "hash after the move";
-			e->err = job->err;
-		} else if (!job->err) {
-			manifest_add(m, src->name, job->name, job->size, job->mtime, job->sha,
+		if (job->err)
+			note_error(m, src, job->name, "hash after the move", job->err);
+		else
+			manifest_add(m, src->path, job->name, job->size, job->mtime, job->sha,
 			             job->final);
-		}
 	}
 	h->prev = NULL;
 }
@@ -530,6 +577,33 @@ static void hash_hand_over(struct mover *m, const struct move_src *src, struct h
 	pthread_mutex_unlock(&h->mu);
 	h->cur = h->cur == &h->chunk[0] ? &h->chunk[1] : &h->chunk[0];
 	h->cur->n = 0;
+}
+
+/*
+ * Between the open and the rename the name may have been given to another
+ * entry (a symlink swapped in). The entry renamed must be the inode opened,
+ * the one whose bytes are hashed; anything else is put back where it was,
+ * or, when its name was taken meanwhile, left in the run folder with no
+ * manifest line. Returns true when the right file moved.
+ */
+static bool renamed_opened(struct mover *m, const struct move_src *src, int sub,
+                           const struct hash_job *job, const struct stat *opened)
+{
+	struct stat now;
+
+	if (fstatat(sub, job->final, &now, AT_SYMLINK_NOFOLLOW) == 0 && same_file(&now, opened))
+		return true;
+	if (renameat2(sub, job->final, src->fd, job->name, RENAME_NOREPLACE) == 0)
+		left_in_place(
+		    m, src, job->name,
+		    "replaced by another entry while being moved; that entry was put back", 0);
+	else
+		left_in_place(
+		    m, src, job->name,
+		    "replaced by another entry while being moved; that entry could not be "
+		    "put back and stays, unrecorded, in the run folder",
+		    0);
+	return false;
 }
 
 /*
@@ -563,6 +637,10 @@ static int rename_loop(struct mover *m, size_t index, const struct move_src *src
 				return -1;
 			}
 			left_in_place(m, src, job->name, "rename", err);
+			continue;
+		}
+		if (!renamed_opened(m, src, sub, job, &st)) {
+			close(job->fd);
 			continue;
 		}
 		job->mtime = st.st_mtim.tv_sec;
@@ -674,9 +752,7 @@ static int copy_one(struct mover *m, const struct move_src *src, const char *nam
 	}
 	sha256_digest(&c, sizeof(d), d);
 	to_hex(d, p->sha);
-	p->mtime = st.st_mtim.tv_sec;
-	p->dev = st.st_dev;
-	p->ino = st.st_ino;
+	p->st = st;
 	p->placed = false;
 	return 0;
 }
@@ -695,13 +771,30 @@ static bool copy_verified(int sub, const struct pending *p)
 	return ok;
 }
 
-/* The source is the file that was copied, unchanged since. */
-static bool source_unchanged(const struct move_src *src, const char *name, const struct pending *p)
+static bool same_time(struct timespec a, struct timespec b)
+{
+	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+/*
+ * Whether the source is still the file that was copied, unchanged: the same
+ * inode, size, and mtime and ctime to the nanosecond (a rewrite that puts
+ * the mtime back still moves the ctime, which no one can set). Returns 0,
+ * ENOENT when it is gone, or EAGAIN when it changed. What stat cannot see is
+ * a same-size rewrite within the file system's timestamp granularity (a
+ * kernel clock tick, about 4 ms, on Linux file systems) between the open
+ * and this check, and any write between this check and the unlink.
+ */
+static int source_check(const struct move_src *src, const char *name, const struct pending *p)
 {
 	struct stat st;
 
-	return fstatat(src->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_dev == p->dev &&
-	       st.st_ino == p->ino && st.st_size == p->size && st.st_mtim.tv_sec == p->mtime;
+	if (fstatat(src->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? ENOENT : EAGAIN;
+	return same_file(&st, &p->st) && st.st_size == p->size &&
+	               same_time(st.st_mtim, p->st.st_mtim) && same_time(st.st_ctim, p->st.st_ctim)
+	           ? 0
+	           : EAGAIN;
 }
 
 /*
@@ -738,16 +831,19 @@ static int flush_copies(struct mover *m, size_t index, const struct move_src *sr
 	for (size_t k = 0; k < n; k++) {
 		struct pending *p = &batch[k];
 		const char *name = l->name[p->idx];
-		int err = source_unchanged(src, name, p) ? 0 : EAGAIN;
-		if (!err && unlinkat(src->fd, name, 0) < 0)
+		int err = source_check(src, name, p);
+		/* A source gone since it was copied leaves the copy as the only one: keep it. */
+		if (!err && unlinkat(src->fd, name, 0) < 0 && errno != ENOENT)
 			err = errno;
-		if (err) {
+		if (err && err != ENOENT) {
 			unlinkat(sub, p->final, 0);
-			left_in_place(m, src, name,
-			              err == EAGAIN ? "changed while copied" : "unlink", err);
+			if (err == EAGAIN)
+				left_in_place(m, src, name, "changed since it was copied", 0);
+			else
+				left_in_place(m, src, name, "unlink", err);
 			continue;
 		}
-		manifest_add(m, src->name, name, p->size, p->mtime, p->sha, p->final);
+		manifest_add(m, src->path, name, p->size, p->st.st_mtim.tv_sec, p->sha, p->final);
 		m->st.copied++;
 		moved(m, index, p->size);
 	}
@@ -798,7 +894,7 @@ int move_folder(struct mover *m, size_t index, const struct move_src *src, const
 	m->st.found += (int64_t)l->n;
 	if (l->n == 0)
 		return 0;
-	sub = open_sub(m, src->name);
+	sub = open_sub(m, src);
 	if (sub < 0) {
 		stop_all(m, errno, "mkdir");
 		return -1;
@@ -862,9 +958,9 @@ static void base_name(const char *name, char *out, size_t len)
 	snprintf(out, len, "%.*s", (int)keep, name);
 }
 
-/* Unlinks src's copy of name when q (in sub) is a byte-identical, durable copy. */
-static bool drop_duplicate(struct mover *m, const struct move_src *src, const char *name, int sub,
-                           const char *qname)
+/* True when src's name is a regular file with the same bytes as q in dirfd. */
+static bool source_holds_copy(const struct move_src *src, const char *name, int dirfd,
+                              const char *q)
 {
 	char a[SHA256_HEX], b[SHA256_HEX];
 	int64_t as, bs;
@@ -874,86 +970,119 @@ static bool drop_duplicate(struct mover *m, const struct move_src *src, const ch
 
 	if (sfd < 0)
 		return false;
-	qfd = openat(sub, qname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	qfd = openat(dirfd, q, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	same = qfd >= 0 && sha256_fd(sfd, a, &as) == 0 && sha256_fd(qfd, b, &bs) == 0 && as == bs &&
-	       strcmp(a, b) == 0 && fsync(qfd) == 0 && fsync(sub) == 0;
+	       strcmp(a, b) == 0;
 	if (qfd >= 0)
 		close(qfd);
 	close(sfd);
-	if (!same || unlinkat(src->fd, name, 0) < 0)
-		return false;
-	fsync(src->fd);
-	m->st.unlinked++;
-	return true;
+	return same;
 }
 
-static void recover_entry(struct mover *m, const struct move_src *src, size_t n,
-                          const char *sub_name, int sub, const char *name, char **rec, size_t nrec)
+struct recovery {
+	struct mover *m;
+	const struct move_src *src;
+	size_t nsrc;
+	char **rec; /* the manifest's quarantine paths, sorted */
+	size_t nrec;
+};
+
+/* The configured source whose canonical path is folder, or NULL. */
+static const struct move_src *source_at(const struct recovery *r, const char *folder)
+{
+	for (size_t i = 0; i < r->nsrc; i++)
+		if (strcmp(r->src[i].path, folder) == 0)
+			return &r->src[i];
+	return NULL;
+}
+
+/*
+ * One file of a killed run, in the mirror of folder. Recorded: done. Its
+ * own source still holding the same bytes: the move did not finish, so the
+ * copy goes. Otherwise the copy is the file: its manifest line is restored.
+ */
+static void recover_file(struct recovery *r, const char *folder, int dirfd, const char *name)
 {
 	char base[NAME_MAX + 1], path[PATH_MAX], sha[SHA256_HEX];
+	const struct move_src *src = source_at(r, folder);
 	struct stat st;
 	int64_t size;
 
-	if (strncmp(name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0) {
-		unlinkat(sub, name, 0);
+	base_name(name, base, sizeof(base));
+	if (!scan_is_und(base) || fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return;
+	quarantine_rel(r->m, folder, name, path, sizeof(path));
+	const char *key = path;
+	if (r->rec && bsearch(&key, r->rec, r->nrec, sizeof(*r->rec), cmp_str))
+		return;
+	if (src && source_holds_copy(src, base, dirfd, name)) {
+		if (unlinkat(dirfd, name, 0) == 0)
+			r->m->st.rolled_back++;
 		return;
 	}
-	if (fstatat(sub, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
-		return;
-	base_name(name, base, sizeof(base));
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(src[i].name, sub_name) == 0 &&
-		    drop_duplicate(m, &src[i], base, sub, name))
-			break;
-	snprintf(path, sizeof(path), "%s/%s/%s", m->run_name, sub_name, name);
-	const char *key = path;
-	if (rec && bsearch(&key, rec, nrec, sizeof(*rec), cmp_str))
-		return;
-	int fd = openat(sub, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0 && sha256_fd(fd, sha, &size) == 0 &&
-	    manifest_add(m, sub_name, base, size, st.st_mtim.tv_sec, sha, name) == 0)
-		m->st.recovered++;
+	    manifest_add(r->m, folder, base, size, st.st_mtim.tv_sec, sha, name) == 0)
+		r->m->st.recovered++;
 	if (fd >= 0)
 		close(fd);
 }
 
-int move_recover(struct mover *m, const struct move_src *src, size_t n)
+#define RECOVER_DEPTH 128
+
+/*
+ * Walks the mirror folder dirfd, whose source path is folder ("" for the
+ * run folder itself), never through a symlink.
+ */
+static void recover_dir(struct recovery *r, int dirfd, const char *folder, int depth)
 {
-	size_t nrec;
-	char *text;
-	char **rec = recorded_paths(m, &nrec, &text);
-	int fd = openat(m->runfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *e;
+	const struct dirent *e;
 
 	if (!d) {
-		int err = errno;
 		if (fd >= 0)
 			close(fd);
-		free(rec);
-		free(text);
-		return err;
+		return;
 	}
 	while ((e = readdir(d))) {
-		int sub = e->d_name[0] == '.'
-		              ? -1
-		              : openat(m->runfd, e->d_name,
-		                       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		DIR *sd = sub >= 0 ? fdopendir(dup(sub)) : NULL;
-		struct dirent *f;
-		while (sd && (f = readdir(sd)))
-			if (f->d_name[0] != '.' ||
-			    strncmp(f->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0)
-				recover_entry(m, src, n, e->d_name, sub, f->d_name, rec, nrec);
-		if (sd)
-			closedir(sd);
-		if (sub >= 0) {
-			fsync(sub);
-			close(sub);
+		char sub[PATH_MAX];
+		struct stat st;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (strncmp(e->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0) {
+			unlinkat(dirfd, e->d_name, 0);
+			continue;
+		}
+		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISREG(st.st_mode)) {
+			recover_file(r, folder[0] ? folder : "/", dirfd, e->d_name);
+			continue;
+		}
+		int n = snprintf(sub, sizeof(sub), "%s/%s", folder, e->d_name);
+		int cfd =
+		    S_ISDIR(st.st_mode) && depth < RECOVER_DEPTH && n > 0 && (size_t)n < sizeof(sub)
+		        ? openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+		        : -1;
+		if (cfd >= 0) {
+			recover_dir(r, cfd, sub, depth + 1);
+			close(cfd);
 		}
 	}
 	closedir(d);
-	free(rec);
+	fsync(dirfd);
+}
+
+int move_recover(struct mover *m, const struct move_src *src, size_t n)
+{
+	char *text;
+	struct recovery r = {m, src, n, NULL, 0};
+
+	r.rec = recorded_paths(m, &r.nrec, &text);
+	recover_dir(&r, m->runfd, "", 0);
+	free(r.rec);
 	free(text);
 	int err = manifest_flush(m);
 	return err ? err : fdatasync(m->manifest_fd) < 0 ? errno : 0;

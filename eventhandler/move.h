@@ -21,26 +21,34 @@
 #define MOVE_ERRORS_MAX 16
 #define MOVE_SOURCES_MAX 32
 
-/* One folder to empty of .und files: Import, Export or a -d folder. */
+/*
+ * One folder to empty of .und files: Import, Export or a -d folder. Its
+ * canonical path is its identity: the run folder mirrors it
+ * (RUN/srv/a/Import/x.und), the manifest's folder column holds it, and a
+ * later run's recovery compares a copy only with the folder it came from.
+ */
 struct move_src {
-	char name[64]; /* its subfolder in the run folder: "Import" */
-	char path[PATH_MAX];
-	int fd; /* open on the folder */
+	char name[NAME_MAX + 1]; /* for people: "Import" */
+	char path[PATH_MAX];     /* absolute, canonical */
+	int fd;                  /* open on the folder */
 };
 
-/* A file left in place, and why. */
+/* A file left in place, and why: op, with err's text when err is not 0. */
 struct move_error {
-	char folder[64];
-	char name[256];
-	const char *op; /* "read", "unlink", ... */
+	const struct move_src *src;
+	char name[NAME_MAX + 1];
+	const char *op; /* "read", "unlink", "changed since it was copied" ... */
 	int err;
 };
 
 struct move_stats {
 	int64_t found, moved, bytes, left;
+	int64_t vanished; /* gone before they could be moved: nothing left behind */
 	int64_t moved_in[MOVE_SOURCES_MAX];
-	int64_t renamed, copied;     /* how the moved files went */
-	int64_t recovered, unlinked; /* by move_recover: manifest lines added, sources removed */
+	int64_t renamed, copied; /* how the moved files went */
+	/* By move_recover: manifest lines restored, and copies removed because
+	 * their source is still in place, byte-identical. */
+	int64_t recovered, rolled_back;
 	size_t nerrors;
 	struct move_error errors[MOVE_ERRORS_MAX];
 	int abort_err; /* a quarantine error that stopped all moving (ENOSPC, EIO) */
@@ -105,8 +113,11 @@ int move_folder(struct mover *m, size_t index, const struct move_src *src,
                 const struct und_list *l);
 
 /*
- * Finishes a killed run's work in m's run folder: removes temps, unlinks
- * sources that have a verified copy, and writes missing manifest lines.
+ * Finishes a killed run's work in m's run folder. Temps are removed. A copy
+ * with no manifest line whose own source folder (src, by exact path) still
+ * holds the same name with the same bytes is removed: the move is undone and
+ * the next move redoes it. Any other copy gets its manifest line. Recovery
+ * never removes a source.
  */
 int move_recover(struct mover *m, const struct move_src *src, size_t n);
 

@@ -48,16 +48,23 @@ static int set_command(char **dst, const char *key, const char *value, char *err
 	return set_string(dst, key, value, false, err, errlen);
 }
 
-static int set_duration(int64_t *dst, const char *key, const char *value, char *err, size_t errlen)
+/* Each duration has a bound that keeps the clock arithmetic far from overflow. */
+static int set_duration(int64_t *dst, const char *key, const char *value, int64_t max, char *err,
+                        size_t errlen)
 {
-	char why[128] = "";
+	char why[128] = "", m[DURATION_BUFLEN];
+	int64_t v = 0;
 
-	if (duration_parse(value, dst, why, sizeof(why)) < 0 || *dst <= 0) {
-		snprintf(err, errlen, "%s: %s", key,
-		         *dst <= 0 && !why[0] ? "must be above 0" : why);
-		return -1;
+	if (duration_parse(value, &v, why, sizeof(why)) < 0)
+		snprintf(err, errlen, "%s: %s", key, why);
+	else if (v <= 0 || v > max)
+		snprintf(err, errlen, "%s: '%s' is out of range: give 1s to %s", key, value,
+		         duration_format(max, m, sizeof(m)));
+	else {
+		*dst = v;
+		return 0;
 	}
-	return 0;
+	return -1;
 }
 
 static int set_count(long *dst, const char *key, const char *value, long max, char *err,
@@ -103,13 +110,14 @@ int setting_apply(struct settings *s, const char *key, const char *value, bool f
 	if (strcmp(key, "status-cmd") == 0)
 		return set_command(&s->status_cmd, key, value, err, errlen);
 	if (strcmp(key, "stop-timeout") == 0)
-		return set_duration(&s->stop_timeout, key, value, err, errlen);
+		return set_duration(&s->stop_timeout, key, value, SETTING_TIMEOUT_MAX, err, errlen);
 	if (strcmp(key, "start-timeout") == 0)
-		return set_duration(&s->start_timeout, key, value, err, errlen);
+		return set_duration(&s->start_timeout, key, value, SETTING_TIMEOUT_MAX, err,
+		                    errlen);
 	if (strcmp(key, "deadline") == 0)
-		return set_duration(&s->deadline, key, value, err, errlen);
+		return set_duration(&s->deadline, key, value, SETTING_DEADLINE_MAX, err, errlen);
 	if (strcmp(key, "window") == 0)
-		return set_duration(&s->window, key, value, err, errlen);
+		return set_duration(&s->window, key, value, SETTING_WINDOW_MAX, err, errlen);
 	if (strcmp(key, "max-runs") == 0)
 		return set_count(&s->max_runs, key, value, 64, err, errlen);
 	if (strcmp(key, "soft-attempt") == 0)

@@ -11,6 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Bounds of the durations, in seconds: a handler run is minutes, a flap window days. */
+#define SETTING_TIMEOUT_MAX 3600
+#define SETTING_DEADLINE_MAX 86400
+#define SETTING_WINDOW_MAX (365 * 86400)
+
 struct settings {
 	struct folder_list folders;
 	bool folders_from_cli; /* the first -R/-d on the command line replaces the file's */

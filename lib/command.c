@@ -92,35 +92,58 @@ static const struct {
 	enum svc_state state;
 } status_words[] = {
     {"pending", SVC_PENDING}, {"activating", SVC_PENDING}, {"deactivating", SVC_PENDING},
-    {"stopped", SVC_STOPPED}, {"inactive", SVC_STOPPED},   {"dead", SVC_STOPPED},
-    {"running", SVC_RUNNING}, {"active", SVC_RUNNING},     {"started", SVC_RUNNING},
+    {"stopped", SVC_STOPPED}, {"inactive", SVC_STOPPED},   {"running", SVC_RUNNING},
+    {"active", SVC_RUNNING},  {"started", SVC_RUNNING},
 };
+
+/* Words that turn the state word after them around: "not", "no", "never", "isn't". */
+static const char *const negations[] = {"not", "no", "never", "t"};
 
 static bool is_letter(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* The state a whole word names, given the word before it; SVC_UNKNOWN for none. */
-static enum svc_state word_state(const char *w, size_t n, const char *prev, size_t pn)
+static bool word_is(const char *w, size_t n, const char *s)
+{
+	return strlen(s) == n && strncasecmp(w, s, n) == 0;
+}
+
+/* "t" negates only as the end of "isn't", "wasn't", "aren't". */
+static bool is_negation(const char *out, size_t at, size_t n)
+{
+	for (size_t i = 0; i < sizeof(negations) / sizeof(negations[0]); i++)
+		if (word_is(out + at, n, negations[i]))
+			return i < 3 || (at >= 2 && out[at - 1] == '\'' &&
+			                 (out[at - 2] == 'n' || out[at - 2] == 'N'));
+	return false;
+}
+
+/*
+ * The state a whole word names. Negated, a running word is stopped ("is not
+ * running", as LSB scripts say); any other negated state word ("not
+ * stopped", "not inactive") places nothing and makes the answer unknown.
+ */
+static enum svc_state word_state(const char *w, size_t n, bool negated, bool *unplaced)
 {
 	for (size_t i = 0; i < sizeof(status_words) / sizeof(status_words[0]); i++) {
-		const char *sw = status_words[i].word;
-		if (strlen(sw) != n || strncasecmp(w, sw, n) != 0)
+		if (!word_is(w, n, status_words[i].word))
 			continue;
-		if (status_words[i].state == SVC_RUNNING && pn == 3 &&
-		    strncasecmp(prev, "not", 3) == 0)
+		if (!negated)
+			return status_words[i].state;
+		if (status_words[i].state == SVC_RUNNING)
 			return SVC_STOPPED;
-		return status_words[i].state;
+		*unplaced = true;
+		return SVC_UNKNOWN;
 	}
 	return SVC_UNKNOWN;
 }
 
-enum svc_state status_parse(const char *out, size_t len, int exit_code)
+/* Each kind of state word the output holds, as a set of 1 << state bits. */
+static unsigned states_named(const char *out, size_t len, bool *unplaced)
 {
-	enum svc_state best = SVC_UNKNOWN;
-	const char *prev = "";
-	size_t pn = 0;
+	unsigned seen = 0;
+	bool negated = false;
 
 	for (size_t i = 0; i < len;) {
 		if (!is_letter(out[i])) {
@@ -130,19 +153,37 @@ enum svc_state status_parse(const char *out, size_t len, int exit_code)
 		size_t j = i;
 		while (j < len && is_letter(out[j]))
 			j++;
-		enum svc_state s = word_state(out + i, j - i, prev, pn);
-		/* PENDING outranks STOPPED outranks RUNNING: "stop pending" is not stopped yet. */
-		if (s != SVC_UNKNOWN && (best == SVC_UNKNOWN || s > best))
-			best = s;
-		prev = out + i;
-		pn = j - i;
+		/* "Active:" in "Active: inactive (dead)" names a field, not a state. */
+		bool label = j < len && out[j] == ':';
+		enum svc_state s =
+		    label ? SVC_UNKNOWN : word_state(out + i, j - i, negated, unplaced);
+		if (s != SVC_UNKNOWN)
+			seen |= 1u << s;
+		negated = is_negation(out, i, j - i);
 		i = j;
 	}
-	if (best != SVC_UNKNOWN)
-		return best;
-	if (exit_code == 0)
+	return seen;
+}
+
+enum svc_state status_parse(const char *out, size_t len, int exit_code)
+{
+	bool unplaced = false;
+	unsigned seen = states_named(out, len, &unplaced);
+
+	/* Only 0 and LSB's 3 ("not running") are answers; any other exit is an error. */
+	if (unplaced || (exit_code != 0 && exit_code != 3))
+		return SVC_UNKNOWN;
+	if (seen == 0)
+		return exit_code == 0 ? SVC_RUNNING : SVC_STOPPED;
+	/* "stop pending" is neither stopped nor running yet. */
+	if (seen & (1u << SVC_PENDING))
+		return SVC_PENDING;
+	if (seen == (1u << SVC_STOPPED))
+		return SVC_STOPPED;
+	/* Running with LSB's "not running" exit, or running and stopped at once, contradict. */
+	if (seen == (1u << SVC_RUNNING) && exit_code == 0)
 		return SVC_RUNNING;
-	return exit_code == 3 ? SVC_STOPPED : SVC_UNKNOWN;
+	return SVC_UNKNOWN;
 }
 
 const char *svc_state_name(enum svc_state s)

@@ -29,14 +29,24 @@ enum svc_state { SVC_UNKNOWN, SVC_RUNNING, SVC_STOPPED, SVC_PENDING };
 
 /*
  * The connector's state from a status command's output and exit code.
- * Output is read first, as whole words in any case, letters only (so
- * "STOP_PENDING" holds "PENDING"): "pending", "activating" or "deactivating"
- * is PENDING; "stopped", "inactive", "dead" or "not running" is STOPPED;
- * "running", "active" or "started" is RUNNING; the first of these kinds
- * present wins. Output without such a word falls back to the exit code: 0
- * RUNNING, 3 STOPPED (LSB "not running"), anything else UNKNOWN. "failed" is
- * not a stopped word: an error such as "connection failed" must never read
- * as a stopped connector, since stopped is what lets files be touched.
+ * Stopped is what lets files be touched, so it must be said plainly:
+ * - Only exit 0 and LSB's 3 are answers; any other exit (an error, a kill,
+ *   a command that could not run) is UNKNOWN, whatever was printed.
+ * - The output is read as whole words in any case, letters only (so
+ *   "STOP_PENDING" holds "PENDING"): "pending", "activating",
+ *   "deactivating" are PENDING; "stopped", "inactive" are STOPPED;
+ *   "running", "active", "started" are RUNNING. A word right before ':' is
+ *   a field name ("Active: inactive"). "dead" and "failed" are not
+ *   state words: "peer dead" or "connection failed" must never read as a
+ *   stopped connector.
+ * - "not", "no", "never" and "n't" negate the word after them: a negated
+ *   running word is STOPPED ("is not running"); any other negated state word
+ *   ("not stopped") is UNKNOWN.
+ * - PENDING wins over the rest. STOPPED needs no running word; RUNNING
+ *   needs no stopped word and exit 0. Anything else contradicts itself or
+ *   the exit code and is UNKNOWN.
+ * - Output without a state word falls back to the exit code: 0 RUNNING,
+ *   3 STOPPED.
  */
 enum svc_state status_parse(const char *out, size_t len, int exit_code);
 

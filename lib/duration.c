@@ -60,8 +60,8 @@ int duration_parse(const char *s, int64_t *secs, char *err, size_t errlen)
 			return -1;
 		}
 		if (*p == '\0' && last == -1) {
-			*secs = n; /* a bare number: seconds */
-			return 0;
+			total = n; /* a bare number: seconds */
+			break;
 		}
 		int u = unit_index(*p);
 		if (u < 0 || u <= last) {
@@ -76,6 +76,11 @@ int duration_parse(const char *s, int64_t *secs, char *err, size_t errlen)
 		total += n * units[u].secs;
 		last = u;
 		p++;
+	}
+	if (total > DURATION_MAX) {
+		snprintf(err, errlen, "duration '%s' is too large (at most %dd)", s,
+		         DURATION_MAX_DAYS);
+		return -1;
 	}
 	*secs = total;
 	return 0;

@@ -101,7 +101,7 @@ int utc_parse(const char *s, size_t n, int64_t *t)
 
 int manifest_format(const struct manifest_entry *e, char *dst, size_t len)
 {
-	char folder[4 * 64], name[4 * 256], path[4 * PATH_MAX], when[32], mtime[32];
+	char folder[4 * PATH_MAX], name[4 * 256], path[4 * PATH_MAX], when[32], mtime[32];
 	int n;
 
 	if (field_escape(e->folder, folder, sizeof(folder)) < 0 ||

@@ -2,7 +2,9 @@
  * manifest.tsv: one line per quarantined file, for the postmaster and for
  * the next run's recovery. Fields, tab-separated:
  *   time  folder  name  size  mtime  sha256  quarantine-path
- * Times are UTC ("2026-11-25T12:00:00Z"); name and path are escaped.
+ * folder is the source folder's canonical absolute path, so that two
+ * folders named Import never read as one. Times are UTC
+ * ("2026-11-25T12:00:00Z"); folder, name and path are escaped.
  */
 #ifndef CCMC_MANIFEST_H
 #define CCMC_MANIFEST_H
@@ -12,12 +14,12 @@
 #include <stdint.h>
 
 #define MANIFEST_HEADER "# time\tfolder\tname\tsize\tmtime\tsha256\tquarantine\n"
-#define MANIFEST_LINE_MAX (3 * PATH_MAX)
+#define MANIFEST_LINE_MAX (9 * PATH_MAX)
 #define SHA256_HEX 65
 
 struct manifest_entry {
 	int64_t time;
-	char folder[64];
+	char folder[PATH_MAX]; /* the source folder, absolute */
 	char name[256];
 	int64_t size;
 	int64_t mtime;

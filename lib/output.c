@@ -76,28 +76,78 @@ size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-void ob_name(struct outbuf *o, const char *name)
+/* Code point of a valid sequence of n bytes at s. */
+static unsigned code_point(const unsigned char *s, size_t n)
+{
+	static const unsigned char lead[] = {0x7f, 0x1f, 0x0f, 0x07};
+	unsigned cp = s[0] & lead[n - 1];
+
+	for (size_t i = 1; i < n; i++)
+		cp = (cp << 6) | (s[i] & 0x3f);
+	return cp;
+}
+
+/*
+ * Characters that would let a name break the line or change how it shows:
+ * C0 and C1 controls, DEL, '|' (perfdata), the line and paragraph
+ * separators, and the bidirectional overrides that reorder text on screen.
+ */
+static bool unsafe_char(unsigned cp)
+{
+	return cp < 0x20 || cp == 0x7f || cp == '|' || (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 ||
+	       cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+size_t name_escape_unit(const char *name, char out[8], size_t *used)
 {
 	const unsigned char *s = (const unsigned char *)name;
+	size_t n = utf8_len(s);
 
-	while (*s) {
-		size_t n = utf8_len(s);
-		if (n == 0) {
-			char hex[5];
-			snprintf(hex, sizeof(hex), "\\x%02X", *s);
-			ob_append(o, hex, 4);
-			s++;
-		} else if (n == 1 && (*s < 0x20 || *s == 0x7f || *s == '|')) {
-			ob_append(o, "?", 1);
-			s++;
-		} else if (n == 1 && *s == '\\') {
-			ob_append(o, "\\\\", 2);
-			s++;
-		} else {
-			ob_append(o, (const char *)s, n);
-			s += n;
-		}
+	if (n == 0) {
+		snprintf(out, 8, "\\x%02X", *s);
+		*used = 1;
+		return 4;
 	}
+	*used = n;
+	if (unsafe_char(code_point(s, n))) {
+		out[0] = '?';
+		return 1;
+	}
+	if (n == 1 && *s == '\\') {
+		memcpy(out, "\\\\", 2);
+		return 2;
+	}
+	memcpy(out, s, n);
+	return n;
+}
+
+void ob_name(struct outbuf *o, const char *name)
+{
+	char unit[8];
+	size_t used, n;
+
+	for (const char *s = name; *s; s += used) {
+		n = name_escape_unit(s, unit, &used);
+		ob_append(o, unit, n);
+	}
+}
+
+const char *name_escape(const char *name, char *dst, size_t len)
+{
+	char unit[8];
+	size_t used, n, o = 0;
+
+	if (len == 0)
+		return dst;
+	for (const char *s = name; *s; s += used) {
+		n = name_escape_unit(s, unit, &used);
+		if (o + n >= len)
+			break; /* whole units only: never half a character */
+		memcpy(dst + o, unit, n);
+		o += n;
+	}
+	dst[o] = '\0';
+	return dst;
 }
 
 void perf_label(char *dst, size_t len, const char *label)
@@ -180,8 +230,11 @@ size_t output_render(const char *summary, const char *perf, const char *longout,
 	ob_init(&o, dst, cap);
 	if (cap < note * 2)
 		return 0;
-	if (slen + note > cap)
+	if (slen + note > cap) {
 		slen = cap - note - 4;
+		while (slen > 0 && ((unsigned char)summary[slen] & 0xc0) == 0x80)
+			slen--; /* never half a character */
+	}
 	ob_append(&o, summary, slen);
 	if (slen < strlen(summary))
 		ob_append(&o, "...", 3);

@@ -29,11 +29,25 @@ void ob_printf(struct outbuf *o, const char *fmt, ...) __attribute__((format(pri
 void ob_line(struct outbuf *o);
 
 /*
- * Appends a file name made safe for plugin output: control characters and
- * '|' (which starts perfdata) become '?', a backslash becomes "\\", and bytes
- * that are not valid UTF-8 become "\xNN".
+ * The one escaping of every name (file, folder, path, command output) that
+ * reaches the output of any program: control characters (C0, DEL and C1),
+ * '|' (which starts perfdata), the Unicode line separators and bidi
+ * overrides become '?', a backslash becomes "\\", and bytes that are not
+ * valid UTF-8 become "\xNN". The result is valid UTF-8 on one line.
  */
 void ob_name(struct outbuf *o, const char *name);
+
+/*
+ * The same into dst, cut to fit len on a whole escaped unit, so never in the
+ * middle of a character. Returns dst.
+ */
+const char *name_escape(const char *name, char *dst, size_t len);
+
+/*
+ * Escapes the character at name (one byte when it is not valid UTF-8) into
+ * out. Returns the length written and sets *used to the bytes consumed.
+ */
+size_t name_escape_unit(const char *name, char out[8], size_t *used);
 
 /* Writes label for perfdata: quoted only when needed, "'" doubled, '=' replaced. */
 void perf_label(char *dst, size_t len, const char *label);

@@ -103,7 +103,9 @@ ok "$([ -e "$S/Import/m.ccm" ] && [ -e "$S/Submit/s.und" ] && [ -e "$S/Import/ke
 	[ -e "$S/Import/.und" ] && echo 0 || echo 1)" "same fs: .ccm, Submit, x.und.tmp and .und are not touched"
 manifest_check
 is "$MANIFEST_LINES/$MANIFEST_BAD" "4/0" "same fs: 4 manifest lines, each hash and size matching the original bytes"
-is "$(stat -c %a "$R" "$R/Import" "$R/Export" | sort -u)" 700 "same fs: the run folder and its subfolders are mode 0700"
+is "$(find "$R" -type d -exec stat -c %a {} + | sort -u)" 700 "same fs: the run folder and its subfolders are mode 0700"
+ok "$([ -f "$R$S/Import/a.und" ] && [ -f "$R$S/Export/d.und" ] && echo 0 || echo 1)" \
+	"same fs: the run folder mirrors each source folder's whole path"
 like "$R" "$Q/$(date -u +%Y%m%d)T" "same fs: the run folder is named by UTC time"
 is "$(calls)" "status stop status start status" "same fs: status, stop, confirm, start, confirm"
 is "$(connector_state)" running "same fs: the connector runs"
@@ -139,9 +141,9 @@ no_loss "cross fs"
 is "$(leftovers)" 0 "cross fs: no temp copy is left"
 manifest_check
 is "$MANIFEST_LINES/$MANIFEST_BAD" "6/0" "cross fs: 6 manifest lines, each hash and size matching the original bytes"
-is "$(stat -c %Y "$R/Import/x1.und")" 1500000000 "cross fs: the copy keeps the original mtime"
+is "$(stat -c %Y "$R$S/Import/x1.und")" 1500000000 "cross fs: the copy keeps the original mtime"
 like "$(grep x1.und "$R/manifest.tsv")" "2017-07-14T02:40:00Z" "cross fs: the manifest gives the mtime in UTC"
-is "$(stat -c %a "$R/Import/x2.und")" 600 "cross fs: copies are mode 0600"
+is "$(stat -c %a "$R$S/Import/x2.und")" 600 "cross fs: copies are mode 0600"
 fresh "$XFS/q"
 und Import v.und
 handler -v CRITICAL HARD 1
@@ -175,9 +177,11 @@ handler_opts
 OUT=$("$HANDLER" "${HOPTS[@]}" -d "$T/a/Import" -d "$T/b/Import" CRITICAL HARD 1)
 is "$?" 0 "collision: exit 0"
 R=$(run_folder)
-is "$(cat "$R/Import/x.und")/$(cat "$R/Import/x.und~1")" "first/second" \
-	"collision: the second x.und is kept as x.und~1, nothing overwritten"
-is "$(grep -c 'Import/x.und' "$R/manifest.tsv")" 2 "collision: both are in the manifest"
+is "$(cat "$R$T/a/Import/x.und")/$(cat "$R$T/b/Import/x.und")" "first/second" \
+	"two folders named Import: each has its own quarantine folder, nothing overwritten"
+is "$(cut -f2,7 "$R/manifest.tsv" | grep -c "^$T/\(a\|b\)/Import	$(basename "$R")$T/\(a\|b\)/Import/x.und\$")" 2 \
+	"two folders named Import: the manifest names each one's exact folder"
+like "$OUT" "(${T}/a/Import 1, ${T}/b/Import 1)" "two folders named Import: the summary names them by path"
 rm -rf "$T/a" "$T/b"
 
 # --- the quarantine may not lie inside the store ------------------------------------------

@@ -63,7 +63,7 @@ injected "renameat2:error=EBUSY:when=$n" CRITICAL HARD 1
 is "$RC" 1 "same fs, EBUSY on one rename: exit 1 (partial)"
 like "$FIRST" "PARTIAL: moved 2 of 3 .und files (Import 2)" "same fs, EBUSY: the others moved"
 like "$FIRST" "; 1 left in place; connector restarted in" "same fs, EBUSY: the summary counts it"
-like "$OUT" "left in place: Import/b.und (rename: Device or resource busy)" "same fs, EBUSY: the file is named"
+like "$OUT" "left in place: $S/Import/b.und (rename: Device or resource busy)" "same fs, EBUSY: the file is named"
 ok "$([ -f "$S/Import/b.und" ] && echo 0 || echo 1)" "same fs, EBUSY: b.und is still in Import"
 no_loss "same fs, EBUSY"
 is "$(connector_state)" running "same fs, EBUSY: the connector runs"
@@ -74,7 +74,7 @@ busy_setup "$XQ"
 n=$(call_index '"b.und"')
 injected "unlinkat:error=EBUSY:when=$n" CRITICAL HARD 1
 is "$RC" 1 "cross fs, EBUSY on one unlink: exit 1 (partial)"
-like "$OUT" "left in place: Import/b.und (unlink: Device or resource busy)" "cross fs, EBUSY: the file is named"
+like "$OUT" "left in place: $S/Import/b.und (unlink: Device or resource busy)" "cross fs, EBUSY: the file is named"
 ok "$([ -f "$S/Import/b.und" ] && [ -z "$(find "$Q" -name 'b.und*')" ] && echo 0 || echo 1)" \
 	"cross fs, EBUSY: b.und stays and its copy is removed"
 no_loss "cross fs, EBUSY"
@@ -88,7 +88,7 @@ und Export c.und
 chattr +i "$S/Import/locked.und"
 handler CRITICAL HARD 1
 is "$RC" 1 "an immutable source (EPERM on rename): exit 1"
-like "$OUT" "left in place: Import/locked.und (rename: Operation not permitted)" "EPERM: the file is named"
+like "$OUT" "left in place: $S/Import/locked.und (rename: Operation not permitted)" "EPERM: the file is named"
 no_loss "EPERM"
 chattr -i "$S/Import/locked.und"
 
@@ -105,7 +105,7 @@ OUT=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$HANDLER" "${HOPTS[
 RC=$?
 is "$RC" 1 "as nobody, an unreadable source: exit 1"
 like "$OUT" "PARTIAL: moved 2 of 3 .und files (Import 1, Export 1)" "EACCES: the readable ones moved"
-like "$OUT" "left in place: Import/secret.und (open: Permission denied)" "EACCES: the unreadable one is named"
+like "$OUT" "left in place: $S/Import/secret.und (open: Permission denied)" "EACCES: the unreadable one is named"
 ok "$([ -f "$S/Import/secret.und" ] && echo 0 || echo 1)" "EACCES: it is still in Import"
 no_loss "EACCES"
 
@@ -121,16 +121,16 @@ ok "$([ ! -e "$C/calls" ] || ! grep -q stop "$C/calls"; echo $?)" "a small quara
 no_loss "a small quarantine"
 is "$(find "$S/Import" -name 'big*' | wc -l)" 3 "a small quarantine: every source is in place"
 
-# A real ENOSPC mid-batch: a tmpfs with room for the bytes but only five inodes (its root,
-# the run folder, the manifest, Import and one copy), which the space check does not count.
-tmpfs_at "$T/few" "1m,nr_inodes=5" && MOUNTS+=("$T/few")
+# A real ENOSPC mid-batch: a tmpfs with room for the bytes but only eight inodes (its root,
+# the run folder, the manifest, the four folders mirroring $S/Import and one copy), which the space check does not count.
+tmpfs_at "$T/few" "1m,nr_inodes=8" && MOUNTS+=("$T/few")
 fresh "$T/few/q"
 rmdir "$T/few/q" 2>/dev/null
 Q="$T/few"
 for i in 1 2 3; do und Import "i$i.und"; done
 handler CRITICAL HARD 1
 is "$RC" 3 "a tmpfs out of inodes: exit 3"
-like "$FIRST" "FAILED: moved 0 of 3 .und files (none)" "out of inodes: nothing was moved"
+like "$FIRST" "FAILED: moved 0 of 3 .und files to" "out of inodes: nothing was moved"
 like "$FIRST" "quarantine create failed: No space left on device" "out of inodes: the summary names the real ENOSPC"
 is "$(find "$S/Import" -name 'i*.und' | wc -l)" 3 "out of inodes: every source is untouched"
 no_loss "out of inodes"
@@ -154,7 +154,7 @@ n=$(calls_of | grep -n '\.ccmc-' | sed -n 3p | cut -d: -f1)
 enospc_setup
 injected "write:error=ENOSPC:when=$n" CRITICAL HARD 1
 is "$RC" 3 "ENOSPC on the third copy: exit 3"
-like "$FIRST" "FAILED: moved 0 of 4 .und files (none) to" "ENOSPC: nothing was moved"
+like "$FIRST" "FAILED: moved 0 of 4 .und files to" "ENOSPC: nothing was moved"
 like "$FIRST" "quarantine write failed: No space left on device" "ENOSPC: the summary names the error"
 is "$(find "$S/Import" -name 'n*.und' | wc -l)" 4 "ENOSPC: every source is untouched"
 no_loss "ENOSPC"

@@ -108,6 +108,26 @@ int main(void)
 	status("", 3, SVC_STOPPED);
 	status("", 2, SVC_UNKNOWN);
 	status("RUNNINGX stoppedness", 1, SVC_UNKNOWN);
-	status("Running", 1, SVC_RUNNING);
+	/* Only exits 0 and 3 answer: a running word under an error exit is not believed. */
+	status("Running", 1, SVC_UNKNOWN);
+	status("MSExchangeCCMC service is stopped.\n", 1, SVC_UNKNOWN);
+	/* Negation turns every state word around, not only "running" (issue 10, B7). */
+	status("MSExchangeCCMC service is not stopped.\n", 0, SVC_UNKNOWN);
+	status("not inactive\n", 0, SVC_UNKNOWN);
+	status("not inactive\n", 3, SVC_UNKNOWN);
+	status("The service isn't stopped\n", 0, SVC_UNKNOWN);
+	status("ccmc is NOT running\n", 0, SVC_STOPPED);
+	status("ccmc is never started\n", 3, SVC_STOPPED);
+	status("no pending operation; running\n", 0, SVC_UNKNOWN);
+	/* "dead" is no state word: "peer dead" with exit 0 is no stopped connector. */
+	status("peer dead\n", 0, SVC_RUNNING);
+	status("peer dead\n", 1, SVC_UNKNOWN);
+	status("Active: inactive (dead)\n", 3, SVC_STOPPED);
+	/* Contradictions: a running word under LSB's "not running" exit, or both at once. */
+	status("ccmc is running\n", 3, SVC_UNKNOWN);
+	status("running or stopped\n", 0, SVC_UNKNOWN);
+	status("stopped, then running\n", 3, SVC_UNKNOWN);
+	status("-1 exit", -1, SVC_UNKNOWN);
+	status("cannot execute the command\n", 127, SVC_UNKNOWN);
 	return tap_done();
 }

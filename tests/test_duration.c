@@ -43,8 +43,15 @@ int main(void)
 	parses("1w", 604800);
 	parses("1h30m", 5400);
 	parses("1w2d3h4m5s", 604800 + 2 * 86400 + 3 * 3600 + 4 * 60 + 5);
-	parses("9223372036854775807", INT64_MAX);
-	parses("9223372036854775807s", INT64_MAX);
+	/* Bounded at 100 years, so no caller's clock arithmetic can overflow (issue 10, A4). */
+	parses("3153600000", DURATION_MAX);
+	parses("36500d", DURATION_MAX);
+	rejects("3153600001");
+	rejects("36500d1s");
+	rejects("5215w");
+	rejects("9223372036854775807");
+	rejects("106751991167w");
+	rejects("15250284452471w");
 
 	rejects("");
 	rejects("m");
