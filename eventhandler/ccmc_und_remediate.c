@@ -677,9 +677,9 @@ static int dry_run(bool act, const char *why)
 	       show_command(&run.status, cmd, sizeof(cmd)));
 	for (size_t i = 0; i < run.nsrc; i++)
 		for (size_t k = 0; k < run.list[i].n; k++)
-			detail("would move %s/%s (%lld bytes) to %s/%s/", run.src[i].path,
+			detail("would move %s/%s (%lld bytes) to %s%s/", run.src[i].path,
 			       run.list[i].name[k], (long long)run.list[i].size[k], m.run_path,
-			       run.src[i].name);
+			       run.src[i].path);
 	detail("would run: %s", show_command(&run.start, cmd, sizeof(cmd)));
 	detail("would poll until running (%llds): %s", (long long)cfg.start_timeout,
 	       show_command(&run.status, cmd, sizeof(cmd)));

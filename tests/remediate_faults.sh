@@ -11,45 +11,6 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 [ "$(id -u)" -eq 0 ] ||
 	{ echo "Bail out! these tests mount tmpfs and change owners: run them as root (CI does)"; exit 1; }
 
-F_WRITE=write,pwrite64,writev
-F_RENAME=rename,renameat,renameat2,link,linkat
-F_UNLINK=unlink,unlinkat
-F_SYNC=fsync,fdatasync,syncfs,sync
-
-# traced FAMILY ARGS...: runs the handler under strace, tracing FAMILY with -y
-# into $T/trace, and sets RC.
-traced() {
-	local fam=$1
-	shift
-	local f=()
-	[ -n "${SILENT_CONNECTOR:-}" ] && f=(-f)
-	handler_opts
-	"$STRACE" "${f[@]}" -qq -y -o "$T/trace" -e trace="$fam" "$HANDLER" "${HOPTS[@]}" "$@" >"$T/out" 2>&1
-	RC=$?
-}
-
-# calls_of [SYSCALL]: the traced calls (of SYSCALL), without strace's pid prefix.
-calls_of() {
-	sed -E 's/^[0-9]+ +//' "$T/trace" | grep -E "^${1:-[a-z0-9_]+}\("
-}
-
-# call_index PATTERN: the number of the first traced call matching PATTERN.
-call_index() {
-	calls_of | grep -n -m 1 -- "$1" | cut -d: -f1
-}
-
-# injected STRACE_INJECT ARGS...: runs the handler with one injection; sets OUT, RC, FIRST.
-# With SILENT_CONNECTOR, threads and children are traced too (-f).
-injected() {
-	local inj=$1 f=()
-	shift
-	[ -n "${SILENT_CONNECTOR:-}" ] && f=(-f)
-	handler_opts
-	OUT=$("$STRACE" "${f[@]}" -qq -o /dev/null -e inject="$inj" "$HANDLER" "${HOPTS[@]}" "$@" 2>&1)
-	RC=$?
-	FIRST=${OUT%%$'\n'*}
-}
-
 cross_fs_dir
 XQ="$XFS/q"
 

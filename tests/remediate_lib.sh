@@ -28,12 +28,15 @@ und() {
 	sha256sum <"$S/$1/$2" | cut -d' ' -f1 >>"$ORIG"
 }
 
-# The options naming the store, quarantine, state dir and fake connector
-# (FAKE, or tests/fakesvc when SILENT_CONNECTOR is set).
+# The options naming the store (or the folders in the array FOLDERS, when
+# set), quarantine, state dir and fake connector (FAKE, or tests/fakesvc
+# when SILENT_CONNECTOR is set).
 handler_opts() {
 	local f=$FAKE
 	[ -n "${SILENT_CONNECTOR:-}" ] && f="$top_builddir/tests/fakesvc"
-	HOPTS=(-R "$S" -Q "$Q" --state-dir "$SD"
+	local where=(-R "$S")
+	[ -n "${FOLDERS[*]:-}" ] && where=("${FOLDERS[@]}")
+	HOPTS=("${where[@]}" -Q "$Q" --state-dir "$SD"
 		--stop-cmd "'$f' '$C' stop" --start-cmd "'$f' '$C' start"
 		--status-cmd "'$f' '$C' status")
 }
@@ -132,3 +135,43 @@ cleanup_all() {
 	cleanup_mounts
 }
 trap cleanup_all EXIT
+
+# --- strace helpers for the fault and regression tests -------------------------------------
+F_WRITE=write,pwrite64,writev
+F_RENAME=rename,renameat,renameat2,link,linkat
+F_UNLINK=unlink,unlinkat
+F_SYNC=fsync,fdatasync,syncfs,sync
+
+# traced FAMILY ARGS...: runs the handler under strace, tracing FAMILY with -y
+# into $T/trace, and sets RC.
+traced() {
+	local fam=$1
+	shift
+	local f=()
+	[ -n "${SILENT_CONNECTOR:-}" ] && f=(-f)
+	handler_opts
+	"$STRACE" "${f[@]}" -qq -y -o "$T/trace" -e trace="$fam" "$HANDLER" "${HOPTS[@]}" "$@" >"$T/out" 2>&1
+	RC=$?
+}
+
+# calls_of [SYSCALL]: the traced calls (of SYSCALL), without strace's pid prefix.
+calls_of() {
+	sed -E 's/^[0-9]+ +//' "$T/trace" | grep -E "^${1:-[a-z0-9_]+}\("
+}
+
+# call_index PATTERN: the number of the first traced call matching PATTERN.
+call_index() {
+	calls_of | grep -n -m 1 -- "$1" | cut -d: -f1
+}
+
+# injected STRACE_INJECT ARGS...: runs the handler with one injection; sets OUT, RC, FIRST.
+# With SILENT_CONNECTOR, threads and children are traced too (-f).
+injected() {
+	local inj=$1 f=()
+	shift
+	[ -n "${SILENT_CONNECTOR:-}" ] && f=(-f)
+	handler_opts
+	OUT=$("$STRACE" "${f[@]}" -qq -o /dev/null -e inject="$inj" "$HANDLER" "${HOPTS[@]}" "$@" 2>&1)
+	RC=$?
+	FIRST=${OUT%%$'\n'*}
+}
