@@ -5,9 +5,9 @@
 #include "command.h"
 #include "conffile.h"
 #include "duration.h"
+#include "inifile.h"
 
 #include <errno.h>
-#include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,51 +126,32 @@ int setting_apply(struct settings *s, const char *key, const char *value, bool f
 	return -1;
 }
 
-struct ini_ctx {
-	struct settings *s;
-	char *err;
-	size_t errlen;
-	bool failed;
-};
-
-static int on_ini(void *user, const char *section, const char *key, const char *value)
+static int on_key(void *ctx, const char *section, const char *key, const char *value, char *err,
+                  size_t errlen)
 {
-	struct ini_ctx *c = user;
-	char why[512];
-
-	if (c->failed)
-		return 0;
 	if (section[0]) {
-		snprintf(c->err, c->errlen, "sections are not used ('[%s]')", section);
-	} else if (setting_apply(c->s, key, value, false, why, sizeof(why)) == 0) {
-		return 1;
-	} else {
-		snprintf(c->err, c->errlen, "%s", why);
+		snprintf(err, errlen, "sections are not used ('[%s]')", section);
+		return -1;
 	}
-	c->failed = true;
-	return 0;
+	return setting_apply(ctx, key, value, false, err, errlen);
 }
 
 int config_load(const char *path, struct settings *s, char *err, size_t errlen)
 {
-	struct ini_ctx ctx = {s, NULL, 0, false};
-	char why[512] = "";
+	char why[512];
 	FILE *f = conffile_open(path, err, errlen);
 	int rc;
 
 	if (!f)
 		return -1;
-	ctx.err = why;
-	ctx.errlen = sizeof(why);
-	rc = ini_parse_file(f, on_ini, &ctx);
+	rc = inifile_read(f, on_key, s, why, sizeof(why));
 	fclose(f);
 	if (rc == 0)
 		return 0;
 	if (rc > 0)
-		snprintf(err, errlen, "config %s, line %d: %s", path, rc,
-		         why[0] ? why : "syntax error");
+		snprintf(err, errlen, "config %s, line %d: %s", path, rc, why);
 	else
-		snprintf(err, errlen, "config %s: cannot read it", path);
+		snprintf(err, errlen, "config %s: %s", path, why);
 	return -1;
 }
 

@@ -3,8 +3,8 @@
 #include "extraopts.h"
 
 #include "conffile.h"
+#include "inifile.h"
 
-#include <ini.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,8 +41,7 @@ struct reader {
 	const struct option *longopts;
 	char ***args;
 	int *nargs;
-	bool seen, failed;
-	char why[256];
+	bool seen;
 };
 
 static const struct option *option_named(const struct option *o, const char *name)
@@ -53,7 +52,7 @@ static const struct option *option_named(const struct option *o, const char *nam
 	return NULL;
 }
 
-static bool append(struct reader *r, const char *key, const char *value)
+static int append(struct reader *r, const char *key, const char *value, char *why, size_t wlen)
 {
 	size_t len = strlen(key) + strlen(value) + 4;
 	char **grown = realloc(*r->args, (size_t)(*r->nargs + 2) * sizeof(char *));
@@ -63,43 +62,35 @@ static bool append(struct reader *r, const char *key, const char *value)
 		*r->args = grown;
 	if (!grown || !s) {
 		free(s);
-		snprintf(r->why, sizeof(r->why), "out of memory");
-		return false;
+		snprintf(why, wlen, "out of memory");
+		return -1;
 	}
 	snprintf(s, len, value[0] ? "--%s=%s" : "--%s", key, value);
 	(*r->args)[(*r->nargs)++] = s;
 	(*r->args)[*r->nargs] = NULL;
-	return true;
-}
-
-/* Checks one key against the program's options before taking it. */
-static bool take(struct reader *r, const char *key, const char *value)
-{
-	const struct option *o = option_named(r->longopts, key);
-
-	if (!o)
-		snprintf(r->why, sizeof(r->why), "'%s' is not an option of this program", key);
-	else if (o->has_arg == required_argument && !value[0])
-		snprintf(r->why, sizeof(r->why), "'%s' needs a value", key);
-	else if (o->has_arg == no_argument && value[0])
-		snprintf(r->why, sizeof(r->why), "'%s' is a flag: write '%s =' with no value", key,
-		         key);
-	else
-		return append(r, key, value);
-	return false;
-}
-
-static int on_ini(void *user, const char *section, const char *key, const char *value)
-{
-	struct reader *r = user;
-
-	if (r->failed || strcmp(section, r->spec->section) != 0)
-		return !r->failed;
-	r->seen = true;
-	if (take(r, key, value))
-		return 1;
-	r->failed = true;
 	return 0;
+}
+
+/* Checks one key of the section asked for against the program's options before taking it. */
+static int on_key(void *ctx, const char *section, const char *key, const char *value, char *why,
+                  size_t wlen)
+{
+	struct reader *r = ctx;
+	const struct option *o;
+
+	if (strcmp(section, r->spec->section) != 0)
+		return 0;
+	r->seen = true;
+	o = option_named(r->longopts, key);
+	if (!o)
+		snprintf(why, wlen, "'%s' is not an option of this program", key);
+	else if (o->has_arg == required_argument && !value[0])
+		snprintf(why, wlen, "'%s' needs a value", key);
+	else if (o->has_arg == no_argument && value[0])
+		snprintf(why, wlen, "'%s' is a flag: write '%s =' with no value", key, key);
+	else
+		return append(r, key, value, why, wlen);
+	return -1;
 }
 
 /*
@@ -109,19 +100,19 @@ static int on_ini(void *user, const char *section, const char *key, const char *
 static int read_section(const struct extra_opts_spec *spec, const struct option *longopts,
                         char ***args, int *nargs, char *err, size_t errlen)
 {
-	struct reader r = {spec, longopts, args, nargs, false, false, ""};
+	struct reader r = {spec, longopts, args, nargs, false};
 	FILE *f = conffile_open(spec->file, err, errlen);
+	char why[512];
 	int rc;
 
 	if (!f)
 		return -1;
-	rc = ini_parse_file(f, on_ini, &r);
+	rc = inifile_read(f, on_key, &r, why, sizeof(why));
 	fclose(f);
 	if (rc > 0)
-		snprintf(err, errlen, "config %s, line %d: %s", spec->file, rc,
-		         r.why[0] ? r.why : "syntax error");
+		snprintf(err, errlen, "config %s, line %d: %s", spec->file, rc, why);
 	else if (rc < 0)
-		snprintf(err, errlen, "config %s: cannot read it", spec->file);
+		snprintf(err, errlen, "config %s: %s", spec->file, why);
 	else if (!r.seen)
 		snprintf(err, errlen, "config %s: no section [%s] with options in it", spec->file,
 		         spec->section);

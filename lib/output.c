@@ -219,29 +219,102 @@ static size_t put_items(struct outbuf *o, const char *src, const char *first_sep
 	return dropped;
 }
 
+#define PERF_ITEMS_MAX 512
+
+static bool is_total(const char *p, size_t n)
+{
+	return (n > 6 && strncmp(p, "total_", 6) == 0) || (n > 7 && strncmp(p, "'total_", 7) == 0);
+}
+
+/*
+ * Chooses the perfdata entries that fit in room bytes: the totals first,
+ * then each folder's in order. Returns how many were left out.
+ */
+static size_t perf_pick(const char *perf, bool *keep, size_t room)
+{
+	size_t used = 0, dropped = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		size_t k = 0;
+		for (const char *p = perf; *p && k < PERF_ITEMS_MAX; k++) {
+			const char *end = strchr(p, '\n');
+			size_t n = end ? (size_t)(end - p) : strlen(p);
+			if (is_total(p, n) == (pass == 0)) {
+				keep[k] = used + n + 1 <= room;
+				used += keep[k] ? n + 1 : 0;
+				dropped += !keep[k];
+			}
+			p += n + (end != NULL);
+		}
+	}
+	return dropped;
+}
+
+/* The total size of the totals' entries, each with its separator. */
+static size_t totals_len(const char *perf)
+{
+	size_t len = 0;
+
+	for (const char *p = perf; *p;) {
+		const char *end = strchr(p, '\n');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		len += is_total(p, n) ? n + 1 : 0;
+		p += n + (end != NULL);
+	}
+	return len;
+}
+
+static void put_picked(struct outbuf *o, const char *perf, const bool *keep)
+{
+	const char *sep = " | ";
+	size_t k = 0;
+
+	for (const char *p = perf; *p && k < PERF_ITEMS_MAX; k++) {
+		const char *end = strchr(p, '\n');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (keep[k]) {
+			ob_append(o, sep, strlen(sep));
+			ob_append(o, p, n);
+			sep = " ";
+		}
+		p += n + (end != NULL);
+	}
+}
+
 size_t output_render(const char *summary, const char *perf, const char *longout, size_t cap,
                      char *dst)
 {
 	struct outbuf o;
-	size_t slen = strlen(summary), dropped;
-	/* Room kept for the closing newline and the note on dropped lines. */
-	const size_t note = 64;
+	bool keep[PERF_ITEMS_MAX] = {false};
+	/* Room kept for the closing newline and the note on what was left out. */
+	const size_t note = 96;
+	size_t slen = strlen(summary), dropped_perf, dropped;
 
 	ob_init(&o, dst, cap);
-	if (cap < note * 2)
+	if (cap < note * 4)
 		return 0;
-	if (slen + note > cap) {
-		slen = cap - note - 4;
+	/* The summary may not crowd out the totals' perfdata. */
+	size_t smax = cap - note - 4 - (totals_len(perf) + 3 < cap / 2 ? totals_len(perf) + 3 : 0);
+	if (slen > smax) {
+		slen = smax;
 		while (slen > 0 && ((unsigned char)summary[slen] & 0xc0) == 0x80)
 			slen--; /* never half a character */
 	}
 	ob_append(&o, summary, slen);
 	if (slen < strlen(summary))
 		ob_append(&o, "...", 3);
-	put_items(&o, perf, " | ", " ", note);
-	dropped = put_items(&o, longout, "\n", "\n", note);
-	if (dropped > 0)
-		ob_printf(&o, "\n(%zu more lines not shown; raise --max-output)", dropped);
+	dropped_perf = perf_pick(perf, keep, cap - o.len - note - 3);
+	put_picked(&o, perf, keep);
+	/* Long output goes before any perfdata does: none while an entry is missing. */
+	dropped = put_items(&o, longout, "\n", "\n", dropped_perf > 0 ? cap : note);
+	if (dropped_perf > 0)
+		ob_printf(&o,
+		          "\n(%zu perfdata entr%s and %zu line%s not shown; raise --max-output)",
+		          dropped_perf, dropped_perf == 1 ? "y" : "ies", dropped,
+		          dropped == 1 ? "" : "s");
+	else if (dropped > 0)
+		ob_printf(&o, "\n(%zu more line%s not shown; raise --max-output)", dropped,
+		          dropped == 1 ? "" : "s");
 	ob_append(&o, "\n", 1);
 	return o.len;
 }

@@ -63,9 +63,11 @@ void ob_perf(struct outbuf *o, const char *label, const int64_t *value, const ch
 
 /*
  * Writes "summary | perf\nlong output" into dst, at most cap bytes with the
- * final newline. The summary is kept first; then whole perfdata entries; then
- * whole long-output lines, with a last line saying how many were left out.
- * Returns the length written.
+ * final newline. What is kept, in order, when cap is short: the summary (cut
+ * on a character boundary, never so far that the totals cannot follow); the
+ * totals' perfdata entries (labels "total_*"); each folder's entries in
+ * order; then whole long-output lines. A last line says how many entries and
+ * lines were left out. Returns the length written.
  */
 size_t output_render(const char *summary, const char *perf, const char *longout, size_t cap,
                      char *dst);

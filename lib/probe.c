@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,10 +36,23 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Errors that mean the folder is not there, for --missing. */
+/*
+ * Errors that mean the folder is not there, for --missing. A folder that is
+ * there in another form (a symlink or a file in its place) is not missing.
+ */
 static bool absent(int err)
 {
-	return err == ENOENT || err == ENOTDIR;
+	return err == ENOENT;
+}
+
+/* Another folder of this probe already opened as the same directory (a symlink, a bind mount). */
+static const struct probe_result *opened_before(const struct probe *p, size_t i, dev_t dev,
+                                                ino_t ino)
+{
+	for (size_t j = 0; j < i; j++)
+		if (p->res[j].err == 0 && p->res[j].dev == dev && p->res[j].ino == ino)
+			return &p->res[j];
+	return NULL;
 }
 
 static void set_error(struct probe_result *r, int err, bool missing, const char *what)
@@ -63,9 +77,12 @@ static void probe_mount(const struct folder *f, const struct probe_opts *o, stru
 }
 
 static void probe_folder(const struct folder_list *l, size_t i, struct store_dir *sd,
-                         const struct probe_opts *o, struct probe_result *r, struct progress *pg)
+                         const struct probe_opts *o, struct probe *p, struct progress *pg)
 {
 	const struct folder *f = &l->f[i];
+	struct probe_result *r = &p->res[i];
+	const struct probe_result *twin;
+	struct stat st;
 	int fd, rc;
 	int64_t t0;
 
@@ -77,8 +94,26 @@ static void probe_folder(const struct folder_list *l, size_t i, struct store_dir
 		         "%s: two folders match '%s' in different case", f->path, f->name);
 		return;
 	}
+	if (rc == ENOTDIR || rc == ELOOP) {
+		r->err = rc;
+		snprintf(r->errmsg, sizeof(r->errmsg),
+		         "%s: not a folder (a symlink or a file stands in its place)", r->path);
+		return;
+	}
 	if (rc != 0) {
 		set_error(r, rc, absent(rc), r->path);
+		return;
+	}
+	if (fstat(fd, &st) == 0) {
+		r->dev = st.st_dev;
+		r->ino = st.st_ino;
+	}
+	twin = opened_before(p, i, r->dev, r->ino);
+	if (twin) {
+		r->err = EEXIST;
+		snprintf(r->errmsg, sizeof(r->errmsg),
+		         "%.2000s: the same folder as %.2000s, given twice", r->path, twin->path);
+		close(fd);
 		return;
 	}
 	pg->step = STEP_SCAN;
@@ -136,7 +171,7 @@ static void child_main(const struct folder_list *l, const struct probe_opts *o, 
 				continue;
 			}
 		}
-		probe_folder(l, i, &sd, o, r, pg);
+		probe_folder(l, i, &sd, o, p, pg);
 	}
 	store_dir_close(&sd);
 	pg->step = STEP_DONE;

@@ -33,6 +33,8 @@ struct probe_result {
 	char path[PATH_MAX];
 	struct scan_stats st;
 	struct scan_file *list; /* st.nlist entries, oldest first */
+	dev_t dev;              /* the folder opened, to find one named twice */
+	ino_t ino;
 	int64_t scan_us;
 };
 

@@ -15,9 +15,73 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/*
+ * Writes path without "." components and without repeated or trailing
+ * slashes, so that one folder has one spelling. Returns 0, or -1 for a ".."
+ * component, which could only be resolved by following symlinks.
+ */
+static int path_normal(const char *path, char *out, size_t len)
+{
+	size_t o = 0;
+
+	if (len < 2)
+		return -1;
+	if (*path == '/')
+		out[o++] = '/';
+	for (const char *p = path; *p;) {
+		size_t n;
+		p += strspn(p, "/");
+		n = strcspn(p, "/");
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+			p += n;
+			continue;
+		}
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return -1;
+		if (o + n + 2 > len)
+			return -1;
+		if (o > 0 && out[o - 1] != '/')
+			out[o++] = '/';
+		memcpy(out + o, p, n);
+		o += n;
+		p += n;
+	}
+	if (o == 0)
+		out[o++] = '.';
+	out[o] = '\0';
+	return 0;
+}
+
+/* The folder as a path ("/s/Import" for Import of store /s). */
+static void folder_where(const struct folder *f, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", f->path, f->in_store && strcmp(f->path, "/") ? "/" : "",
+	         f->in_store ? f->name : "");
+}
+
+/*
+ * True when a and b name one folder: the same path, where a store's folder
+ * matches in any letter case as the store itself looks it up.
+ */
+static bool folder_same(const struct folder *a, const struct folder *b)
+{
+	char x[PATH_MAX + NAME_MAX + 2], y[sizeof(x)];
+	const char *sx, *sy;
+
+	folder_where(a, x, sizeof(x));
+	folder_where(b, y, sizeof(y));
+	sx = strrchr(x, '/');
+	sy = strrchr(y, '/');
+	if (!(a->in_store || b->in_store) || !sx || !sy)
+		return strcmp(x, y) == 0;
+	return sx - x == sy - y && strncmp(x, y, (size_t)(sx - x)) == 0 &&
+	       strcasecmp(sx + 1, sy + 1) == 0;
+}
+
 static struct folder *folder_new(struct folder_list *l, const char *path, char *err, size_t errlen)
 {
 	struct folder *f;
+	char norm[PATH_MAX];
 
 	if (l->n >= STORE_MAX_FOLDERS) {
 		snprintf(err, errlen, "too many folders (at most %d)", STORE_MAX_FOLDERS);
@@ -27,10 +91,29 @@ static struct folder *folder_new(struct folder_list *l, const char *path, char *
 		snprintf(err, errlen, "invalid folder path '%s'", path);
 		return NULL;
 	}
+	if (path_normal(path, norm, sizeof(norm)) < 0) {
+		snprintf(err, errlen, "folder path '%s': give it without '..'", path);
+		return NULL;
+	}
 	f = &l->f[l->n];
 	memset(f, 0, sizeof(*f));
-	strcpy(f->path, path);
+	strcpy(f->path, norm);
 	return f;
+}
+
+/* Refuses the folder just filled in when another one names the same folder. */
+static int folder_unique(const struct folder_list *l, const struct folder *f, char *err,
+                         size_t errlen)
+{
+	char where[PATH_MAX + NAME_MAX + 2];
+
+	for (size_t i = 0; i < l->n; i++)
+		if (folder_same(&l->f[i], f)) {
+			folder_where(f, where, sizeof(where));
+			snprintf(err, errlen, "folder %s is given twice", where);
+			return -1;
+		}
+	return 0;
 }
 
 static bool label_taken(const struct folder_list *l, const char *label)
@@ -79,6 +162,8 @@ int folders_add_store(struct folder_list *l, const char *store, char *err, size_
 		snprintf(f->name, sizeof(f->name), "%s", std[i].name);
 		f->roles = std[i].roles;
 		f->in_store = true;
+		if (folder_unique(l, f, err, errlen) < 0)
+			return -1;
 		label_from(l, f, std[i].name);
 		l->n++;
 	}
@@ -94,7 +179,7 @@ int folders_add_dir(struct folder_list *l, const char *dir, char *err, size_t er
 
 	if (f == NULL)
 		return -1;
-	strcpy(tmp, dir);
+	strcpy(tmp, f->path);
 	for (n = strlen(tmp); n > 1 && tmp[n - 1] == '/'; n--)
 		tmp[n - 1] = '\0';
 	base = strrchr(tmp, '/') ? strrchr(tmp, '/') + 1 : tmp;
@@ -102,6 +187,8 @@ int folders_add_dir(struct folder_list *l, const char *dir, char *err, size_t er
 		base = "root";
 	snprintf(f->name, sizeof(f->name), "%s", base);
 	f->roles = ROLE_UND | ROLE_BACKLOG;
+	if (folder_unique(l, f, err, errlen) < 0)
+		return -1;
 	label_from(l, f, base);
 	l->n++;
 	return 0;

@@ -12,7 +12,7 @@
 
 struct folder {
 	char label[FOLDER_LABEL_MAX + 1]; /* perfdata prefix: "import" */
-	char name[64];                    /* for people: "Import" */
+	char name[NAME_MAX + 1];          /* for people: "Import" */
 	char path[PATH_MAX];              /* the folder, or the store root when in_store */
 	unsigned roles;                   /* ROLE_UND | ROLE_BACKLOG */
 	bool in_store;                    /* name is looked up in path, in any letter case */

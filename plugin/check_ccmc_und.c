@@ -96,18 +96,24 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Bad input: UNKNOWN with the reason on the first line, then the usage. */
+/*
+ * Bad input: UNKNOWN with the reason, escaped, as the only line on stdout.
+ * The usage text holds '|', which Nagios would read as perfdata on any line
+ * of stdout, so it goes to stderr.
+ */
 static _Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static _Noreturn void usage_error(const char *fmt, ...)
 {
+	char msg[1024], safe[2048];
 	va_list ap;
 
-	printf("CCMC_UND UNKNOWN - ");
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	printf("\n%s", usage_text);
+	printf("CCMC_UND UNKNOWN - %s (see --help)\n", name_escape(msg, safe, sizeof(safe)));
+	fflush(stdout);
+	fprintf(stderr, "%s", usage_text);
 	exit(STATE_UNKNOWN);
 }
 

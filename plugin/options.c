@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 /* Which threshold each option sets; the metric says whether it takes durations. */
@@ -49,6 +50,20 @@ static int threshold_option(struct check_config *c, int opt, const char *arg, ch
 	return 0;
 }
 
+/* A list of file system types, none of them empty: "cifs,smb3". */
+static int fstype_list(struct check_config *c, const char *arg, char *err, size_t errlen)
+{
+	size_t n = strlen(arg);
+
+	if (n == 0 || arg[0] == ',' || arg[n - 1] == ',' || strstr(arg, ",,")) {
+		snprintf(err, errlen, "--fstype '%s': give one or more types, such as cifs,smb3",
+		         arg);
+		return -1;
+	}
+	c->fstypes = arg;
+	return 1;
+}
+
 int common_option(struct check_config *c, int opt, const char *arg, char *err, size_t errlen)
 {
 	switch (opt) {
@@ -60,7 +75,7 @@ int common_option(struct check_config *c, int opt, const char *arg, char *err, s
 			return 1;
 		snprintf(err, errlen, "bad state '%s': use ok, warning, critical or unknown", arg);
 		return -1;
-	case OPT_FSTYPE: c->fstypes = arg; return 1;
+	case OPT_FSTYPE: return fstype_list(c, arg, err, errlen);
 	case OPT_REQUIRE_MOUNT: c->require_mount = true; return 1;
 	default: return threshold_option(c, opt, arg, err, errlen);
 	}

@@ -44,6 +44,7 @@ static void sum_und(const struct check_config *c, const struct probe *p, struct 
 {
 	int64_t total = 0;
 	size_t scanned = 0;
+	bool unread = false;
 	const char *sep = ": ";
 	char age[DURATION_BUFLEN];
 
@@ -51,12 +52,15 @@ static void sum_und(const struct check_config *c, const struct probe *p, struct 
 		if (p->res[i].err != 0 || !(c->folders.f[i].roles & ROLE_UND))
 			continue;
 		total += p->res[i].st.und_count;
+		unread = unread || p->res[i].st.stat_errors > 0;
 		scanned++;
 	}
 	if (scanned == 0)
 		return; /* the errors speak for themselves */
 	if (total == 0) {
-		ob_printf(o, "no .und files");
+		/* "no .und files" would be a guess while some names could not be looked at. */
+		if (!unread)
+			ob_printf(o, "no .und files");
 		return;
 	}
 	ob_printf(o, "%lld .und file%s", (long long)total, total == 1 ? "" : "s");
@@ -64,9 +68,26 @@ static void sum_und(const struct check_config *c, const struct probe *p, struct 
 		const struct scan_stats *st = &p->res[i].st;
 		if (p->res[i].err != 0 || !(c->folders.f[i].roles & ROLE_UND) || st->und_count == 0)
 			continue;
-		ob_printf(o, "%s%s %lld (oldest %s)", sep, c->folders.f[i].name,
-		          (long long)st->und_count, age_of(st->und_oldest, c->now, age));
+		ob_printf(o, "%s", sep);
+		ob_name(o, c->folders.f[i].name);
+		ob_printf(o, " %lld (oldest %s)", (long long)st->und_count,
+		          age_of(st->und_oldest, c->now, age));
 		sep = ", ";
+	}
+}
+
+/* Names that could not be stat()ed make the state UNKNOWN: the summary says why. */
+static void sum_unreadable(const struct check_config *c, const struct probe *p, struct outbuf *o)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const struct scan_stats *st = &p->res[i].st;
+		if (p->res[i].err != 0 || st->stat_errors == 0)
+			continue;
+		ob_printf(o, "%s", o->len > 0 ? "; " : "");
+		ob_name(o, c->folders.f[i].name);
+		ob_printf(o, ": %lld entr%s named *.und or *.ccm could not be looked at (%s)",
+		          (long long)st->stat_errors, st->stat_errors == 1 ? "y" : "ies",
+		          strerror(st->stat_errno));
 	}
 }
 
@@ -84,8 +105,10 @@ static void sum_backlog(const struct check_config *c, const struct probe *p,
 		if (p->res[i].err != 0 || !(c->folders.f[i].roles & ROLE_BACKLOG) || !c->backlog ||
 		    st->ccm_count == 0 || (!alert && c->verbose < 1))
 			continue;
-		ob_printf(o, "%s%s %lld (oldest %s)", sep, c->folders.f[i].name,
-		          (long long)st->ccm_count, age_of(st->ccm_oldest, c->now, age));
+		ob_printf(o, "%s", sep);
+		ob_name(o, c->folders.f[i].name);
+		ob_printf(o, " %lld (oldest %s)", (long long)st->ccm_count,
+		          age_of(st->ccm_oldest, c->now, age));
 		sep = ", ";
 	}
 }
@@ -102,10 +125,13 @@ static void sum_errors(const struct check_config *c, const struct probe *p, stru
 			    p->res[j].err != 0 && strcmp(p->res[j].errmsg, p->res[i].errmsg) == 0;
 		if (seen)
 			continue;
-		ob_printf(o, "%s%s", o->len > 0 ? "; " : "", c->folders.f[i].name);
+		ob_printf(o, "%s", o->len > 0 ? "; " : "");
+		ob_name(o, c->folders.f[i].name);
 		for (size_t j = i + 1; j < p->n; j++)
-			if (p->res[j].err != 0 && strcmp(p->res[j].errmsg, p->res[i].errmsg) == 0)
-				ob_printf(o, ", %s", c->folders.f[j].name);
+			if (p->res[j].err != 0 && strcmp(p->res[j].errmsg, p->res[i].errmsg) == 0) {
+				ob_printf(o, ", ");
+				ob_name(o, c->folders.f[j].name);
+			}
 		ob_printf(o, ": ");
 		ob_name(o, p->res[i].errmsg);
 	}
@@ -176,15 +202,16 @@ static void long_files(const struct check_config *c, const struct probe *p, stru
 			continue;
 		for (size_t k = 0; k < r->st.nlist; k++) {
 			ob_line(o);
-			ob_printf(o, "%s/", c->folders.f[i].name);
+			ob_name(o, c->folders.f[i].name);
+			ob_printf(o, "/");
 			ob_name(o, r->list[k].name);
 			ob_printf(o, " %lld B, age %s", (long long)r->list[k].size,
 			          age_of(r->list[k].mtime, c->now, age));
 		}
 		if (r->st.und_count > (int64_t)r->st.nlist) {
 			ob_line(o);
-			ob_printf(o, "%s: %lld more .und files not listed (--list %zu)",
-			          c->folders.f[i].name,
+			ob_name(o, c->folders.f[i].name);
+			ob_printf(o, ": %lld more .und files not listed (--list %zu)",
 			          (long long)(r->st.und_count - (int64_t)r->st.nlist), c->list_max);
 		}
 	}
@@ -201,8 +228,10 @@ static void long_skipped(const struct check_config *c, const struct probe_result
 	if (total == 0)
 		return;
 	ob_line(o);
-	ob_printf(o, "note: %s: %lld entr%s named *.und skipped, not regular files", name,
-	          (long long)total, total == 1 ? "y" : "ies");
+	ob_printf(o, "note: ");
+	ob_name(o, name);
+	ob_printf(o, ": %lld entr%s named *.und skipped, not regular files", (long long)total,
+	          total == 1 ? "y" : "ies");
 	for (int k = 0; k < SKIP_KINDS; k++) {
 		if (r->st.skipped[k] == 0)
 			continue;
@@ -227,15 +256,21 @@ static void long_notes(const struct check_config *c, const struct probe *p, stru
 			continue;
 		if (r->st.skewed > 0) {
 			ob_line(o);
+			ob_printf(o, "note: ");
+			ob_name(o, name);
 			ob_printf(o,
-			          "note: %s: %lld files dated in the future (clock skew with the "
-			          "Exchange host?); their age counts as 0",
-			          name, (long long)r->st.skewed);
+			          ": %lld file%s dated in the future (clock skew with the "
+			          "Exchange host?); %s age counts as 0",
+			          (long long)r->st.skewed, r->st.skewed == 1 ? "" : "s",
+			          r->st.skewed == 1 ? "its" : "their");
 		}
 		if (r->st.stat_errors > 0) {
 			ob_line(o);
-			ob_printf(o, "note: %s: %lld matching entries could not be read: %s", name,
-			          (long long)r->st.stat_errors, strerror(r->st.stat_errno));
+			ob_printf(o, "note: ");
+			ob_name(o, name);
+			ob_printf(o, ": %lld matching entr%s could not be read: %s",
+			          (long long)r->st.stat_errors,
+			          r->st.stat_errors == 1 ? "y" : "ies", strerror(r->st.stat_errno));
 		}
 		long_skipped(c, r, name, o);
 	}
@@ -250,7 +285,8 @@ static void long_verbose(const struct check_config *c, const struct probe *p,
 		const struct probe_result *r = &p->res[i];
 		const struct scan_stats *st = &r->st;
 		ob_line(o);
-		ob_printf(o, "%s: %s, ", c->folders.f[i].name, state_name(fs[i].state));
+		ob_name(o, c->folders.f[i].name);
+		ob_printf(o, ": %s, ", state_name(fs[i].state));
 		ob_name(o, r->path);
 		if (r->err != 0)
 			continue;
@@ -303,6 +339,7 @@ void check_report(const struct check_config *c, const struct probe *p,
 	ob_init(&pf, perf, sizeof(perf));
 	ob_init(&l, lng, sizeof(lng));
 	sum_und(c, p, &b);
+	sum_unreadable(c, p, &b);
 	sum_backlog(c, p, fs, &b);
 	sum_errors(c, p, &b);
 	snprintf(summary, sizeof(summary), "CCMC_UND %s - %s", state_name(overall), body);

@@ -2,6 +2,7 @@
 
 #include "values.h"
 
+#include "output.h"
 #include "range.h"
 
 #include <stdio.h>
@@ -31,9 +32,11 @@ static void names(const struct check_config *c, struct agent_values *v)
 	v->nfolders = c->folders.n;
 	for (size_t i = 0; i < c->folders.n; i++) {
 		const struct folder *f = &c->folders.f[i];
-		snprintf(v->f[i].name, sizeof(v->f[i].name), "%s", f->name);
-		snprintf(v->f[i].path, sizeof(v->f[i].path), "%s%s%s", f->path,
-		         f->in_store ? "/" : "", f->in_store ? f->name : "");
+		char path[PATH_MAX + NAME_MAX + 2];
+		snprintf(path, sizeof(path), "%s%s%s", f->path, f->in_store ? "/" : "",
+		         f->in_store ? f->name : "");
+		name_escape(f->name, v->f[i].name, sizeof(v->f[i].name));
+		name_escape(path, v->f[i].path, sizeof(v->f[i].path));
 	}
 	thresholds_text(&c->th, v->thresholds);
 }
@@ -54,7 +57,7 @@ void values_failed(const struct check_config *c, const char *why, struct agent_v
 	for (size_t i = 0; i < v->nfolders; i++) {
 		v->f[i].state = STATE_UNKNOWN;
 		v->f[i].error = true;
-		snprintf(v->f[i].message, sizeof(v->f[i].message), "%s", why);
+		name_escape(why, v->f[i].message, sizeof(v->f[i].message));
 	}
 }
 
@@ -66,8 +69,7 @@ static void folder_from(const struct check_config *c, const struct probe_result 
 
 	f->state = st;
 	f->error = r->err != 0;
-	snprintf(f->message, sizeof(f->message), "%.*s", (int)sizeof(f->message) - 1,
-	         r->err ? r->errmsg : "");
+	name_escape(r->err ? r->errmsg : "", f->message, sizeof(f->message));
 	if (r->err)
 		return;
 	if (!(roles & ROLE_UND))

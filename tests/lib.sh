@@ -87,7 +87,7 @@ store() {
 
 # run ARGS...: runs the plugin at the fixed time NOW; sets OUT, RC, FIRST, PERF.
 run() {
-	OUT=$("$PLUGIN" --now "$NOW" "$@")
+	OUT=$("$PLUGIN" --now "$NOW" "$@" 2>"$T/run.stderr")
 	RC=$?
 	FIRST=${OUT%%$'\n'*}
 	PERF=$(printf '%s\n' "$FIRST" | "$PERL" "$top_srcdir/tests/perfdata.pl")

@@ -113,7 +113,8 @@ static void test_errors(void)
 	             "error: a value for a flag");
 	expect_error("[other]\nstore = /x\n", 0644, "no section [prog]", "error: no section");
 	expect_error("[prog]\n", 0644, "no section [prog] with options", "error: an empty section");
-	expect_error("[prog\nstore = /x\n", 0644, "line 1: syntax error", "error: a broken header");
+	expect_error("[prog\nstore = /x\n", 0644, "line 1: a section name is not closed with ']'",
+	             "error: a broken header");
 	expect_error("[prog]\nstore = /x\n", 0664, "refused", "error: a group-writable file");
 	expect_error("[prog]\nstore = /x\n", 0646, "refused", "error: an other-writable file");
 	unlink(path);

@@ -87,5 +87,39 @@ int main(void)
 	ob_init(&o, mem, 8);
 	ob_printf(&o, "0123456789");
 	tap_ok(o.truncated && o.len == 0, "an outbuf refuses what does not fit");
+	/* One escaping for every name (issue 10, B5). */
+	char e[64];
+	tap_is_str(name_escape("a|b\nc\x1b[31m\xff\\", e, sizeof(e)), "a?b?c?[31m\\xFF\\\\",
+	           "name_escape: |, newline, ESC, a bad byte and a backslash");
+	tap_is_str(name_escape("x\xc2\x9by\xe2\x80\xaez\xe2\x80\xa8", e, sizeof(e)), "x?y?z?",
+	           "name_escape: a C1 control, a bidi override and a line separator");
+	tap_is_str(name_escape("\xc3\xa9t\xc3\xa9", e, 4), "\xc3\xa9t",
+	           "name_escape cuts on a character boundary, never inside one");
+	tap_is_str(name_escape("ab\xff", e, 5), "ab", "... nor inside an escape");
+	/* --max-output: long output goes first, then folders' perfdata; the totals stay. */
+	static char perf[4096], lines[4096], out[2048];
+	perf[0] = lines[0] = '\0';
+	for (int i = 0; i < 32; i++) {
+		char one[128];
+		snprintf(one, sizeof(one), "%sfolder%02d_und=0;;0;0\nfolder%02d_und_age=0s;;;0",
+		         i ? "\n" : "", i, i);
+		strcat(perf, one);
+		snprintf(one, sizeof(one), "%sline %d", i ? "\n" : "", i);
+		strcat(lines, one);
+	}
+	strcat(perf, "\ntotal_und=0;;;0\ntotal_und_age=0s;;;0");
+	char sum[1200];
+	memset(sum, 'S', sizeof(sum) - 1);
+	sum[sizeof(sum) - 1] = '\0';
+	size_t len = output_render(sum, perf, lines, 1024, out);
+	tap_ok(len <= 1024, "32 folders at 1024 bytes: within the cap");
+	tap_ok(strstr(out, "total_und=0;;;0 total_und_age=0s;;;0") != NULL,
+	       "a summary too long for the cap still leaves room for the totals");
+	len = output_render("CCMC_UND OK - x", perf, lines, 1024, out);
+	tap_ok(strstr(out, "total_und=0") && strstr(out, "folder00_und=0") &&
+	           !strstr(out, "line 0"),
+	       "at 1024 bytes: the totals and the first folders' perfdata, no long output");
+	tap_ok(strstr(out, "perfdata entries and 32 lines not shown; raise --max-output") != NULL,
+	       "the last line says what was left out");
 	return tap_done();
 }

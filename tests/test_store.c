@@ -45,9 +45,26 @@ static void labels(void)
 	folders_add_dir(&l, "/", err, sizeof(err));
 	tap_is_str(l.f[7].name, "root", "the root folder has a name");
 	tap_ok(folders_add_dir(&l, "", err, sizeof(err)) == -1, "an empty path is refused");
-	while (l.n < STORE_MAX_FOLDERS)
-		folders_add_dir(&l, "/z", err, sizeof(err));
-	tap_ok(folders_add_dir(&l, "/z", err, sizeof(err)) == -1, "33 folders are refused");
+	/* One folder has one spelling, and is given once (issue 10, C10). */
+	tap_ok(folders_add_dir(&l, "/x/./A very-long folder name/", err, sizeof(err)) == -1,
+	       "a folder given twice, spelt another way, is refused");
+	tap_is_str(err, "folder /x/A very-long folder name is given twice",
+	           "with the folder named");
+	tap_ok(folders_add_dir(&l, "/x/../y", err, sizeof(err)) == -1,
+	       "a '..' component is refused");
+	tap_ok(folders_add_store(&l, "/s", err, sizeof(err)) == 0, "a store");
+	tap_ok(folders_add_dir(&l, "/s//import/.", err, sizeof(err)) == -1,
+	       "-d STORE/import after -R STORE is refused (Import matches in any case)");
+	tap_ok(folders_add_store(&l, "/s/", err, sizeof(err)) == -1,
+	       "the same store twice is refused");
+	tap_ok(folders_add_dir(&l, "/s/Import/q", err, sizeof(err)) == 0,
+	       "a folder inside Import is another folder");
+	for (int i = 0; l.n < STORE_MAX_FOLDERS; i++) {
+		char p[32];
+		snprintf(p, sizeof(p), "/z/%d", i);
+		folders_add_dir(&l, p, err, sizeof(err));
+	}
+	tap_ok(folders_add_dir(&l, "/z/last", err, sizeof(err)) == -1, "33 folders are refused");
 }
 
 int main(void)

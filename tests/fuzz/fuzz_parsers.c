@@ -1,11 +1,13 @@
 /*
- * libFuzzer target for the range, duration and --extra-opts spec parsers.
- * Beyond not crashing, anything that parses must format and parse back to
- * the same range, and a spec must split into a section and a file that
- * rebuild it.
+ * libFuzzer target for the range, duration, --extra-opts spec and ini
+ * parsers. Beyond not crashing, anything that parses must format and parse
+ * back to the same range, a spec must split into a section and a file that
+ * rebuild it, a duration stays within its bound, and every key the ini
+ * reader hands out is trimmed, one line, and non-empty.
  */
 #include "duration.h"
 #include "extraopts.h"
+#include "inifile.h"
 #include "range.h"
 
 #include <stdio.h>
@@ -37,19 +39,50 @@ static void check_spec(const char *s)
 		abort();
 }
 
+static int blank_edge(const char *s)
+{
+	size_t n = strlen(s);
+	return n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t');
+}
+
+static int on_key(void *ctx, const char *section, const char *key, const char *value, char *err,
+                  size_t errlen)
+{
+	(void)ctx, (void)err, (void)errlen;
+	if (!key[0] || strchr(key, '\n') || strchr(value, '\n') || strchr(section, '\n') ||
+	    blank_edge(key) || blank_edge(value) || blank_edge(section) || strstr(value, " ;") ||
+	    strstr(value, "\t;"))
+		abort();
+	return 0;
+}
+
+static void check_ini(const unsigned char *data, size_t size)
+{
+	char err[256];
+	int rc = inifile_read_string((const char *)data, size, on_key, NULL, err, sizeof(err));
+	int lines = 1;
+
+	for (size_t i = 0; i < size; i++)
+		lines += data[i] == '\n';
+	/* An error names a line of the text. */
+	if (rc < 0 || rc > lines || (rc > 0 && !err[0]))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	char s[128], err[160], buf[RANGE_BUFLEN];
 	struct range r, back;
 	int64_t secs;
 
+	check_ini(data, size);
 	if (size >= sizeof(s))
 		return 0;
 	memcpy(s, data, size);
 	s[size] = '\0';
 	if (duration_parse(s, &secs, err, sizeof(err)) == 0) {
 		char dbuf[DURATION_BUFLEN];
-		if (secs < 0)
+		if (secs < 0 || secs > DURATION_MAX)
 			abort();
 		duration_format(secs, dbuf, sizeof(dbuf));
 	}

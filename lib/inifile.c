@@ -1,0 +1,136 @@
+#include "config.h"
+
+#include "inifile.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Drops blanks at both ends of s[0..*n) and returns its new start. */
+static char *trim(char *s, size_t *n)
+{
+	while (*n > 0 && is_blank(*s))
+		s++, (*n)--;
+	while (*n > 0 && is_blank(s[*n - 1]))
+		(*n)--;
+	s[*n] = '\0';
+	return s;
+}
+
+/* A ';' that follows a blank starts a comment. */
+static size_t before_comment(const char *s, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (s[i] == ';' && is_blank(s[i - 1]))
+			return i;
+	return n;
+}
+
+struct reader {
+	inifile_fn fn;
+	void *ctx;
+	char section[INIFILE_LINE_MAX];
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct reader *r, const char *why)
+{
+	snprintf(r->err, r->errlen, "%s", why);
+	return -1;
+}
+
+/* One line, without its newline. Returns 0 or -1 with r->err. */
+static int read_line(struct reader *r, char *s, size_t n)
+{
+	char *eq;
+
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	s = trim(s, &n);
+	if (n == 0 || s[0] == ';' || s[0] == '#')
+		return 0;
+	if (s[0] == '[') {
+		char *end = memchr(s, ']', n);
+		size_t tail;
+		if (!end)
+			return fail(r, "a section name is not closed with ']'");
+		tail = n - (size_t)(end + 1 - s);
+		trim(end + 1, &tail);
+		if (tail > 0 && end[1] != ';' && end[1] != '#')
+			return fail(r, "text after a section name");
+		size_t len = (size_t)(end - s - 1);
+		memmove(r->section, trim(s + 1, &len), len + 1);
+		return 0;
+	}
+	eq = memchr(s, '=', n);
+	if (!eq)
+		return fail(r, "expected 'key = value'");
+	size_t klen = (size_t)(eq - s), vlen = before_comment(eq + 1, n - klen - 1);
+	char *key = trim(s, &klen), *value = trim(eq + 1, &vlen);
+	if (klen == 0)
+		return fail(r, "a value with no key before its '='");
+	return r->fn(r->ctx, r->section, key, value, r->err, r->errlen);
+}
+
+/* Feeds each line of text to read_line. Returns as inifile_read. */
+static int read_text(struct reader *r, const char *text, size_t len)
+{
+	static char line[INIFILE_LINE_MAX + 1];
+	int lineno = 0;
+
+	for (size_t at = 0; at < len;) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
+		lineno++;
+		if (n + (nl != NULL) > INIFILE_LINE_MAX) {
+			snprintf(r->err, r->errlen, "the line is longer than %d bytes",
+			         INIFILE_LINE_MAX - 1);
+			return lineno;
+		}
+		if (memchr(text + at, '\0', n)) {
+			snprintf(r->err, r->errlen, "a NUL byte in the line");
+			return lineno;
+		}
+		memcpy(line, text + at, n);
+		line[n] = '\0';
+		if (lineno == 1 && n >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
+			memmove(line, line + 3, n - 2), n -= 3;
+		if (read_line(r, line, n) < 0)
+			return lineno;
+		at += n + (nl != NULL);
+	}
+	return 0;
+}
+
+int inifile_read_string(const char *text, size_t len, inifile_fn fn, void *ctx, char *err,
+                        size_t errlen)
+{
+	struct reader r = {fn, ctx, "", err, errlen};
+
+	err[0] = '\0';
+	return read_text(&r, text, len);
+}
+
+/* A config file worth reading is small: the whole of it is read, then parsed. */
+#define INIFILE_SIZE_MAX (1024 * 1024)
+
+int inifile_read(FILE *f, inifile_fn fn, void *ctx, char *err, size_t errlen)
+{
+	static char text[INIFILE_SIZE_MAX + 1];
+	size_t len = fread(text, 1, sizeof(text), f);
+
+	if (ferror(f)) {
+		snprintf(err, errlen, "cannot read it");
+		return -1;
+	}
+	if (len > INIFILE_SIZE_MAX) {
+		snprintf(err, errlen, "it is larger than %d bytes", INIFILE_SIZE_MAX);
+		return -1;
+	}
+	return inifile_read_string(text, len, fn, ctx, err, errlen);
+}
