@@ -775,18 +775,19 @@ static int report_moves(const struct mover *m, int64_t total, bool running, cons
 static int connector_now(enum svc_state *state, char *why, size_t len)
 {
 	struct command_result r;
-	char line[256];
 	int rc = command_run(&run.status, mono_ms() + cfg.stop_timeout * 1000, &r);
 
 	*state = rc == 0 ? status_parse(r.out, r.len, r.exit_code) : SVC_UNKNOWN;
 	if (*state != SVC_UNKNOWN)
 		return 0;
-	if (rc)
+	if (rc) {
 		snprintf(why, len, "the status command: %s",
 		         rc == ETIMEDOUT ? "timed out" : strerror(rc));
-	else
+	} else {
+		char line[256];
 		snprintf(why, len, "the status command's answer cannot be read (exit %d%s%s)",
 		         r.exit_code, r.len ? ": " : "", first_line(&r, line, sizeof(line)));
+	}
 	return -1;
 }
 

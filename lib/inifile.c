@@ -60,8 +60,8 @@ static int read_line(struct reader *r, char *s, size_t n)
 		if (!end)
 			return fail(r, "a section name is not closed with ']'");
 		tail = n - (size_t)(end + 1 - s);
-		trim(end + 1, &tail);
-		if (tail > 0 && end[1] != ';' && end[1] != '#')
+		const char *rest = trim(end + 1, &tail);
+		if (tail > 0 && rest[0] != ';' && rest[0] != '#')
 			return fail(r, "text after a section name");
 		size_t len = (size_t)(end - s - 1);
 		memmove(r->section, trim(s + 1, &len), len + 1);
@@ -85,7 +85,7 @@ static int read_text(struct reader *r, const char *text, size_t len)
 
 	for (size_t at = 0; at < len;) {
 		const char *nl = memchr(text + at, '\n', len - at);
-		size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
+		size_t n = nl ? (size_t)(nl - (text + at)) : len - at, next = at + n + (nl != NULL);
 		lineno++;
 		if (n + (nl != NULL) > INIFILE_LINE_MAX) {
 			snprintf(r->err, r->errlen, "the line is longer than %d bytes",
@@ -102,7 +102,7 @@ static int read_text(struct reader *r, const char *text, size_t len)
 			memmove(line, line + 3, n - 2), n -= 3;
 		if (read_line(r, line, n) < 0)
 			return lineno;
-		at += n + (nl != NULL);
+		at = next;
 	}
 	return 0;
 }

@@ -124,10 +124,10 @@ size_t name_escape_unit(const char *name, char out[8], size_t *used)
 void ob_name(struct outbuf *o, const char *name)
 {
 	char unit[8];
-	size_t used, n;
+	size_t used;
 
 	for (const char *s = name; *s; s += used) {
-		n = name_escape_unit(s, unit, &used);
+		size_t n = name_escape_unit(s, unit, &used);
 		ob_append(o, unit, n);
 	}
 }
@@ -135,12 +135,12 @@ void ob_name(struct outbuf *o, const char *name)
 const char *name_escape(const char *name, char *dst, size_t len)
 {
 	char unit[8];
-	size_t used, n, o = 0;
+	size_t used, o = 0;
 
 	if (len == 0)
 		return dst;
 	for (const char *s = name; *s; s += used) {
-		n = name_escape_unit(s, unit, &used);
+		size_t n = name_escape_unit(s, unit, &used);
 		if (o + n >= len)
 			break; /* whole units only: never half a character */
 		memcpy(dst + o, unit, n);

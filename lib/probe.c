@@ -104,6 +104,7 @@ static void probe_folder(const struct folder_list *l, size_t i, struct store_dir
 		set_error(r, rc, absent(rc), r->path);
 		return;
 	}
+	pg->step = STEP_SCAN;
 	if (fstat(fd, &st) == 0) {
 		r->dev = st.st_dev;
 		r->ino = st.st_ino;
@@ -116,7 +117,6 @@ static void probe_folder(const struct folder_list *l, size_t i, struct store_dir
 		close(fd);
 		return;
 	}
-	pg->step = STEP_SCAN;
 	t0 = now_us();
 	struct scan_opts so = {o->now, o->list_max, o->backlog};
 	rc = und_scan(fd, &so, &r->st, r->list);

@@ -22,7 +22,7 @@ like "$OUT" "CCMC_UND OK - no .und files | " "7: the check is OK again"
 resumed=$(printf '%s\n' "$OUT" | sed -n '/^== 7\./,/^== 8\./p' | grep -c '^  delivered Export/')
 is "$resumed" 2 "7: the two held messages are delivered after the restart"
 like "$OUT" "identical to the file that was rejected" "8: the quarantined file is byte-identical"
-like "$OUT" "$(printf '\tImport\tMsg')" "8: the manifest has its line"
+like "$OUT" "$(printf '/Ccmcdata/Import\tMsg')" "8: the manifest has its line, naming the exact folder"
 if [ -x "$top_builddir/snmp-subagent/ccmc_und_subagent" ]; then
 	states=$(printf '%s\n' "$OUT" | sed -n 's/^CCMC-UND-MIB::ccmcUndState.0 = INTEGER: //p' | tr '\n' ' ')
 	is "$states" "critical(2) ok(0) " "snmpwalk shows the subagent critical, then ok"

@@ -201,7 +201,7 @@ is "${FIRST%% | *}" "CCMC_UND UNKNOWN - Import, Export, Submit: $T/nonexistent: 
 touch "$T/notadir"
 run -d "$T/notadir"
 is "$RC" 3 "a file given as a folder is UNKNOWN"
-like "$FIRST" "Not a directory" "and says so"
+like "$FIRST" "not a folder (a symlink or a file stands in its place)" "and says so"
 
 # --- the mount checks (an unmounted share is an empty local folder) ----------
 S=$(store mnt)
@@ -274,7 +274,7 @@ mkf "$D/future.und" -3600
 run -d "$D" -c '~:' -C 1m
 is "$RC" 0 "a file dated an hour ahead has age 0"
 perf_is "skew_und_age|0|s||60|0|" "and reports age 0"
-like "$OUT" "note: skew: 1 files dated in the future (clock skew with the Exchange host?)" \
+like "$OUT" "note: skew: 1 file dated in the future (clock skew with the Exchange host?)" \
 	"the skew is noted"
 
 # --- --list and --max-output --------------------------------------------------
@@ -355,6 +355,6 @@ BADMSG="no folder to watch"; bad "no folder" -w 1
 BADMSG="unexpected argument 'extra'"; bad "an extra argument" -d "$T" extra
 BADMSG="invalid option"; bad "an unknown option" -d "$T" --bogus
 BADMSG="invalid folder path ''"; bad "an empty folder path" -d ""
-BADMSG="too many folders"; bad "33 folders" $(for i in $(seq 33); do printf -- '-d %s ' "$T"; done)
+BADMSG="too many folders"; bad "33 folders" $(for i in $(seq 33); do printf -- '-d %s/%s ' "$T" "$i"; done)
 
 done_testing

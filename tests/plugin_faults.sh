@@ -71,11 +71,11 @@ n=$("$STRACE" -f -qq -e trace=openat,getdents64 -P "$S" "$PLUGIN" -R "$S" 2>&1 >
 # end). Opening it per folder would make 3 + 3 x 2.
 is "$n" 3 "the store root is opened once and listed once for its three folders"
 
-# --- a file that vanishes between the listing and its stat ----------------------
+# --- a file that vanishes between the listing and its stat (the first fstat is the folder's own) -
 D="$T/vanish"
 mkdir "$D"
 for f in a b c; do mkf "$D/$f.und" 60; done
-OUT=$("$STRACE" -f -qq -o /dev/null -P "$D" -e trace=%fstat -e inject=%fstat:error=ENOENT:when=1 \
+OUT=$("$STRACE" -f -qq -o /dev/null -P "$D" -e trace=%fstat -e inject=%fstat:error=ENOENT:when=2 \
 	"$PLUGIN" --now "$NOW" -d "$D" -vvv)
 RC=$?
 is "$RC" 2 "a vanished file: the others still count"
@@ -90,7 +90,9 @@ mkf "$D/a.und" 60
 OUT=$("$STRACE" -f -qq -o /dev/null -P "$D" -e trace=%fstat -e inject=%fstat:error=EIO \
 	"$PLUGIN" --now "$NOW" -d "$D")
 is "$?" 3 "a .und file that cannot be stat()ed makes the count UNKNOWN"
-like "$OUT" "note: eio: 1 matching entries could not be read: Input/output error" "and says why"
+like "$OUT" "note: eio: 1 matching entry could not be read: Input/output error" "and says why"
+like "$FIRST" "UNKNOWN - eio: 1 entry named *.und or *.ccm could not be looked at (Input/output error)" \
+	"the summary says why, too (issue 10, B9)"
 OUT=$("$STRACE" -f -qq -o /dev/null -P "$D" -e trace=getdents64 -e inject=getdents64:error=EIO \
 	"$PLUGIN" --now "$NOW" -d "$D" --missing ok)
 is "$?" 3 "a folder that cannot be listed is UNKNOWN, even with --missing ok"
