@@ -157,6 +157,22 @@ out=$("$SUB" --extra-opts="nope@$INI" -x "$T/agentx/master" -f 2>&1)
 is "$?" 2 "--extra-opts: the subagent refuses a missing section (exit 2)"
 like "$out" "no section [nope]" "and says which"
 
+# A folder whose name holds |, a newline, ESC and a byte that is not UTF-8 (issue 10, B5):
+# the MIB's DisplayStrings get the same escaping as the plugin's output.
+oarc=212900
+HN="$T/odd/pi|pe"$'\n'"x"$'\e'"[2J"$'\xff'
+mkdir -p "$HN"
+"$SUB" -d "$HN" -x "$T/agentx/master" -f --interval 5 -t 2 \
+	--base-oid ".1.3.6.1.4.1.8072.9999.9999.$oarc" >"$T/odd.log" 2>&1 &
+PIDS+=("$!")
+until_ok 10 scanned_at ".1.3.6.1.4.1.8072.9999.9999.$oarc"
+name=$(get ".1.3.6.1.4.1.8072.9999.9999.$oarc.1.2.1.2.1")
+path=$(get ".1.3.6.1.4.1.8072.9999.9999.$oarc.1.2.1.3.1")
+like "$name" 'pi?pe?x?[2J' "a hostile folder name: |, the newline and ESC are ? in ccmcUndFolderName"
+like "$name" 'xFF' "... the byte 0xFF is written \\xFF"
+like "$path" "$T/odd/pi?pe?x?[2J" "... and in ccmcUndFolderPath"
+is "$(printf '%s\n' "$name" "$path" | wc -l)" 2 "... neither splits a line"
+
 # SIGHUP reads the file again: new thresholds take effect with a new scan.
 XB=".1.3.6.1.4.1.8072.9999.9999.$arc"
 printf '[ccmc_und]\nstore = %s\ncritical = 0\n' "$S" >"$INI"
