@@ -84,6 +84,8 @@ static int on_key(void *ctx, const char *section, const char *key, const char *v
 	o = option_named(r->longopts, key);
 	if (!o)
 		snprintf(why, wlen, "'%s' is not an option of this program", key);
+	else if (o->val == 'h' || o->val == 'V')
+		snprintf(why, wlen, "'%s' is not a setting: a file cannot ask for it", key);
 	else if (o->has_arg == required_argument && !value[0])
 		snprintf(why, wlen, "'%s' needs a value", key);
 	else if (o->has_arg == no_argument && value[0])

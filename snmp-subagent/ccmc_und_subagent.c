@@ -104,6 +104,7 @@ struct agent_opts {
 	uint32_t base[OIDTABLE_OID_MAX];
 	size_t base_len;
 	char **args; /* argv with the --extra-opts files read in; cfg points into it */
+	char show;   /* 'h' or 'V': print help or version and exit, at start-up only */
 };
 
 static struct agent_opts opt;
@@ -175,8 +176,9 @@ static bool own_option(struct agent_opts *o, int c, const char *arg, char *err, 
 	case 'f': o->foreground = true; return true;
 	case 'p': o->pidfile = arg; return true;
 	case 'u': o->user = arg; return true;
-	case 'h': printf("%s\n%s", usage_text, help_text); exit(0);
-	case 'V': printf(PROGNAME " %s\n", version); exit(0);
+	/* Noted, not obeyed here: a reload parses again and must never end the daemon. */
+	case 'h': o->show = 'h'; return true;
+	case 'V': o->show = 'V'; return true;
 	default: snprintf(err, errlen, "invalid option"); return false;
 	}
 }
@@ -200,6 +202,8 @@ static int parse_args(int argc, char **argv, struct agent_opts *o, char *err, si
 		if (taken < 0 || (!taken && !own_option(o, c, optarg, err, errlen)))
 			return -1;
 	}
+	if (o->show)
+		return 0; /* help or version: the rest need not make sense */
 	if (optind < argc)
 		snprintf(err, errlen, "unexpected argument '%s'", o->args[optind]);
 	else if (common_finish(&o->cfg, err, errlen) != 0)
@@ -534,7 +538,12 @@ static void reload(void)
 	char err[512];
 
 	opts_default(&next);
-	if (parse_args(saved_argc, saved_argv, &next, err, sizeof(err)) != 0) {
+	int rc = parse_args(saved_argc, saved_argv, &next, err, sizeof(err));
+	if (rc == 0 && next.show) {
+		snprintf(err, sizeof(err), "--help and --version are not settings");
+		rc = -1;
+	}
+	if (rc != 0) {
 		snmp_log(LOG_ERR, "reload refused, the settings stay as they were: %s\n", err);
 		extra_opts_free(next.args, saved_argc, saved_argv);
 		return;
@@ -680,6 +689,12 @@ int main(int argc, char **argv)
 	opts_default(&opt);
 	if (parse_args(argc, argv, &opt, err, sizeof(err)) != 0)
 		usage_error("%s", err);
+	if (opt.show == 'h')
+		printf("%s\n%s", usage_text, help_text);
+	else if (opt.show == 'V')
+		printf(PROGNAME " %s\n", version);
+	if (opt.show)
+		return 0;
 
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN); /* until catch_signals() can reload */

@@ -188,6 +188,17 @@ refused() { grep -q "reload refused" "$T/xo.log"; }
 until_ok 10 refused
 ok $? "SIGHUP with a broken file: refused, and logged ($(grep -o "reload refused.*" "$T/xo.log" | head -c 90))"
 is "$(get "$XB.1.1.8.0")/$(kill -0 "$XPID" && echo up)" '"0"/up' "the old settings stay, and the agent runs on"
+# Keys that would end a program, read again by a reload (issue 11): refused, never obeyed.
+for key in help version; do
+	printf '[ccmc_und]\nstore = %s\ncritical = 0\n%s =\n' "$S" "$key" >"$INI"
+	n=$(grep -c "reload refused" "$T/xo.log")
+	kill -HUP "$XPID"
+	refused_again() { [ "$(grep -c "reload refused" "$T/xo.log")" -gt "$n" ]; }
+	until_ok 10 refused_again
+	ok $? "SIGHUP with '$key =' in the file: the reload is refused and logged"
+	is "$(kill -0 "$XPID" 2>/dev/null && echo up)/$(get "$XB.1.1.8.0")" 'up/"0"' \
+		"SIGHUP with '$key =': the agent runs on with its settings"
+done
 # Other folders: the rows follow them.
 printf '[ccmc_und]\nstore = %s\n' "$E" >"$INI"
 kill -HUP "$XPID"
