@@ -924,11 +924,10 @@ static int store_answers(int64_t now, char *err, size_t errlen)
 	int rc = probe_run(&cfg.folders, &o, &p);
 
 	if (rc != 0 && p.timed_out) {
-		const struct folder *f = &cfg.folders.f[p.hung_folder];
-		snprintf(err, errlen,
-		         "the store did not answer within %ds (%s %s%s%s; hung share?)",
-		         STORE_TIMEOUT_MS / 1000, probe_step_name(p.hung_step), f->path,
-		         f->in_store ? "/" : "", f->in_store ? f->name : "");
+		char hung[PATH_MAX + NAME_MAX + 64];
+		snprintf(err, errlen, "the store did not answer within %ds (%s; hung share?)",
+		         STORE_TIMEOUT_MS / 1000,
+		         probe_hung_text(&cfg.folders, &p, hung, sizeof(hung)));
 	} else if (rc != 0)
 		snprintf(err, errlen, "%s", p.failure);
 	probe_free(&p);

@@ -36,6 +36,21 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+const char *probe_hung_text(const struct folder_list *l, const struct probe *p, char *buf,
+                            size_t len)
+{
+	const struct folder *f = &l->f[p->hung_folder < l->n ? p->hung_folder : 0];
+	char where[PATH_MAX + NAME_MAX + 2];
+
+	/* The mount check looks at the store itself, not at one of its folders. */
+	if (p->hung_step == STEP_MOUNT)
+		snprintf(where, sizeof(where), "%s", f->path);
+	else
+		folder_path(f, where, sizeof(where));
+	snprintf(buf, len, "%s %s", probe_step_name(p->hung_step), where);
+	return buf;
+}
+
 /*
  * Errors that mean the folder is not there, for --missing. A folder that is
  * there in another form (a symlink or a file in its place) is not missing.

@@ -53,6 +53,13 @@ struct probe {
 
 const char *probe_step_name(enum probe_step s);
 
+/*
+ * "scanning /mnt/x/Ccmcdata/Import": the step and the folder a timed-out
+ * probe of l hung in, the one text the three programs give for a hung share.
+ */
+const char *probe_hung_text(const struct folder_list *l, const struct probe *p, char *buf,
+                            size_t len);
+
 /* Returns 0 when every folder was looked at, or -1 with p->timed_out or p->failure set. */
 int probe_run(const struct folder_list *l, const struct probe_opts *o, struct probe *p);
 

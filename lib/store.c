@@ -52,11 +52,11 @@ static int path_normal(const char *path, char *out, size_t len)
 	return 0;
 }
 
-/* The folder as a path ("/s/Import" for Import of store /s). */
-static void folder_where(const struct folder *f, char *buf, size_t len)
+const char *folder_path(const struct folder *f, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s%s%s", f->path, f->in_store && strcmp(f->path, "/") ? "/" : "",
 	         f->in_store ? f->name : "");
+	return buf;
 }
 
 /*
@@ -68,8 +68,8 @@ static bool folder_same(const struct folder *a, const struct folder *b)
 	char x[PATH_MAX + NAME_MAX + 2], y[sizeof(x)];
 	const char *sx, *sy;
 
-	folder_where(a, x, sizeof(x));
-	folder_where(b, y, sizeof(y));
+	folder_path(a, x, sizeof(x));
+	folder_path(b, y, sizeof(y));
 	sx = strrchr(x, '/');
 	sy = strrchr(y, '/');
 	if (!(a->in_store || b->in_store) || !sx || !sy)
@@ -109,7 +109,7 @@ static int folder_unique(const struct folder_list *l, const struct folder *f, ch
 
 	for (size_t i = 0; i < l->n; i++)
 		if (folder_same(&l->f[i], f)) {
-			folder_where(f, where, sizeof(where));
+			folder_path(f, where, sizeof(where));
 			snprintf(err, errlen, "folder %s is given twice", where);
 			return -1;
 		}

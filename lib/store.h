@@ -41,6 +41,9 @@ struct store_dir {
 	int rc[STORE_MAX_FOLDERS]; /* 0, ENOENT, or EEXIST for two names in different case */
 };
 
+/* The folder as a path: "/s/Import" for Import of store /s, the path itself for -d. */
+const char *folder_path(const struct folder *f, char *buf, size_t len);
+
 /* True when a and b are folders of the same store root. */
 bool folder_same_store(const struct folder *a, const struct folder *b);
 

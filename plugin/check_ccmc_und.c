@@ -5,8 +5,8 @@
  */
 #include "config.h"
 
-#include "check.h"
-#include "options.h"
+#include "report.h"
+#include "watch.h"
 #include "duration.h"
 #include "extraopts.h"
 #include "output.h"
@@ -77,14 +77,14 @@ static const char help_text[] =
     "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for -h and -V).\n";
 
 enum {
-	OPT_TIMEOUT_STATE = OPT_COMMON_END,
+	OPT_TIMEOUT_STATE = OPT_WATCH_END,
 	OPT_LIST,
 	OPT_MAX_OUTPUT,
 	OPT_NOW,
 };
 
 static const struct option longopts[] = {
-    COMMON_LONGOPTS,
+    WATCH_LONGOPTS,
     {"timeout", required_argument, NULL, 't'},
     {"timeout-state", required_argument, NULL, OPT_TIMEOUT_STATE},
     {"list", required_argument, NULL, OPT_LIST},
@@ -136,7 +136,7 @@ static enum state state_arg(const char *s)
 	return st;
 }
 
-static void parse_args(int argc, char **argv, struct check_config *c)
+static void parse_args(int argc, char **argv, struct watch_config *c)
 {
 	static char **args; /* the options read from files live as long as c */
 	char err[512];
@@ -146,8 +146,8 @@ static void parse_args(int argc, char **argv, struct check_config *c)
 	                      err, sizeof(err)) != 0)
 		usage_error("%s", err);
 	argv = args;
-	while ((opt = getopt_long(argc, argv, COMMON_SHORTOPTS "t:vhV", longopts, NULL)) != -1) {
-		int taken = common_option(c, opt, optarg, err, sizeof(err));
+	while ((opt = getopt_long(argc, argv, WATCH_SHORTOPTS "t:vhV", longopts, NULL)) != -1) {
+		int taken = watch_option(c, opt, optarg, err, sizeof(err));
 		if (taken < 0)
 			usage_error("%s", err);
 		if (taken)
@@ -176,22 +176,22 @@ static void parse_args(int argc, char **argv, struct check_config *c)
 }
 
 /* Settings that are wrong together, not alone. */
-static void check_args(struct check_config *c)
+static void check_args(struct watch_config *c)
 {
 	char err[160];
 
-	if (common_finish(c, err, sizeof(err)) != 0)
+	if (watch_finish(c, err, sizeof(err)) != 0)
 		usage_error("%s", err);
 }
 
 int main(int argc, char **argv)
 {
-	static struct check_config cfg;
+	static struct watch_config cfg;
 	static char out[OUTPUT_MAX + 1];
 	struct probe p;
 	enum state st;
 
-	check_config_default(&cfg);
+	watch_config_default(&cfg);
 	cfg.list_max = 10;
 	cfg.max_output = OUTPUT_DEFAULT;
 	cfg.now = -1;
@@ -200,12 +200,12 @@ int main(int argc, char **argv)
 	if (cfg.now < 0)
 		cfg.now = (int64_t)time(NULL);
 
-	struct probe_opts po = check_probe_opts(&cfg);
+	struct probe_opts po = watch_probe_opts(&cfg);
 	if (probe_run(&cfg.folders, &po, &p) != 0) {
 		st = check_report_failure(&cfg, &p, out);
 	} else {
 		struct folder_state fs[STORE_MAX_FOLDERS];
-		st = check_verdict(&cfg, &p, fs);
+		st = watch_verdict(&cfg, &p, fs);
 		check_report(&cfg, &p, fs, st, out);
 	}
 	fputs(out, stdout);

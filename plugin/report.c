@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "check.h"
+#include "report.h"
 
 #include "duration.h"
 #include "output.h"
@@ -10,37 +10,12 @@
 
 #define SUMMARY_MAX 1024
 
-/* A folder that could not be looked at takes --missing when absent, else UNKNOWN. */
-static enum state error_state(const struct check_config *c, const struct probe_result *r)
-{
-	return r->missing ? c->missing_state : STATE_UNKNOWN;
-}
-
-enum state check_verdict(const struct check_config *c, const struct probe *p,
-                         struct folder_state *fs)
-{
-	enum state overall = STATE_OK;
-
-	for (size_t i = 0; i < p->n; i++) {
-		const struct probe_result *r = &p->res[i];
-		if (r->err != 0) {
-			fs[i] = (struct folder_state){{STATE_OK}, error_state(c, r)};
-		} else {
-			folder_evaluate(&c->th, &r->st, c->folders.f[i].roles, c->now, &fs[i]);
-			if (r->st.stat_errors > 0) /* some names could not be measured */
-				fs[i].state = state_worst(fs[i].state, STATE_UNKNOWN);
-		}
-		overall = state_worst(overall, fs[i].state);
-	}
-	return overall;
-}
-
 static const char *age_of(int64_t mtime, int64_t now, char *buf)
 {
 	return duration_format(scan_age(mtime, now), buf, DURATION_BUFLEN);
 }
 
-static void sum_und(const struct check_config *c, const struct probe *p, struct outbuf *o)
+static void sum_und(const struct watch_config *c, const struct probe *p, struct outbuf *o)
 {
 	int64_t total = 0;
 	size_t scanned = 0;
@@ -77,7 +52,7 @@ static void sum_und(const struct check_config *c, const struct probe *p, struct 
 }
 
 /* Names that could not be stat()ed make the state UNKNOWN: the summary says why. */
-static void sum_unreadable(const struct check_config *c, const struct probe *p, struct outbuf *o)
+static void sum_unreadable(const struct watch_config *c, const struct probe *p, struct outbuf *o)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		const struct scan_stats *st = &p->res[i].st;
@@ -92,7 +67,7 @@ static void sum_unreadable(const struct check_config *c, const struct probe *p, 
 }
 
 /* The backlog shows in the summary when it alerts, or with -v. */
-static void sum_backlog(const struct check_config *c, const struct probe *p,
+static void sum_backlog(const struct watch_config *c, const struct probe *p,
                         const struct folder_state *fs, struct outbuf *o)
 {
 	const char *sep = o->len > 0 ? "; backlog " : "backlog ";
@@ -114,7 +89,7 @@ static void sum_backlog(const struct check_config *c, const struct probe *p,
 }
 
 /* One clause per distinct error, naming every folder it struck. */
-static void sum_errors(const struct check_config *c, const struct probe *p, struct outbuf *o)
+static void sum_errors(const struct watch_config *c, const struct probe *p, struct outbuf *o)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		bool seen = false;
@@ -153,46 +128,41 @@ static void perf_metric(struct outbuf *o, const char *label, const char *suffix,
 }
 
 /* Per-folder and total perfdata; a folder that failed reports "U". */
-static void perf_all(const struct check_config *c, const struct probe *p, struct outbuf *o)
+static void perf_all(const struct watch_config *c, const struct probe *p, struct outbuf *o)
 {
 	const struct thresholds *th = &c->th;
-	int64_t t[5] = {0}; /* und, und age, bytes, backlog, backlog age */
-	bool known = true;
+	struct folder_metrics m, t;
+	bool known = watch_totals(c, p, &t);
 
 	for (size_t i = 0; i < p->n; i++) {
 		const struct folder *f = &c->folders.f[i];
-		const struct scan_stats *st = &p->res[i].st;
 		bool ok = p->res[i].err == 0;
-		int64_t v[5] = {st->und_count, st->und_count ? scan_age(st->und_oldest, c->now) : 0,
-		                st->und_bytes, st->ccm_count,
-		                st->ccm_count ? scan_age(st->ccm_oldest, c->now) : 0};
-		known = known && ok;
+		watch_metrics(c, p, i, &m);
 		if (f->roles & ROLE_UND) {
-			perf_metric(o, f->label, "und", ok ? &v[0] : NULL, "", th,
+			perf_metric(o, f->label, "und", ok ? &m.und : NULL, "", th,
 			            METRIC_UND_COUNT);
-			perf_metric(o, f->label, "und_age", ok ? &v[1] : NULL, "s", th,
+			perf_metric(o, f->label, "und_age", ok ? &m.und_age : NULL, "s", th,
 			            METRIC_UND_AGE);
-			perf_metric(o, f->label, "und_bytes", ok ? &v[2] : NULL, "B", th, -1);
-			t[0] += v[0], t[2] += v[2], t[1] = v[1] > t[1] ? v[1] : t[1];
+			perf_metric(o, f->label, "und_bytes", ok ? &m.und_bytes : NULL, "B", th,
+			            -1);
 		}
 		if ((f->roles & ROLE_BACKLOG) && c->backlog) {
-			perf_metric(o, f->label, "backlog", ok ? &v[3] : NULL, "", th,
+			perf_metric(o, f->label, "backlog", ok ? &m.backlog : NULL, "", th,
 			            METRIC_BACKLOG_COUNT);
-			perf_metric(o, f->label, "backlog_age", ok ? &v[4] : NULL, "s", th,
+			perf_metric(o, f->label, "backlog_age", ok ? &m.backlog_age : NULL, "s", th,
 			            METRIC_BACKLOG_AGE);
-			t[3] += v[3], t[4] = v[4] > t[4] ? v[4] : t[4];
 		}
 	}
-	perf_metric(o, "total", "und", known ? &t[0] : NULL, "", th, -1);
-	perf_metric(o, "total", "und_age", known ? &t[1] : NULL, "s", th, -1);
-	perf_metric(o, "total", "und_bytes", known ? &t[2] : NULL, "B", th, -1);
+	perf_metric(o, "total", "und", known ? &t.und : NULL, "", th, -1);
+	perf_metric(o, "total", "und_age", known ? &t.und_age : NULL, "s", th, -1);
+	perf_metric(o, "total", "und_bytes", known ? &t.und_bytes : NULL, "B", th, -1);
 	if (c->backlog) {
-		perf_metric(o, "total", "backlog", known ? &t[3] : NULL, "", th, -1);
-		perf_metric(o, "total", "backlog_age", known ? &t[4] : NULL, "s", th, -1);
+		perf_metric(o, "total", "backlog", known ? &t.backlog : NULL, "", th, -1);
+		perf_metric(o, "total", "backlog_age", known ? &t.backlog_age : NULL, "s", th, -1);
 	}
 }
 
-static void long_files(const struct check_config *c, const struct probe *p, struct outbuf *o)
+static void long_files(const struct watch_config *c, const struct probe *p, struct outbuf *o)
 {
 	char age[DURATION_BUFLEN];
 
@@ -217,7 +187,7 @@ static void long_files(const struct check_config *c, const struct probe *p, stru
 	}
 }
 
-static void long_skipped(const struct check_config *c, const struct probe_result *r,
+static void long_skipped(const struct watch_config *c, const struct probe_result *r,
                          const char *name, struct outbuf *o)
 {
 	int64_t total = 0;
@@ -247,7 +217,7 @@ static void long_skipped(const struct check_config *c, const struct probe_result
 	}
 }
 
-static void long_notes(const struct check_config *c, const struct probe *p, struct outbuf *o)
+static void long_notes(const struct watch_config *c, const struct probe *p, struct outbuf *o)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		const struct probe_result *r = &p->res[i];
@@ -276,7 +246,7 @@ static void long_notes(const struct check_config *c, const struct probe *p, stru
 	}
 }
 
-static void long_verbose(const struct check_config *c, const struct probe *p,
+static void long_verbose(const struct watch_config *c, const struct probe *p,
                          const struct folder_state *fs, struct outbuf *o)
 {
 	char a1[DURATION_BUFLEN], a2[DURATION_BUFLEN], a3[DURATION_BUFLEN];
@@ -313,7 +283,7 @@ static void range_text(const struct threshold *t, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
-static void long_config(const struct check_config *c, struct outbuf *o)
+static void long_config(const struct watch_config *c, struct outbuf *o)
 {
 	static const char *const what[METRICS] = {"count", "age", "backlog", "backlog age"};
 
@@ -329,7 +299,7 @@ static void long_config(const struct check_config *c, struct outbuf *o)
 	          c->fstypes ? c->fstypes : "any", c->require_mount ? ", mount required" : "");
 }
 
-void check_report(const struct check_config *c, const struct probe *p,
+void check_report(const struct watch_config *c, const struct probe *p,
                   const struct folder_state *fs, enum state overall, char *dst)
 {
 	static char body[SUMMARY_MAX], summary[SUMMARY_MAX + 32], perf[OUTPUT_MAX], lng[OUTPUT_MAX];
@@ -353,7 +323,7 @@ void check_report(const struct check_config *c, const struct probe *p,
 	output_render(summary, perf, lng, c->max_output, dst);
 }
 
-enum state check_report_failure(const struct check_config *c, const struct probe *p, char *dst)
+enum state check_report_failure(const struct watch_config *c, const struct probe *p, char *dst)
 {
 	char summary[SUMMARY_MAX];
 	struct outbuf s;
@@ -361,13 +331,10 @@ enum state check_report_failure(const struct check_config *c, const struct probe
 
 	ob_init(&s, summary, sizeof(summary));
 	if (p->timed_out) {
-		const struct folder *f = &c->folders.f[p->hung_folder];
+		char hung[PATH_MAX + NAME_MAX + 64];
 		st = c->timeout_state;
-		ob_printf(&s, "CCMC_UND %s - timed out after %ds %s ", state_name(st), c->timeout,
-		          probe_step_name(p->hung_step));
-		ob_name(&s, f->path);
-		if (f->in_store && p->hung_step != STEP_MOUNT)
-			ob_printf(&s, "/%s", f->name);
+		ob_printf(&s, "CCMC_UND %s - timed out after %ds ", state_name(st), c->timeout);
+		ob_name(&s, probe_hung_text(&c->folders, p, hung, sizeof(hung)));
 		ob_printf(&s, " (hung share?)");
 	} else {
 		ob_printf(&s, "CCMC_UND UNKNOWN - %s", p->failure);

@@ -5,9 +5,9 @@
  */
 #include "config.h"
 
-#include "check.h"
+#include "watch.h"
 #include "extraopts.h"
-#include "options.h"
+#include "watch.h"
 #include "oidtable.h"
 #include "probe.h"
 #include "state.h"
@@ -76,13 +76,13 @@ static const char help_text[] =
     "refused the registration, 2 usage error.\n";
 
 enum {
-	OPT_INTERVAL = OPT_COMMON_END,
+	OPT_INTERVAL = OPT_WATCH_END,
 	OPT_PING,
 	OPT_BASE,
 };
 
 static const struct option longopts[] = {
-    COMMON_LONGOPTS,
+    WATCH_LONGOPTS,
     {"timeout", required_argument, NULL, 't'},
     {"interval", required_argument, NULL, OPT_INTERVAL},
     {"agentx", required_argument, NULL, 'x'},
@@ -97,7 +97,7 @@ static const struct option longopts[] = {
 };
 
 struct agent_opts {
-	struct check_config cfg;
+	struct watch_config cfg;
 	const char *agentx, *pidfile, *user;
 	bool foreground;
 	int interval, ping;
@@ -151,7 +151,7 @@ static bool number_arg(const char *name, const char *s, int min, int max, int *v
 static void opts_default(struct agent_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	check_config_default(&o->cfg);
+	watch_config_default(&o->cfg);
 	o->interval = 30;
 	o->ping = 15;
 	o->base_len = oid_parse(DEFAULT_BASE, o->base, OIDTABLE_OID_MAX);
@@ -190,7 +190,7 @@ static bool own_option(struct agent_opts *o, int c, const char *arg, char *err, 
  */
 static int parse_args(int argc, char **argv, struct agent_opts *o, char *err, size_t errlen)
 {
-	static const char shortopts[] = COMMON_SHORTOPTS "t:x:fp:u:hV";
+	static const char shortopts[] = WATCH_SHORTOPTS "t:x:fp:u:hV";
 	int c;
 
 	if (extra_opts_expand(argc, argv, longopts, PROGNAME, CCMC_EXTRA_OPTS_FILE, &argc, &o->args,
@@ -198,7 +198,7 @@ static int parse_args(int argc, char **argv, struct agent_opts *o, char *err, si
 		return -1;
 	optind = 0; /* glibc: start afresh, also on a reload */
 	while ((c = getopt_long(argc, o->args, shortopts, longopts, NULL)) != -1) {
-		int taken = common_option(&o->cfg, c, optarg, err, errlen);
+		int taken = watch_option(&o->cfg, c, optarg, err, errlen);
 		if (taken < 0 || (!taken && !own_option(o, c, optarg, err, errlen)))
 			return -1;
 	}
@@ -206,7 +206,7 @@ static int parse_args(int argc, char **argv, struct agent_opts *o, char *err, si
 		return 0; /* help or version: the rest need not make sense */
 	if (optind < argc)
 		snprintf(err, errlen, "unexpected argument '%s'", o->args[optind]);
-	else if (common_finish(&o->cfg, err, errlen) != 0)
+	else if (watch_finish(&o->cfg, err, errlen) != 0)
 		return -1;
 	else if (o->cfg.timeout >= o->interval)
 		snprintf(err, errlen, "the scan time-out (-t) must be shorter than --interval");
@@ -392,13 +392,13 @@ static void scan_done(int fd, void *arg)
 static void scan_timeout(unsigned reg, void *arg)
 {
 	static struct agent_values next;
-	char why[VALUE_TEXT];
+	char why[VALUE_TEXT], hung[PATH_MAX + NAME_MAX + 64];
 
 	(void)reg;
 	(void)arg;
 	abandon_scan();
-	snprintf(why, sizeof(why), "scan timed out after %ds %s %s (hung share?)", opt.cfg.timeout,
-	         probe_step_name(scan.hung_step), opt.cfg.folders.f[scan.hung_folder].path);
+	snprintf(why, sizeof(why), "scan timed out after %ds %.200s (hung share?)", opt.cfg.timeout,
+	         probe_hung_text(&opt.cfg.folders, &scan, hung, sizeof(hung)));
 	snmp_log(LOG_WARNING, "%s\n", why);
 	next = current;
 	values_failed(&opt.cfg, why, &next);
@@ -428,7 +428,7 @@ static void scan_start(unsigned reg, void *arg)
 	opt.cfg.now = (int64_t)time(NULL);
 	scan_wall = opt.cfg.now;
 	scan_mono_ms = mono_ms();
-	struct probe_opts o = check_probe_opts(&opt.cfg);
+	struct probe_opts o = watch_probe_opts(&opt.cfg);
 	if (probe_start(&opt.cfg.folders, &o, &scan) != 0) {
 		next = current;
 		values_failed(&opt.cfg, scan.failure, &next);

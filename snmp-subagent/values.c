@@ -27,7 +27,7 @@ static void thresholds_text(const struct thresholds *t, char out[8][65])
 	}
 }
 
-static void names(const struct check_config *c, struct agent_values *v)
+static void names(const struct watch_config *c, struct agent_values *v)
 {
 	v->nfolders = c->folders.n;
 	for (size_t i = 0; i < c->folders.n; i++) {
@@ -41,7 +41,7 @@ static void names(const struct check_config *c, struct agent_values *v)
 	thresholds_text(&c->th, v->thresholds);
 }
 
-void values_init(const struct check_config *c, struct agent_values *v)
+void values_init(const struct watch_config *c, struct agent_values *v)
 {
 	memset(v, 0, sizeof(*v));
 	names(c, v);
@@ -49,7 +49,7 @@ void values_init(const struct check_config *c, struct agent_values *v)
 	v->scan_errors = 0;
 }
 
-void values_failed(const struct check_config *c, const char *why, struct agent_values *v)
+void values_failed(const struct watch_config *c, const char *why, struct agent_values *v)
 {
 	names(c, v);
 	v->state = STATE_UNKNOWN;
@@ -61,28 +61,27 @@ void values_failed(const struct check_config *c, const char *why, struct agent_v
 	}
 }
 
-static void folder_from(const struct check_config *c, const struct probe_result *r, unsigned roles,
+static void folder_from(const struct watch_config *c, const struct probe *p, size_t i,
                         enum state st, struct folder_values *f)
 {
-	const struct scan_stats *s = &r->st;
-	bool und = s->und_count > 0, ccm = s->ccm_count > 0;
+	const struct probe_result *r = &p->res[i];
+	struct folder_metrics m;
 
 	f->state = st;
 	f->error = r->err != 0;
 	name_escape(r->err ? r->errmsg : "", f->message, sizeof(f->message));
 	if (r->err)
 		return;
-	if (!(roles & ROLE_UND))
-		und = false; /* Submit: watched for the backlog only, as by the plugin */
-	f->count = und ? clamp32(s->und_count) : 0;
-	f->oldest_age = und ? clamp32(scan_age(s->und_oldest, c->now)) : 0;
-	f->newest_age = und ? clamp32(scan_age(s->und_newest, c->now)) : 0;
-	f->bytes = und ? (uint64_t)s->und_bytes : 0;
-	f->backlog_count = clamp32(s->ccm_count);
-	f->backlog_oldest_age = ccm ? clamp32(scan_age(s->ccm_oldest, c->now)) : 0;
+	watch_metrics(c, p, i, &m);
+	f->count = clamp32(m.und);
+	f->oldest_age = clamp32(m.und_age);
+	f->newest_age = clamp32(m.und_newest_age);
+	f->bytes = (uint64_t)m.und_bytes;
+	f->backlog_count = clamp32(m.backlog);
+	f->backlog_oldest_age = clamp32(m.backlog_age);
 }
 
-void values_from_probe(const struct check_config *c, const struct probe *p, int64_t started,
+void values_from_probe(const struct watch_config *c, const struct probe *p, int64_t started,
                        uint32_t scan_ms, struct agent_values *v)
 {
 	struct folder_state fs[STORE_MAX_FOLDERS];
@@ -91,15 +90,13 @@ void values_from_probe(const struct check_config *c, const struct probe *p, int6
 	memset(v, 0, sizeof(*v));
 	names(c, v);
 	v->scan_errors = errors;
-	v->state = check_verdict(c, p, fs);
+	v->state = watch_verdict(c, p, fs);
 	v->scan_started = started;
 	v->scan_ms = scan_ms;
-	for (size_t i = 0; i < p->n; i++) {
-		folder_from(c, &p->res[i], c->folders.f[i].roles, fs[i].state, &v->f[i]);
-		if (c->folders.f[i].roles & ROLE_UND) {
-			v->total_count += v->f[i].count;
-			if (v->f[i].oldest_age > v->oldest_age)
-				v->oldest_age = v->f[i].oldest_age;
-		}
-	}
+	for (size_t i = 0; i < p->n; i++)
+		folder_from(c, p, i, fs[i].state, &v->f[i]);
+	struct folder_metrics t;
+	watch_totals(c, p, &t);
+	v->total_count = clamp32(t.und);
+	v->oldest_age = clamp32(t.und_age);
 }

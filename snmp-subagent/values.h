@@ -6,7 +6,7 @@
 #ifndef CCMC_VALUES_H
 #define CCMC_VALUES_H
 
-#include "check.h"
+#include "watch.h"
 #include "state.h"
 #include "store.h"
 
@@ -38,13 +38,13 @@ struct agent_values {
 };
 
 /* The values before any scan: every folder unknown, "no scan yet". */
-void values_init(const struct check_config *c, struct agent_values *v);
+void values_init(const struct watch_config *c, struct agent_values *v);
 
 /* The values of a completed scan, judged as check_ccmc_und judges it. */
-void values_from_probe(const struct check_config *c, const struct probe *p, int64_t started,
+void values_from_probe(const struct watch_config *c, const struct probe *p, int64_t started,
                        uint32_t scan_ms, struct agent_values *v);
 
 /* A scan that did not complete: every folder unknown, with why. */
-void values_failed(const struct check_config *c, const char *why, struct agent_values *v);
+void values_failed(const struct watch_config *c, const char *why, struct agent_values *v);
 
 #endif

@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "options.h"
+#include "watch.h"
 
 #include "range.h"
 
@@ -21,7 +21,7 @@ static const struct {
     {OPT_BAW, METRIC_BACKLOG_AGE, false},  {OPT_BAC, METRIC_BACKLOG_AGE, true},
 };
 
-void check_config_default(struct check_config *c)
+void watch_config_default(struct watch_config *c)
 {
 	thresholds_default(&c->th);
 	c->missing_state = STATE_UNKNOWN;
@@ -30,7 +30,7 @@ void check_config_default(struct check_config *c)
 	c->timeout = 10;
 }
 
-static int threshold_option(struct check_config *c, int opt, const char *arg, char *err,
+static int threshold_option(struct watch_config *c, int opt, const char *arg, char *err,
                             size_t errlen)
 {
 	char why[160];
@@ -51,7 +51,7 @@ static int threshold_option(struct check_config *c, int opt, const char *arg, ch
 }
 
 /* A list of file system types, none of them empty: "cifs,smb3". */
-static int fstype_list(struct check_config *c, const char *arg, char *err, size_t errlen)
+static int fstype_list(struct watch_config *c, const char *arg, char *err, size_t errlen)
 {
 	size_t n = strlen(arg);
 
@@ -64,7 +64,7 @@ static int fstype_list(struct check_config *c, const char *arg, char *err, size_
 	return 1;
 }
 
-int common_option(struct check_config *c, int opt, const char *arg, char *err, size_t errlen)
+int watch_option(struct watch_config *c, int opt, const char *arg, char *err, size_t errlen)
 {
 	switch (opt) {
 	case 'R': return folders_add_store(&c->folders, arg, err, errlen) == 0 ? 1 : -1;
@@ -98,7 +98,7 @@ int option_number(const char *name, const char *s, int64_t min, int64_t max, int
 	return 0;
 }
 
-struct probe_opts check_probe_opts(const struct check_config *c)
+struct probe_opts watch_probe_opts(const struct watch_config *c)
 {
 	struct probe_opts o = {c->now,     c->list_max,      c->backlog,
 	                       c->fstypes, c->require_mount, c->timeout * 1000};
@@ -116,7 +116,7 @@ static void drop_backlog_only(struct folder_list *l)
 	l->n = kept;
 }
 
-int common_finish(struct check_config *c, char *err, size_t errlen)
+int watch_finish(struct watch_config *c, char *err, size_t errlen)
 {
 	const struct thresholds *t = &c->th;
 
@@ -132,4 +132,74 @@ int common_finish(struct check_config *c, char *err, size_t errlen)
 	if (!c->backlog)
 		drop_backlog_only(&c->folders);
 	return 0;
+}
+
+/* A folder that could not be looked at takes --missing when absent, else UNKNOWN. */
+static enum state error_state(const struct watch_config *c, const struct probe_result *r)
+{
+	return r->missing ? c->missing_state : STATE_UNKNOWN;
+}
+
+enum state watch_verdict(const struct watch_config *c, const struct probe *p,
+                         struct folder_state *fs)
+{
+	enum state overall = STATE_OK;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct probe_result *r = &p->res[i];
+		if (r->err != 0) {
+			fs[i] = (struct folder_state){{STATE_OK}, error_state(c, r)};
+		} else {
+			folder_evaluate(&c->th, &r->st, c->folders.f[i].roles, c->now, &fs[i]);
+			if (r->st.stat_errors > 0) /* some names could not be measured */
+				fs[i].state = state_worst(fs[i].state, STATE_UNKNOWN);
+		}
+		overall = state_worst(overall, fs[i].state);
+	}
+	return overall;
+}
+
+void watch_metrics(const struct watch_config *c, const struct probe *p, size_t i,
+                   struct folder_metrics *m)
+{
+	const struct scan_stats *st = &p->res[i].st;
+	unsigned roles = c->folders.f[i].roles;
+	bool und = (roles & ROLE_UND) && st->und_count > 0;
+	bool ccm = (roles & ROLE_BACKLOG) && c->backlog && st->ccm_count > 0;
+
+	*m = (struct folder_metrics){0};
+	if (roles & ROLE_UND) {
+		m->und = st->und_count;
+		m->und_bytes = st->und_bytes;
+	}
+	m->und_age = und ? scan_age(st->und_oldest, c->now) : 0;
+	m->und_newest_age = und ? scan_age(st->und_newest, c->now) : 0;
+	m->backlog = ccm ? st->ccm_count : 0;
+	m->backlog_age = ccm ? scan_age(st->ccm_oldest, c->now) : 0;
+}
+
+static int64_t max64(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+bool watch_totals(const struct watch_config *c, const struct probe *p, struct folder_metrics *t)
+{
+	bool known = true;
+
+	*t = (struct folder_metrics){0};
+	for (size_t i = 0; i < p->n; i++) {
+		struct folder_metrics m;
+		known = known && p->res[i].err == 0;
+		if (p->res[i].err != 0)
+			continue;
+		watch_metrics(c, p, i, &m);
+		t->und += m.und;
+		t->und_bytes += m.und_bytes;
+		t->und_age = max64(t->und_age, m.und_age);
+		t->und_newest_age = max64(t->und_newest_age, m.und_newest_age);
+		t->backlog += m.backlog;
+		t->backlog_age = max64(t->backlog_age, m.backlog_age);
+	}
+	return known;
 }

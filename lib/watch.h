@@ -1,16 +1,56 @@
 /*
- * The folder and threshold options that check_ccmc_und and
- * ccmc_und_subagent share, parsed in one place so that the two read the
- * same command line the same way and judge the same folders alike.
+ * The watch layer that check_ccmc_und and ccmc_und_subagent share: what to
+ * watch and how to judge it (the configuration and its options, parsed in
+ * one place), the verdict, the metrics derived from a scan, and the texts
+ * both show. The two read the same command line the same way and judge the
+ * same folders alike by construction.
  */
-#ifndef CCMC_OPTIONS_H
-#define CCMC_OPTIONS_H
+#ifndef CCMC_WATCH_H
+#define CCMC_WATCH_H
 
-#include "check.h"
+#include "probe.h"
+#include "state.h"
+#include "store.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct watch_config {
+	struct folder_list folders;
+	struct thresholds th;
+	enum state missing_state;
+	enum state timeout_state;
+	const char *fstypes;
+	bool require_mount;
+	bool backlog;
+	int timeout; /* seconds */
+	size_t list_max;
+	size_t max_output;
+	int verbose;
+	int64_t now;
+};
+
+/* What one folder's scan comes to, in the units shown: counts, seconds, bytes. */
+struct folder_metrics {
+	int64_t und, und_age, und_newest_age, und_bytes; /* 0 for a backlog-only folder */
+	int64_t backlog, backlog_age;                    /* 0 with --no-backlog */
+};
+
+/* Each folder's verdict into fs[], and the overall state. */
+enum state watch_verdict(const struct watch_config *c, const struct probe *p,
+                         struct folder_state *fs);
+
+/* Folder i's metrics at c->now. Ages are 0 when there is nothing to be old. */
+void watch_metrics(const struct watch_config *c, const struct probe *p, size_t i,
+                   struct folder_metrics *m);
+
+/*
+ * The totals over every folder: sums of counts and bytes, maxima of ages.
+ * Returns false when some folder could not be read (the totals are unknown).
+ */
+bool watch_totals(const struct watch_config *c, const struct probe *p, struct folder_metrics *t);
 
 enum {
 	OPT_BW = 256,
@@ -21,11 +61,11 @@ enum {
 	OPT_MISSING,
 	OPT_FSTYPE,
 	OPT_REQUIRE_MOUNT,
-	OPT_COMMON_END /* each program numbers its own options from here */
+	OPT_WATCH_END /* each program numbers its own options from here */
 };
 
-#define COMMON_SHORTOPTS "R:d:w:c:W:C:"
-#define COMMON_LONGOPTS                                                                            \
+#define WATCH_SHORTOPTS "R:d:w:c:W:C:"
+#define WATCH_LONGOPTS                                                                             \
 	{"store", required_argument, NULL, 'R'}, {"dir", required_argument, NULL, 'd'},            \
 	    {"warning", required_argument, NULL, 'w'}, {"critical", required_argument, NULL, 'c'}, \
 	    {"age-warning", required_argument, NULL, 'W'},                                         \
@@ -42,13 +82,13 @@ enum {
 	}
 
 /* The defaults both programs start from: the article's rule, backlog on, 10 s. */
-void check_config_default(struct check_config *c);
+void watch_config_default(struct watch_config *c);
 
 /*
  * Applies opt when it is one of the shared options. Returns 1 when it was,
  * 0 when it is not a shared option, or -1 with a message in err.
  */
-int common_option(struct check_config *c, int opt, const char *arg, char *err, size_t errlen);
+int watch_option(struct watch_config *c, int opt, const char *arg, char *err, size_t errlen);
 
 /*
  * Reads s, the argument of option name, as a whole number from min to max.
@@ -58,13 +98,13 @@ int option_number(const char *name, const char *s, int64_t min, int64_t max, int
                   size_t errlen);
 
 /* The probe settings that c implies, shared so that both programs scan alike. */
-struct probe_opts check_probe_opts(const struct check_config *c);
+struct probe_opts watch_probe_opts(const struct watch_config *c);
 
 /*
  * Settles what depends on more than one option (--no-backlog drops the
  * folders watched for the backlog only) and refuses settings that are wrong
  * together. Returns 0, or -1 with a message in err.
  */
-int common_finish(struct check_config *c, char *err, size_t errlen);
+int watch_finish(struct watch_config *c, char *err, size_t errlen);
 
 #endif
