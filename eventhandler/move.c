@@ -51,7 +51,8 @@ static void to_hex(const uint8_t *d, char hex[SHA256_HEX])
 	hex[2 * SHA256_DIGEST_SIZE] = '\0';
 }
 
-int sha256_fd(int fd, char hex[SHA256_HEX], int64_t *size)
+/* Hex SHA-256 of an open file from its start; size gets its length. Returns 0 or an errno. */
+static int sha256_fd(int fd, char hex[SHA256_HEX], int64_t *size)
 {
 	struct sha256_ctx c;
 	uint8_t d[SHA256_DIGEST_SIZE];
@@ -189,13 +190,6 @@ int und_list_read(int dirfd, bool sizes, struct und_list *l)
 		rc = errno;
 	closedir(d);
 	return rc;
-}
-
-void und_list_free(struct und_list *l)
-{
-	free(l->name);
-	free(l->size);
-	memset(l, 0, sizeof(*l));
 }
 
 static bool same_file(const struct stat *a, const struct stat *b)

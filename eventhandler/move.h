@@ -90,7 +90,6 @@ struct und_list {
  * "regular file". Returns 0 or an errno.
  */
 int und_list_read(int dirfd, bool sizes, struct und_list *l);
-void und_list_free(struct und_list *l);
 
 /*
  * Checks that the quarantine root qfd is neither a store folder nor inside
@@ -122,8 +121,5 @@ int move_folder(struct mover *m, size_t index, const struct move_src *src,
 int move_recover(struct mover *m, const struct move_src *src, size_t n);
 
 void mover_end(struct mover *m);
-
-/* Hex SHA-256 of an open file from its start; size gets its length. Returns 0 or an errno. */
-int sha256_fd(int fd, char hex[SHA256_HEX], int64_t *size);
 
 #endif

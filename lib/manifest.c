@@ -82,7 +82,7 @@ const char *utc_format(int64_t t, char *buf, size_t len)
 	return buf;
 }
 
-int utc_parse(const char *s, size_t n, int64_t *t)
+static int utc_parse(const char *s, size_t n, int64_t *t)
 {
 	struct tm tm = {0};
 	char buf[32];

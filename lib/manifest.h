@@ -46,6 +46,5 @@ int manifest_parse(const char *line, struct manifest_entry *e);
 
 /* "2026-11-25T12:00:00Z"; buf holds at least 21 bytes. */
 const char *utc_format(int64_t t, char *buf, size_t len);
-int utc_parse(const char *s, size_t n, int64_t *t);
 
 #endif

@@ -7,7 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-int oid_compare(const uint32_t *a, size_t alen, const uint32_t *b, size_t blen)
+/* Compares two OIDs as SNMP orders them. */
+static int oid_compare(const uint32_t *a, size_t alen, const uint32_t *b, size_t blen)
 {
 	size_t n = alen < blen ? alen : blen;
 

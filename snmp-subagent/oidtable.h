@@ -42,9 +42,6 @@ const struct oid_entry *oidtable_get(const struct oid_table *t, const uint32_t *
 /* The first entry after name in OID order, or NULL past the end. */
 const struct oid_entry *oidtable_next(const struct oid_table *t, const uint32_t *name, size_t len);
 
-/* Compares two OIDs as SNMP orders them. */
-int oid_compare(const uint32_t *a, size_t alen, const uint32_t *b, size_t blen);
-
 /* Parses "1.3.6.1.4.1..." (a leading '.' allowed). Returns the length, or 0. */
 size_t oid_parse(const char *s, uint32_t *out, size_t max);
 
