@@ -13,14 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The child's side: only async-signal-safe calls between fork and exec. */
 static void child_exec(const struct command *c, int out_fd)
 {

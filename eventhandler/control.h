@@ -2,14 +2,12 @@
 #ifndef CCMC_CONTROL_H
 #define CCMC_CONTROL_H
 
+#include "clock.h"
 #include "command.h"
 
 #include <stdint.h>
 
 #define CONTROL_OUT_MAX 4096
-
-/* Milliseconds on the monotonic clock. */
-int64_t mono_ms(void);
 
 struct command_result {
 	int exit_code; /* -1 when killed or not run */

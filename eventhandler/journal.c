@@ -3,6 +3,7 @@
 #include "journal.h"
 
 #include "manifest.h"
+#include "number.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -91,9 +92,10 @@ static void apply_line(struct journal *j, char *line)
 	for (char *tok = strtok_r(line, "\t", &save); tok && n < 4;
 	     tok = strtok_r(NULL, "\t", &save))
 		f[n++] = tok;
-	if (n < 3 || strlen(f[1]) != RUN_ID_LEN)
+	int64_t t;
+	if (n < 3 || strlen(f[1]) != RUN_ID_LEN ||
+	    number_parse(f[0], strlen(f[0]), 0, INT64_MAX, &t))
 		return;
-	int64_t t = strtoll(f[0], NULL, 10);
 	if (strcmp(f[2], "begin") == 0) {
 		struct run_record *r = run_find(j, f[1], true);
 		note_begin(j, t);

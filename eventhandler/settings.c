@@ -6,6 +6,7 @@
 #include "conffile.h"
 #include "duration.h"
 #include "inifile.h"
+#include "number.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -70,16 +71,14 @@ static int set_duration(int64_t *dst, const char *key, const char *value, int64_
 static int set_count(long *dst, const char *key, const char *value, long max, char *err,
                      size_t errlen)
 {
-	char *end;
+	int64_t v;
 
-	errno = 0;
-	*dst = strtol(value, &end, 10);
-	if (value[0] < '0' || value[0] > '9' || *end || errno || *dst < 1 || *dst > max) {
-		snprintf(err, errlen, "%s: '%s' is not a whole number from 1 to %ld", key, value,
-		         max);
-		return -1;
+	if (number_parse(value, strlen(value), 1, max, &v) == 0) {
+		*dst = (long)v;
+		return 0;
 	}
-	return 0;
+	snprintf(err, errlen, "%s: '%s' is not a whole number from 1 to %ld", key, value, max);
+	return -1;
 }
 
 static int add_folder(struct settings *s, const char *key, const char *value, bool from_cli,

@@ -2,6 +2,7 @@
 
 #include "manifest.h"
 
+#include "number.h"
 #include "output.h"
 
 #include <stdbool.h>
@@ -135,14 +136,7 @@ static bool split_tabs(const char *line, const char **f, size_t *fl, int want)
 
 static bool parse_int(const char *s, size_t n, int64_t *v)
 {
-	char buf[24], *end;
-
-	if (n == 0 || n >= sizeof(buf) || s[0] < '0' || s[0] > '9')
-		return false;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	*v = strtoll(buf, &end, 10);
-	return *end == '\0';
+	return number_parse(s, n, 0, INT64_MAX, v) == 0;
 }
 
 static bool is_sha256_hex(const char *s, size_t n)

@@ -2,6 +2,8 @@
 
 #include "probe.h"
 
+#include "clock.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -26,14 +28,6 @@ const char *probe_step_name(enum probe_step s)
 	                                    "scanning", "done"};
 
 	return (unsigned)s <= STEP_DONE ? names[s] : "?";
-}
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 const char *probe_hung_text(const struct folder_list *l, const struct probe *p, char *buf,
@@ -132,10 +126,10 @@ static void probe_folder(const struct folder_list *l, size_t i, struct store_dir
 		close(fd);
 		return;
 	}
-	t0 = now_us();
+	t0 = mono_us();
 	struct scan_opts so = {o->now, o->list_max, o->backlog};
 	rc = und_scan(fd, &so, &r->st, r->list);
-	r->scan_us = now_us() - t0;
+	r->scan_us = mono_us() - t0;
 	close(fd);
 	if (rc != 0)
 		set_error(r, rc, false, r->path);
@@ -213,11 +207,11 @@ static int probe_map(const struct folder_list *l, const struct probe_opts *o, st
 /* Waits until the child closes its end of the pipe, which it does by exiting. */
 static int wait_readable(int rfd, int timeout_ms)
 {
-	int64_t deadline = now_us() + (int64_t)timeout_ms * 1000;
+	int64_t deadline = mono_us() + (int64_t)timeout_ms * 1000;
 
 	for (;;) {
 		struct pollfd pfd = {rfd, POLLIN, 0};
-		int64_t left = (deadline - now_us()) / 1000;
+		int64_t left = (deadline - mono_us()) / 1000;
 		if (left <= 0)
 			return -1;
 		int rc = poll(&pfd, 1, (int)left);

@@ -2,9 +2,12 @@
 
 #include "trigger.h"
 
+#include "number.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 #define ATTEMPT_MAX 100000
@@ -12,8 +15,6 @@
 int trigger_parse(const char *state, const char *type, const char *attempt, struct trigger *t,
                   char *err, size_t errlen)
 {
-	char *end;
-
 	if (state_parse(state, &t->state) < 0) {
 		snprintf(err, errlen, "unknown state '%s' (want OK, WARNING, CRITICAL or UNKNOWN)",
 		         state);
@@ -28,13 +29,13 @@ int trigger_parse(const char *state, const char *type, const char *attempt, stru
 		return -1;
 	}
 	errno = 0;
-	t->attempt = strtol(attempt, &end, 10);
-	if (attempt[0] < '0' || attempt[0] > '9' || *end || errno || t->attempt < 1 ||
-	    t->attempt > ATTEMPT_MAX) {
+	int64_t n;
+	if (number_parse(attempt, strlen(attempt), 1, ATTEMPT_MAX, &n) < 0) {
 		snprintf(err, errlen, "attempt '%s' is not a whole number from 1 to %d", attempt,
 		         ATTEMPT_MAX);
 		return -1;
 	}
+	t->attempt = (long)n;
 	return 0;
 }
 

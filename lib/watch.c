@@ -2,6 +2,7 @@
 
 #include "watch.h"
 
+#include "number.h"
 #include "range.h"
 
 #include <errno.h>
@@ -84,18 +85,11 @@ int watch_option(struct watch_config *c, int opt, const char *arg, char *err, si
 int option_number(const char *name, const char *s, int64_t min, int64_t max, int64_t *v, char *err,
                   size_t errlen)
 {
-	char *end;
-	long long n;
-
-	errno = 0;
-	n = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || n < min || n > max) {
-		snprintf(err, errlen, "%s '%s': expected a whole number from %lld to %lld", name, s,
-		         (long long)min, (long long)max);
-		return -1;
-	}
-	*v = n;
-	return 0;
+	if (number_parse(s, strlen(s), min, max, v) == 0)
+		return 0;
+	snprintf(err, errlen, "%s '%s': expected a whole number from %lld to %lld", name, s,
+	         (long long)min, (long long)max);
+	return -1;
 }
 
 struct probe_opts watch_probe_opts(const struct watch_config *c)

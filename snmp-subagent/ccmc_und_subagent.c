@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "watch.h"
+#include "clock.h"
 #include "extraopts.h"
 #include "watch.h"
 #include "oidtable.h"
@@ -344,14 +345,6 @@ static void publish(const struct agent_values *next)
 			notify_change(next, i, current.f[i].state);
 	current = *next;
 	oidtable_build(&current, opt.base, opt.base_len, &table);
-}
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Frees the scan in flight and serves next, which its end produced. */

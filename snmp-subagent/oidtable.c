@@ -2,6 +2,8 @@
 
 #include "oidtable.h"
 
+#include "number.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,15 +27,13 @@ size_t oid_parse(const char *s, uint32_t *out, size_t max)
 	if (*s == '.')
 		s++;
 	while (*s) {
-		char *end;
-		unsigned long v;
-		if (*s < '0' || *s > '9' || n == max)
-			return 0;
-		v = strtoul(s, &end, 10);
-		if (v > UINT32_MAX || (*end && *end != '.') || (*end == '.' && !end[1]))
+		const char *end = strchr(s, '.');
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+		int64_t v;
+		if (n == max || number_parse(s, len, 0, UINT32_MAX, &v) < 0 || (end && !end[1]))
 			return 0;
 		out[n++] = (uint32_t)v;
-		s = *end ? end + 1 : end;
+		s += len + (end != NULL);
 	}
 	return n;
 }

@@ -62,7 +62,10 @@ static void options(void)
 	tap_is_int(option_number("-t", "10x", 1, 100, &v, err, sizeof(err)), -1,
 	           "10x is no number");
 	tap_is_int(option_number("-t", "101", 1, 100, &v, err, sizeof(err)), -1, "101 is past 100");
-	tap_is_int(option_number("-t", "-0", 0, 100, &v, err, sizeof(err)), 0, "-0 is 0");
+	tap_is_int(option_number("-t", "-0", 0, 100, &v, err, sizeof(err)), -1,
+	           "-0 is refused: no sign where none can be");
+	tap_is_int(option_number("-t", " 5", 0, 100, &v, err, sizeof(err)), -1,
+	           "a leading blank is refused");
 }
 
 /* Import holds n .und files, the oldest age seconds old. */

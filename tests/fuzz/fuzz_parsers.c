@@ -8,6 +8,7 @@
 #include "duration.h"
 #include "extraopts.h"
 #include "inifile.h"
+#include "number.h"
 #include "range.h"
 
 #include <stdio.h>
@@ -94,5 +95,14 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 			abort();
 	}
 	check_spec(s);
+	int64_t n;
+	if (number_parse(s, size, -1000, 1000, &n) == 0) {
+		char back[32];
+		/* Within its bounds, and the same number written plainly (leading zeros aside). */
+		snprintf(back, sizeof(back), "%lld", (long long)n);
+		if (n < -1000 || n > 1000 || strtoll(s, NULL, 10) != n ||
+		    strspn(s, "-0123456789") != size)
+			abort();
+	}
 	return 0;
 }
