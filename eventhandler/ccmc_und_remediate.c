@@ -535,6 +535,13 @@ static int connector_start(char *why, size_t len)
 	int64_t until = mono_ms() + cfg.start_timeout * 1000;
 	int rc = command_run(&run.start, until, &r);
 
+	/* 126 and 127: the shell's and execve's "could not run it"; no status poll will help. */
+	if (rc == 0 && (r.exit_code == 126 || r.exit_code == 127)) {
+		char line[256];
+		snprintf(why, len, "start command could not be run (exit %d: %s)", r.exit_code,
+		         first_line(&r, line, sizeof(line)));
+		return -1;
+	}
 	if (rc == 0 && control_wait(&run.status, SVC_RUNNING, until, &last, &r) == 0)
 		return 0;
 	if (rc)
@@ -561,6 +568,11 @@ static int connector_stop(char *why, size_t len)
 	/* Samba's net returns before the service has stopped, and its exit code says little. */
 	if (rc != 0 && rc != ETIMEDOUT) {
 		snprintf(why, len, "stop command: %s", strerror(rc));
+		return -1;
+	}
+	if (rc == 0 && (r.exit_code == 126 || r.exit_code == 127)) {
+		snprintf(why, len, "stop command could not be run (exit %d: %s)", r.exit_code,
+		         first_line(&r, line, sizeof(line)));
 		return -1;
 	}
 	if (control_wait(&run.status, SVC_STOPPED, until, &last, &r) == 0)
@@ -791,18 +803,59 @@ static int connector_now(enum svc_state *state, char *why, size_t len)
 	return -1;
 }
 
-/* A program that is not an executable file: found before the connector is stopped. */
-static int command_runnable(const char *key, const struct command *c, char *err, size_t errlen)
+/* An executable regular file. Returns 0 or an errno. */
+static int executable(const char *path)
 {
 	struct stat st;
-	int e = stat(c->argv[0], &st) < 0                               ? errno
-	        : !S_ISREG(st.st_mode)                                  ? EACCES
-	        : faccessat(AT_FDCWD, c->argv[0], X_OK, AT_EACCESS) < 0 ? errno
-	                                                                : 0;
 
-	if (e)
+	if (stat(path, &st) < 0)
+		return errno;
+	if (!S_ISREG(st.st_mode))
+		return EACCES;
+	return faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) < 0 ? errno : 0;
+}
+
+/*
+ * A script's interpreter ("#!/bin/bash"), which execve needs as much as the
+ * script. Returns 0, or an errno with the interpreter in interp.
+ */
+static int interpreter_runs(const char *script, char *interp, size_t len)
+{
+	char head[256];
+	int fd = open(script, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	ssize_t n = fd >= 0 ? read(fd, head, sizeof(head) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n < 2 || head[0] != '#' || head[1] != '!')
+		return 0; /* a binary, or unreadable: execve will say */
+	head[n] = '\0';
+	char *p = head + 2 + strspn(head + 2, " \t");
+	p[strcspn(p, " \t\n")] = '\0';
+	snprintf(interp, len, "%s", p);
+	/* A script saved with CRLF names "/bin/bash\r", which does not exist. */
+	return strchr(p, '\r') ? ENOENT : executable(p);
+}
+
+/* A program that cannot be run: found before the connector is stopped, not after. */
+static int command_runnable(const char *key, const struct command *c, char *err, size_t errlen)
+{
+	char interp[256] = "";
+	int e = executable(c->argv[0]);
+
+	if (e) {
 		snprintf(err, errlen, "%s: %s cannot be run: %s", key, c->argv[0], strerror(e));
-	return e ? -1 : 0;
+		return -1;
+	}
+	e = interpreter_runs(c->argv[0], interp, sizeof(interp));
+	if (e) {
+		char shown[sizeof(interp) * 4];
+		snprintf(err, errlen, "%s: %s cannot be run: its interpreter %s: %s%s", key,
+		         c->argv[0], name_escape(interp, shown, sizeof(shown)), strerror(e),
+		         strchr(interp, '\r') ? " (a line end saved as CRLF?)" : "");
+		return -1;
+	}
+	return 0;
 }
 
 /*

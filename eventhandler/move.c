@@ -146,50 +146,68 @@ static void progress(struct mover *m, bool last)
 	fflush(stdout);
 }
 
+struct lister {
+	struct und_list *l;
+	bool sizes;
+	int err;
+};
+
+/* The handler's pick: .und names; their size only when a copy needs it. */
+static enum pick und_pick(const char *name, void *ctx)
+{
+	const struct lister *ls = ctx;
+
+	return !scan_is_und(name) ? PICK_SKIP : ls->sizes ? PICK_STAT : PICK_KIND;
+}
+
+static void und_add(struct lister *ls, const char *name, int64_t size)
+{
+	struct und_list *l = ls->l;
+
+	if (ls->err)
+		return;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		void *nn = realloc(l->name, cap * sizeof(*l->name));
+		void *ns = nn ? realloc(l->size, cap * sizeof(*l->size)) : NULL;
+		if (nn)
+			l->name = nn;
+		if (!ns) {
+			ls->err = ENOMEM;
+			return;
+		}
+		l->size = ns;
+		l->cap = cap;
+	}
+	snprintf(l->name[l->n], sizeof(l->name[0]), "%s", name);
+	l->size[l->n++] = size;
+	l->bytes += size > 0 ? size : 0;
+}
+
+/* Only regular files are moved; each is checked again when it is opened. */
+static void und_entry(const struct store_entry *e, void *ctx)
+{
+	if (e->kind == ENTRY_FILE)
+		und_add(ctx, e->name, e->size);
+}
+
+/* A name that could not be looked at is still tried, so that its error is reported. */
+static void und_lost(const char *name, int err, void *ctx)
+{
+	if (err != ENOENT)
+		und_add(ctx, name, -1);
+}
+
 int und_list_read(int dirfd, bool sizes, struct und_list *l)
 {
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *e;
-	int rc = 0;
+	struct lister ls = {l, sizes, 0};
+	struct store_lister sl = {und_pick, und_entry, und_lost, &ls};
+	struct store_folder f = store_folder_local(dirfd);
+	int rc;
 
 	memset(l, 0, sizeof(*l));
-	if (!d) {
-		rc = errno;
-		if (fd >= 0)
-			close(fd);
-		return rc;
-	}
-	while ((errno = 0, e = readdir(d))) {
-		struct stat st = {.st_size = -1};
-		if (!scan_is_und(e->d_name) || (e->d_type != DT_REG && e->d_type != DT_UNKNOWN))
-			continue;
-		/* Each file is checked again when it is opened; a stat here only for its size. */
-		if ((sizes || e->d_type == DT_UNKNOWN) &&
-		    (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-		     !S_ISREG(st.st_mode)))
-			continue;
-		if (l->n == l->cap) {
-			size_t cap = l->cap ? l->cap * 2 : 64;
-			void *nn = realloc(l->name, cap * sizeof(*l->name));
-			void *ns = nn ? realloc(l->size, cap * sizeof(*l->size)) : NULL;
-			if (nn)
-				l->name = nn;
-			if (!ns) {
-				rc = ENOMEM;
-				break;
-			}
-			l->size = ns;
-			l->cap = cap;
-		}
-		snprintf(l->name[l->n], sizeof(l->name[0]), "%s", e->d_name);
-		l->size[l->n++] = sizes ? st.st_size : -1;
-		l->bytes += sizes ? st.st_size : 0;
-	}
-	if (!rc && errno)
-		rc = errno;
-	closedir(d);
-	return rc;
+	rc = folder_list_entries(&f, &sl);
+	return rc ? rc : ls.err;
 }
 
 static bool same_file(const struct stat *a, const struct stat *b)
@@ -296,6 +314,20 @@ static void quarantine_rel(const struct mover *m, const char *folder, const char
                            size_t len)
 {
 	snprintf(dst, len, "%s%s/%s", m->run_name, strcmp(folder, "/") == 0 ? "" : folder, final);
+}
+
+/*
+ * The quarantine path of name, with room for a "~999" suffix, must fit in
+ * PATH_MAX, or its manifest line could not say where it is: such a file is
+ * left in place, and said so.
+ */
+static bool rel_fits(struct mover *m, const struct move_src *src, const char *name)
+{
+	if (strlen(m->run_path) + strlen(src->path) + strlen(name) + 6 < PATH_MAX)
+		return true;
+	m->st.left++;
+	note_error(m, src, name, "its path in the quarantine would be too long", ENAMETOOLONG);
+	return false;
 }
 
 /* Called from the calling thread only, hence the static buffers. */
@@ -550,11 +582,13 @@ static void hash_collect(struct mover *m, const struct move_src *src, struct has
 	pthread_mutex_unlock(&h->mu);
 	for (size_t k = 0; h->prev && k < h->prev->n; k++) {
 		const struct hash_job *job = &h->prev->job[k];
-		if (job->err)
-			note_error(m, src, job->name, "hash after the move", job->err);
-		else
-			manifest_add(m, src->path, job->name, job->size, job->mtime, job->sha,
-			             job->final);
+		int err = job->err ? job->err
+		                   : manifest_add(m, src->path, job->name, job->size, job->mtime,
+		                                  job->sha, job->final);
+		if (err)
+			note_error(
+			    m, src, job->name,
+			    job->err ? "hash after the move" : "manifest line after the move", err);
 	}
 	h->prev = NULL;
 }
@@ -615,6 +649,8 @@ static int rename_loop(struct mover *m, size_t index, const struct move_src *src
 		if (past_deadline(m))
 			return -1;
 		snprintf(job->name, sizeof(job->name), "%s", l->name[*i]);
+		if (!rel_fits(m, src, job->name))
+			continue;
 		job->fd = open_source(src, job->name, &st);
 		if (job->fd < 0) {
 			if (job->fd != -ELOOP)
@@ -695,8 +731,11 @@ static int copy_one(struct mover *m, const struct move_src *src, const char *nam
 	struct stat st;
 	struct sha256_ctx c;
 	uint8_t d[SHA256_DIGEST_SIZE];
-	int in = open_source(src, name, &st), out, err = 0;
+	int in, out, err = 0;
 
+	if (!rel_fits(m, src, name))
+		return -1;
+	in = open_source(src, name, &st);
 	if (in < 0) {
 		if (in != -ELOOP)
 			left_in_place(m, src, name, "open", -in);
@@ -837,7 +876,10 @@ static int flush_copies(struct mover *m, size_t index, const struct move_src *sr
 				left_in_place(m, src, name, "unlink", err);
 			continue;
 		}
-		manifest_add(m, src->path, name, p->size, p->st.st_mtim.tv_sec, p->sha, p->final);
+		err = manifest_add(m, src->path, name, p->size, p->st.st_mtim.tv_sec, p->sha,
+		                   p->final);
+		if (err)
+			note_error(m, src, name, "manifest line after the move", err);
 		m->st.copied++;
 		moved(m, index, p->size);
 	}
@@ -952,21 +994,31 @@ static void base_name(const char *name, char *out, size_t len)
 	snprintf(out, len, "%.*s", (int)keep, name);
 }
 
-/* True when src's name is a regular file with the same bytes as q in dirfd. */
-static bool source_holds_copy(const struct move_src *src, const char *name, int dirfd,
-                              const char *q)
+/*
+ * True when q in dirfd is a move that did not finish: src's name is the very
+ * same inode (a link left by the link-and-unlink fallback), or a copy made
+ * from it, which keeps its size and mtime to the nanosecond and its bytes.
+ * A file that arrived after a finished move, even with the same bytes, has
+ * its own mtime, and its copy stays.
+ */
+static bool unfinished_move(const struct move_src *src, const char *name, int dirfd, const char *q)
 {
 	char a[SHA256_HEX], b[SHA256_HEX];
 	int64_t as, bs;
-	struct stat st;
-	int qfd, sfd = open_source(src, name, &st);
-	bool same;
+	struct stat ss, qs;
+	int qfd, sfd = open_source(src, name, &ss);
+	bool same = false;
 
 	if (sfd < 0)
 		return false;
 	qfd = openat(dirfd, q, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	same = qfd >= 0 && sha256_fd(sfd, a, &as) == 0 && sha256_fd(qfd, b, &bs) == 0 && as == bs &&
-	       strcmp(a, b) == 0;
+	if (qfd >= 0 && fstat(qfd, &qs) == 0) {
+		if (same_file(&ss, &qs))
+			same = true;
+		else if (ss.st_size == qs.st_size && same_time(ss.st_mtim, qs.st_mtim))
+			same = sha256_fd(sfd, a, &as) == 0 && sha256_fd(qfd, b, &bs) == 0 &&
+			       as == bs && strcmp(a, b) == 0;
+	}
 	if (qfd >= 0)
 		close(qfd);
 	close(sfd);
@@ -991,9 +1043,10 @@ static const struct move_src *source_at(const struct recovery *r, const char *fo
 }
 
 /*
- * One file of a killed run, in the mirror of folder. Recorded: done. Its
- * own source still holding the same bytes: the move did not finish, so the
- * copy goes. Otherwise the copy is the file: its manifest line is restored.
+ * One file of a killed run, in the mirror of folder. Recorded: done. A move
+ * that did not finish (its own source still holds it): the copy goes, and
+ * the source moves again. Otherwise the copy is the file: its manifest line
+ * is restored.
  */
 static void recover_file(struct recovery *r, const char *folder, int dirfd, const char *name)
 {
@@ -1010,7 +1063,7 @@ static void recover_file(struct recovery *r, const char *folder, int dirfd, cons
 	const char *key = path;
 	if (r->rec && bsearch(&key, r->rec, r->nrec, sizeof(*r->rec), cmp_str))
 		return;
-	if (src && source_holds_copy(src, base, dirfd, name)) {
+	if (src && unfinished_move(src, base, dirfd, name)) {
 		if (unlinkat(dirfd, name, 0) == 0)
 			r->m->st.rolled_back++;
 		return;

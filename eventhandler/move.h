@@ -85,9 +85,11 @@ struct und_list {
 };
 
 /*
- * Lists dirfd's regular .und files, in any letter case. Sizes (and l->bytes)
- * only with sizes; otherwise -1, and no stat where the directory entry says
- * "regular file". Returns 0 or an errno.
+ * Lists dirfd's regular .und files, in any letter case, through the local
+ * backend (lib/backend.h), with the scan's rules. Sizes (and l->bytes) only
+ * with sizes; otherwise -1, and no stat where the directory entry says
+ * "regular file". A name that could not be looked at is listed (size -1) so
+ * that moving it reports why. Returns 0 or an errno.
  */
 int und_list_read(int dirfd, bool sizes, struct und_list *l);
 

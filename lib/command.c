@@ -96,55 +96,65 @@ static const struct {
     {"active", SVC_RUNNING},  {"started", SVC_RUNNING},
 };
 
-/* Words that turn the state word after them around: "not", "no", "never", "isn't". */
-static const char *const negations[] = {"not", "no", "never", "t"};
+/* Words that turn a statement around. "t" counts only as the end of "isn't" or "isn’t". */
+static const char *const negations[] = {
+    "not",    "no",    "never",   "cannot",   "nor",  "isnt",    "arent", "wasnt",
+    "werent", "cant",  "couldnt", "wont",     "dont", "doesnt",  "didnt", "hasnt",
+    "havent", "hadnt", "wouldnt", "shouldnt", "aint", "neither",
+};
+
+/* Words of an answer that is not a plain statement of the state. */
+static const char *const doubts[] = {"error",   "denied",  "failed", "failure", "unable",
+                                     "unknown", "invalid", "usage",  "timeout", "refused"};
 
 static bool is_letter(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static bool word_is(const char *w, size_t n, const char *s)
+static bool word_in(const char *w, size_t n, const char *const *list, size_t count)
 {
-	return strlen(s) == n && strncasecmp(w, s, n) == 0;
-}
-
-/* "t" negates only as the end of "isn't", "wasn't", "aren't". */
-static bool is_negation(const char *out, size_t at, size_t n)
-{
-	for (size_t i = 0; i < sizeof(negations) / sizeof(negations[0]); i++)
-		if (word_is(out + at, n, negations[i]))
-			return i < 3 || (at >= 2 && out[at - 1] == '\'' &&
-			                 (out[at - 2] == 'n' || out[at - 2] == 'N'));
+	for (size_t i = 0; i < count; i++)
+		if (strlen(list[i]) == n && strncasecmp(w, list[i], n) == 0)
+			return true;
 	return false;
 }
 
-/*
- * The state a whole word names. Negated, a running word is stopped ("is not
- * running", as LSB scripts say); any other negated state word ("not
- * stopped", "not inactive") places nothing and makes the answer unknown.
- */
-static enum svc_state word_state(const char *w, size_t n, bool negated, bool *unplaced)
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* "t" after an apostrophe (ASCII or U+2019) that follows an "n": the end of "isn't". */
+static bool is_nt(const char *out, size_t at, size_t n)
 {
-	for (size_t i = 0; i < sizeof(status_words) / sizeof(status_words[0]); i++) {
-		if (!word_is(w, n, status_words[i].word))
-			continue;
-		if (!negated)
+	if (n != 1 || (out[at] != 't' && out[at] != 'T'))
+		return false;
+	if (at >= 2 && out[at - 1] == '\'')
+		return out[at - 2] == 'n' || out[at - 2] == 'N';
+	return at >= 4 && memcmp(out + at - 3, "\xe2\x80\x99", 3) == 0 &&
+	       (out[at - 4] == 'n' || out[at - 4] == 'N');
+}
+
+static enum svc_state word_state(const char *w, size_t n)
+{
+	for (size_t i = 0; i < COUNT(status_words); i++)
+		if (strlen(status_words[i].word) == n &&
+		    strncasecmp(w, status_words[i].word, n) == 0)
 			return status_words[i].state;
-		if (status_words[i].state == SVC_RUNNING)
-			return SVC_STOPPED;
-		*unplaced = true;
-		return SVC_UNKNOWN;
-	}
 	return SVC_UNKNOWN;
 }
 
-/* Each kind of state word the output holds, as a set of 1 << state bits. */
-static unsigned states_named(const char *out, size_t len, bool *unplaced)
-{
-	unsigned seen = 0;
-	bool negated = false;
+/* What one line of the answer says. */
+struct line_reading {
+	unsigned states;  /* 1 << state for each state word */
+	int negations;    /* negation words */
+	bool lsb_stopped; /* exactly "<negation> <running word>", LSB's "is not running" */
+	bool doubt;       /* a word of an error, not of a state */
+};
 
+static void read_line(const char *out, size_t len, struct line_reading *r)
+{
+	size_t prev_neg_end = (size_t)-1;
+
+	*r = (struct line_reading){0};
 	for (size_t i = 0; i < len;) {
 		if (!is_letter(out[i])) {
 			i++;
@@ -153,35 +163,57 @@ static unsigned states_named(const char *out, size_t len, bool *unplaced)
 		size_t j = i;
 		while (j < len && is_letter(out[j]))
 			j++;
-		/* "Active:" in "Active: inactive (dead)" names a field, not a state. */
-		bool label = j < len && out[j] == ':';
-		enum svc_state s =
-		    label ? SVC_UNKNOWN : word_state(out + i, j - i, negated, unplaced);
-		if (s != SVC_UNKNOWN)
-			seen |= 1u << s;
-		negated = is_negation(out, i, j - i);
+		bool label = j < len && out[j] == ':'; /* "Active:" names a field */
+		enum svc_state s = label ? SVC_UNKNOWN : word_state(out + i, j - i);
+		bool neg =
+		    word_in(out + i, j - i, negations, COUNT(negations)) || is_nt(out, i, j - i);
+		if (s != SVC_UNKNOWN) {
+			r->lsb_stopped = s == SVC_RUNNING && prev_neg_end != (size_t)-1 &&
+			                 strspn(out + prev_neg_end, " \t") == i - prev_neg_end;
+			r->states |= 1u << s;
+		}
+		r->negations += neg;
+		r->doubt = r->doubt || word_in(out + i, j - i, doubts, COUNT(doubts));
+		prev_neg_end = neg ? j : (size_t)-1;
 		i = j;
 	}
-	return seen;
 }
 
 enum svc_state status_parse(const char *out, size_t len, int exit_code)
 {
-	bool unplaced = false;
-	unsigned seen = states_named(out, len, &unplaced);
+	struct line_reading r, line;
+	bool doubt = false;
+	int lines = 0;
 
 	/* Only 0 and LSB's 3 ("not running") are answers; any other exit is an error. */
-	if (unplaced || (exit_code != 0 && exit_code != 3))
+	if (exit_code != 0 && exit_code != 3)
 		return SVC_UNKNOWN;
-	if (seen == 0)
-		return exit_code == 0 ? SVC_RUNNING : SVC_STOPPED;
-	/* "stop pending" is neither stopped nor running yet. */
-	if (seen & (1u << SVC_PENDING))
+	r = (struct line_reading){0};
+	for (size_t at = 0; at < len;) {
+		size_t n = strcspn(out + at, "\n");
+		n = at + n > len ? len - at : n;
+		read_line(out + at, n, &line);
+		doubt = doubt || line.doubt;
+		if (line.states) {
+			r = line;
+			lines++;
+		}
+		at += n + 1;
+	}
+	if (lines == 0)
+		return doubt ? SVC_UNKNOWN : exit_code == 0 ? SVC_RUNNING : SVC_STOPPED;
+	/* One line states the state, plainly: no second statement, no error, no "not". */
+	if (lines > 1 || r.doubt)
+		return SVC_UNKNOWN;
+	if (r.negations > 0)
+		return r.negations == 1 && r.lsb_stopped && r.states == 1u << SVC_RUNNING
+		           ? SVC_STOPPED
+		           : SVC_UNKNOWN;
+	if (r.states & (1u << SVC_PENDING))
 		return SVC_PENDING;
-	if (seen == (1u << SVC_STOPPED))
+	if (r.states == 1u << SVC_STOPPED)
 		return SVC_STOPPED;
-	/* Running with LSB's "not running" exit, or running and stopped at once, contradict. */
-	if (seen == (1u << SVC_RUNNING) && exit_code == 0)
+	if (r.states == 1u << SVC_RUNNING && exit_code == 0)
 		return SVC_RUNNING;
 	return SVC_UNKNOWN;
 }

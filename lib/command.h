@@ -32,21 +32,21 @@ enum svc_state { SVC_UNKNOWN, SVC_RUNNING, SVC_STOPPED, SVC_PENDING };
  * Stopped is what lets files be touched, so it must be said plainly:
  * - Only exit 0 and LSB's 3 are answers; any other exit (an error, a kill,
  *   a command that could not run) is UNKNOWN, whatever was printed.
- * - The output is read as whole words in any case, letters only (so
- *   "STOP_PENDING" holds "PENDING"): "pending", "activating",
- *   "deactivating" are PENDING; "stopped", "inactive" are STOPPED;
- *   "running", "active", "started" are RUNNING. A word right before ':' is
- *   a field name ("Active: inactive"). "dead" and "failed" are not
- *   state words: "peer dead" or "connection failed" must never read as a
- *   stopped connector.
- * - "not", "no", "never" and "n't" negate the word after them: a negated
- *   running word is STOPPED ("is not running"); any other negated state word
- *   ("not stopped") is UNKNOWN.
- * - PENDING wins over the rest. STOPPED needs no running word; RUNNING
- *   needs no stopped word and exit 0. Anything else contradicts itself or
- *   the exit code and is UNKNOWN.
- * - Output without a state word falls back to the exit code: 0 RUNNING,
- *   3 STOPPED.
+ * - Words are read whole, in any case, letters only (so "STOP_PENDING"
+ *   holds "PENDING"); a word right before ':' is a field name ("Active:").
+ *   State words: "pending", "activating", "deactivating" (PENDING);
+ *   "stopped", "inactive" (STOPPED); "running", "active", "started"
+ *   (RUNNING). "dead" and "failed" are not state words.
+ * - Exactly one line may hold state words, and it must say the state
+ *   plainly: a line with a word of an error ("error", "denied", "failed",
+ *   "unknown", ...) or a negation ("not", "no", "never", "cannot", "isn't",
+ *   "isnt", ...) is UNKNOWN, with one exception, LSB's "is not running": a
+ *   single negation right before the only state word, a running one, is
+ *   STOPPED.
+ * - Then PENDING wins; STOPPED alone is STOPPED; RUNNING alone with exit 0
+ *   is RUNNING; anything else contradicts itself or the exit code.
+ * - Output with no state word falls back to the exit code, 0 RUNNING and
+ *   3 STOPPED, unless it holds a word of an error: then UNKNOWN.
  */
 enum svc_state status_parse(const char *out, size_t len, int exit_code);
 

@@ -49,8 +49,6 @@ static int read_line(struct reader *r, char *s, size_t n)
 {
 	char *eq;
 
-	if (n > 0 && s[n - 1] == '\r')
-		n--;
 	s = trim(s, &n);
 	if (n == 0 || s[0] == ';' || s[0] == '#')
 		return 0;
@@ -77,6 +75,23 @@ static int read_line(struct reader *r, char *s, size_t n)
 	return r->fn(r->ctx, r->section, key, value, r->err, r->errlen);
 }
 
+/*
+ * A control character other than a tab has no place in a config line: a CR
+ * in a value would name another file, and a file of CR-only line ends would
+ * read as one line.
+ */
+static bool control_char(const char *s, size_t n, struct reader *r)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f) {
+			snprintf(r->err, r->errlen, "a control character (0x%02X) in the line", c);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Feeds each line of text to read_line. Returns as inifile_read. */
 static int read_text(struct reader *r, const char *text, size_t len)
 {
@@ -87,17 +102,17 @@ static int read_text(struct reader *r, const char *text, size_t len)
 		const char *nl = memchr(text + at, '\n', len - at);
 		size_t n = nl ? (size_t)(nl - (text + at)) : len - at, next = at + n + (nl != NULL);
 		lineno++;
-		if (n + (nl != NULL) > INIFILE_LINE_MAX) {
+		size_t body = n - (n > 0 && text[at + n - 1] == '\r'); /* without CRLF's CR */
+		if (body > INIFILE_LINE_MAX - 1) {
 			snprintf(r->err, r->errlen, "the line is longer than %d bytes",
 			         INIFILE_LINE_MAX - 1);
 			return lineno;
 		}
-		if (memchr(text + at, '\0', n)) {
-			snprintf(r->err, r->errlen, "a NUL byte in the line");
+		if (control_char(text + at, body, r))
 			return lineno;
-		}
-		memcpy(line, text + at, n);
-		line[n] = '\0';
+		memcpy(line, text + at, body);
+		line[body] = '\0';
+		n = body;
 		if (lineno == 1 && n >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
 			memmove(line, line + 3, n - 2), n -= 3;
 		if (read_line(r, line, n) < 0)

@@ -6,8 +6,10 @@
  * and what runs, both must be errors or mean what they look like.
  *
  * The format:
- * - A line is at most INIFILE_LINE_MAX bytes with its newline; a longer
- *   one, or one holding a NUL byte, is an error naming its line.
+ * - A line holds at most INIFILE_LINE_MAX - 1 bytes, not counting its
+ *   line end (LF or CRLF); a longer one, or one holding a control character
+ *   other than a tab (NUL and a stray CR included), is an error naming its
+ *   line.
  * - Blanks (space, tab) at either end of a line are dropped, and so are a
  *   UTF-8 byte-order mark on the first line and a CR before the newline.
  * - A blank line, or one whose first character is ';' or '#', is a comment.

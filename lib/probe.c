@@ -128,7 +128,8 @@ static void probe_folder(const struct folder_list *l, size_t i, struct store_dir
 	}
 	t0 = mono_us();
 	struct scan_opts so = {o->now, o->list_max, o->backlog};
-	rc = und_scan(fd, &so, &r->st, r->list);
+	struct store_folder sf = store_folder_local(fd);
+	rc = und_scan(&sf, &so, &r->st, r->list);
 	r->scan_us = mono_us() - t0;
 	close(fd);
 	if (rc != 0)

@@ -12,12 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/*
- * Large batches cut the getdents calls on a share to a handful; the buffer is
- * the scan's only allocation, so memory does not grow with the folder.
- */
-#define DENTS_BUFSZ (512 * 1024)
-
 static bool has_suffix(const char *name, const char *suffix)
 {
 	size_t n = strlen(name), k = strlen(suffix);
@@ -86,16 +80,15 @@ static void heap_sift_up(struct scan_file *h, size_t i)
 }
 
 /* Keeps the list_max oldest files seen so far. */
-static void list_offer(struct scan_file *h, size_t *n, size_t max, const char *name,
-                       const struct stat *sb)
+static void list_offer(struct scan_file *h, size_t *n, size_t max, const struct store_entry *e)
 {
 	struct scan_file f;
 
 	if (max == 0)
 		return;
-	snprintf(f.name, sizeof(f.name), "%s", name);
-	f.size = sb->st_size;
-	f.mtime = sb->st_mtim.tv_sec;
+	snprintf(f.name, sizeof(f.name), "%s", e->name);
+	f.size = e->size;
+	f.mtime = e->mtime;
 	if (*n < max) {
 		h[*n] = f;
 		heap_sift_up(h, (*n)++);
@@ -114,22 +107,18 @@ static int cmp_oldest_first(const void *a, const void *b)
 	return newer(y, x) ? -1 : 0;
 }
 
-static int skip_kind(mode_t mode)
+/* The skip kinds follow the entry kinds after ENTRY_FILE. */
+_Static_assert(ENTRY_SYMLINK - 1 == SKIP_SYMLINK && ENTRY_DEVICE - 1 == SKIP_DEVICE,
+               "enum scan_skip follows enum entry_kind");
+
+static int skip_kind(enum entry_kind k)
 {
-	if (S_ISLNK(mode))
-		return SKIP_SYMLINK;
-	if (S_ISDIR(mode))
-		return SKIP_DIRECTORY;
-	if (S_ISFIFO(mode))
-		return SKIP_FIFO;
-	if (S_ISSOCK(mode))
-		return SKIP_SOCKET;
-	return SKIP_DEVICE;
+	return (int)k - 1;
 }
 
-static void note_skipped(struct scan_stats *st, const char *name, mode_t mode)
+static void note_skipped(struct scan_stats *st, const char *name, enum entry_kind kind)
 {
-	int k = skip_kind(mode);
+	int k = skip_kind(kind);
 
 	st->skipped[k]++;
 	if (st->nskipped_names < SCAN_SKIP_NAMES) {
@@ -138,85 +127,85 @@ static void note_skipped(struct scan_stats *st, const char *name, mode_t mode)
 	}
 }
 
-static void count_und(struct scan_stats *st, const struct stat *sb)
+static void count_und(struct scan_stats *st, const struct store_entry *e)
 {
-	int64_t m = sb->st_mtim.tv_sec;
+	int64_t m = e->mtime;
 
 	if (st->und_count == 0 || m < st->und_oldest)
 		st->und_oldest = m;
 	if (st->und_count == 0 || m > st->und_newest)
 		st->und_newest = m;
-	if (sb->st_size > st->und_largest)
-		st->und_largest = sb->st_size;
-	st->und_bytes += sb->st_size;
+	if (e->size > st->und_largest)
+		st->und_largest = e->size;
+	st->und_bytes += e->size;
 	st->und_count++;
 }
 
-static void count_ccm(struct scan_stats *st, const struct stat *sb)
+static void count_ccm(struct scan_stats *st, const struct store_entry *e)
 {
-	int64_t m = sb->st_mtim.tv_sec;
+	int64_t m = e->mtime;
 
 	if (st->ccm_count == 0 || m < st->ccm_oldest)
 		st->ccm_oldest = m;
 	st->ccm_count++;
 }
 
-/* Looks at one directory entry; only names that matter are stat()ed. */
-static void scan_entry(int dirfd, const struct dirent64 *d, const struct scan_opts *o,
-                       struct scan_stats *st, struct scan_file *list)
-{
-	bool und = scan_is_und(d->d_name);
-	struct stat sb;
+struct scan {
+	const struct scan_opts *o;
+	struct scan_stats *st;
+	struct scan_file *list;
+};
 
-	if (!und && !(o->backlog && scan_is_ccm(d->d_name)))
-		return;
-	/* d_type alone would do for the skip, but CIFS and others may answer DT_UNKNOWN. */
-	if (fstatat(dirfd, d->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0) {
-		if (errno == ENOENT) {
-			st->vanished++; /* deleted since the listing: not an error */
-		} else {
-			st->stat_errors++;
-			st->stat_errno = errno;
-		}
-		return;
-	}
-	if (!S_ISREG(sb.st_mode)) {
+/* Only names that matter are looked at: .und files, and .ccm messages for the backlog. */
+static enum pick scan_pick(const char *name, void *ctx)
+{
+	const struct scan *sc = ctx;
+
+	return scan_is_und(name) || (sc->o->backlog && scan_is_ccm(name)) ? PICK_STAT : PICK_SKIP;
+}
+
+static void scan_one(const struct store_entry *e, void *ctx)
+{
+	struct scan *sc = ctx;
+	bool und = scan_is_und(e->name);
+
+	if (e->kind != ENTRY_FILE) {
 		if (und)
-			note_skipped(st, d->d_name, sb.st_mode);
+			note_skipped(sc->st, e->name, e->kind);
 		return;
 	}
-	if (sb.st_mtim.tv_sec > o->now)
-		st->skewed++;
+	if (e->mtime > sc->o->now)
+		sc->st->skewed++;
 	if (und) {
-		count_und(st, &sb);
-		list_offer(list, &st->nlist, o->list_max, d->d_name, &sb);
+		count_und(sc->st, e);
+		list_offer(sc->list, &sc->st->nlist, sc->o->list_max, e);
 	} else {
-		count_ccm(st, &sb);
+		count_ccm(sc->st, e);
 	}
 }
 
-int und_scan(int dirfd, const struct scan_opts *o, struct scan_stats *st, struct scan_file *list)
+static void scan_lost(const char *name, int err, void *ctx)
 {
-	char *buf;
-	ssize_t n;
-	int err = 0;
+	struct scan_stats *st = ((struct scan *)ctx)->st;
+
+	(void)name;
+	if (err == ENOENT) {
+		st->vanished++; /* deleted since the listing: not an error */
+	} else {
+		st->stat_errors++;
+		st->stat_errno = err;
+	}
+}
+
+int und_scan(const struct store_folder *f, const struct scan_opts *o, struct scan_stats *st,
+             struct scan_file *list)
+{
+	struct scan sc = {o, st, list};
+	struct store_lister l = {scan_pick, scan_one, scan_lost, &sc};
+	int err;
 
 	memset(st, 0, sizeof(*st));
-	if (lseek(dirfd, 0, SEEK_SET) < 0)
-		return errno;
-	buf = malloc(DENTS_BUFSZ);
-	if (buf == NULL)
-		return ENOMEM;
-	while ((n = getdents64(dirfd, buf, DENTS_BUFSZ)) > 0) {
-		for (ssize_t off = 0; off < n;) {
-			const struct dirent64 *d = (const void *)(buf + off);
-			scan_entry(dirfd, d, o, st, list);
-			off += d->d_reclen;
-		}
-	}
-	if (n < 0)
-		err = errno;
-	free(buf);
+	err = folder_list_entries(f, &l);
 	qsort(list, st->nlist, sizeof(*list), cmp_oldest_first);
 	return err;
 }

@@ -2,6 +2,8 @@
 #ifndef CCMC_SCAN_H
 #define CCMC_SCAN_H
 
+#include "backend.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -55,10 +57,11 @@ const char *scan_skip_name(enum scan_skip k);
 int64_t scan_age(int64_t mtime, int64_t now);
 
 /*
- * Scans the directory open at dirfd, without recursing or following links.
+ * Scans folder f through its backend, without recursing or following links.
  * Fills st and the list (the list_max oldest .und files, oldest first).
- * Returns 0, or an errno value when the directory could not be read.
+ * Returns 0, or an errno value when the folder could not be read.
  */
-int und_scan(int dirfd, const struct scan_opts *o, struct scan_stats *st, struct scan_file *list);
+int und_scan(const struct store_folder *f, const struct scan_opts *o, struct scan_stats *st,
+             struct scan_file *list);
 
 #endif

@@ -10,6 +10,7 @@
 #include "extraopts.h"
 #include "watch.h"
 #include "oidtable.h"
+#include "output.h"
 #include "probe.h"
 #include "state.h"
 #include "store.h"
@@ -392,7 +393,8 @@ static void scan_timeout(unsigned reg, void *arg)
 	abandon_scan();
 	snprintf(why, sizeof(why), "scan timed out after %ds %.200s (hung share?)", opt.cfg.timeout,
 	         probe_hung_text(&opt.cfg.folders, &scan, hung, sizeof(hung)));
-	snmp_log(LOG_WARNING, "%s\n", why);
+	char safe[sizeof(why) * 4];
+	snmp_log(LOG_WARNING, "%s\n", name_escape(why, safe, sizeof(safe)));
 	next = current;
 	values_failed(&opt.cfg, why, &next);
 	scan_ended(&next);
@@ -537,7 +539,9 @@ static void reload(void)
 		rc = -1;
 	}
 	if (rc != 0) {
-		snmp_log(LOG_ERR, "reload refused, the settings stay as they were: %s\n", err);
+		char safe[sizeof(err) * 4];
+		snmp_log(LOG_ERR, "reload refused, the settings stay as they were: %s\n",
+		         name_escape(err, safe, sizeof(safe)));
 		extra_opts_free(next.args, saved_argc, saved_argv);
 		return;
 	}

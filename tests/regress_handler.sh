@@ -3,11 +3,7 @@
 # one block per finding, each failing on the code before its fix.
 . "$top_srcdir/tests/remediate_lib.sh"
 
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-[ -n "${STRACE:-}" ] && [ -x "$STRACE" ] ||
-	{ echo "Bail out! strace is missing (apt-get install strace)"; exit 1; }
-[ "$(id -u)" -eq 0 ] ||
-	{ echo "Bail out! these tests mount tmpfs: run them as root (CI does)"; exit 1; }
+need_root_strace
 cross_fs_dir
 XQ="$XFS/q"
 
@@ -67,6 +63,42 @@ like "$FIRST" "1 unfinished copy removed, the source still in place" "A1: the co
 no_loss "A1 killed before the unlink"
 manifest_check
 is "$MANIFEST_LINES/$MANIFEST_BAD" "1/0" "A1: one manifest line for the one file"
+
+# The second sweep: a run killed after a rename and before its manifest line; then a new
+# x.und with the same bytes arrives. The finished move must keep its copy.
+fresh
+printf 'NDR\n' >"$S/Import/x.und"
+touch -d @1500000000 "$S/Import/x.und"
+traced "$F_WRITE" CRITICAL HARD 1
+n=$(call_index 'manifest.tsv>, "2')
+fresh
+printf 'NDR\n' >"$S/Import/x.und"
+touch -d @1500000000 "$S/Import/x.und"
+injected "write:signal=SIGKILL:when=$n" CRITICAL HARD 1
+is "$RC" 137 "A1 killed at the manifest line of a finished rename"
+printf 'NDR\n' >"$S/Import/x.und"
+handler CRITICAL HARD 1
+is "$RC" 0 "A1: the next run finishes ($FIRST)"
+like "$FIRST" "0 unfinished copies removed" "A1: the finished move is not taken for an unfinished one"
+is "$(find "$Q" -name 'x.und*' -type f | wc -l)" 2 "A1: the old x.und and the new one are both quarantined"
+manifest_check
+is "$MANIFEST_LINES" 2 "A1: each has its manifest line"
+
+# The second sweep: a path too long for the manifest is left in place, said so.
+fresh
+seg=$(printf 'd%.0s' $(seq 200))
+long=$(printf 'n%.0s' $(seq 240)).und
+p="$T/deep"
+mkdir "$p"
+# Each step relative to the last: the whole path is longer than a path may be.
+p=$(cd "$p" && while [ ${#PWD} -lt 3800 ]; do mkdir "$seg" && cd "$seg" || exit 1; done &&
+	mkdir Import && echo hi >"Import/$long" && pwd)
+FOLDERS=(-d "$p/Import")
+handler CRITICAL HARD 1
+is "$RC" 1 "a quarantine path longer than PATH_MAX: exit 1 (partial)"
+like "$OUT" "(its path in the quarantine would be too long: File name too long)" "... the file is named, and why"
+ok "$(cd "$p/Import" && [ -f "$long" ] && echo 0 || echo 1)" "... and stays where it is"
+FOLDERS=()
 
 # --- A2: a same-size rewrite after the copy, mtime put back, is never unlinked ---------------
 fresh "$XQ"
@@ -183,6 +215,17 @@ handler CRITICAL HARD 1
 unlike "$FIRST" "was stopped before" "B7 status 'peer dead': not taken for a stopped connector"
 like "$(calls)" "status stop" "B7 status 'peer dead': the handler stops the connector itself"
 
+# The second sweep: a negation or an error anywhere in the state's line is no "stopped".
+for st in "not yet stopped" "isn’t stopped" "could not be stopped" "stopped (not really)"; do
+	fresh
+	und Import a.und
+	touch "$C/ignore-stop"
+	echo "$st" >"$C/state"
+	handler CRITICAL HARD 1
+	ok "$([ "$RC" = 3 ] && [ -f "$S/Import/a.und" ] && [ "$(calls)" = status ] && echo 0 || echo 1)" \
+		"B7 status 'service is $st.': exit 3, nothing moved, nothing but the status asked ($FIRST)"
+done
+
 # --- C10: folders are canonical; overlaps, duplicates and / are refused before anything ------
 fresh
 und Import a.und
@@ -246,6 +289,19 @@ chattr -i "$T/q2"
 is "$RC" 3 "C12: an existing quarantine that cannot be written: exit 3"
 like "$FIRST" "quarantine $T/q2 cannot be written" "C12: ... says why"
 is "$(calls)" "" "C12: the connector was neither stopped nor started"
+
+# The second sweep: a script whose interpreter line was saved with CRLF passes stat and
+# access(X_OK) but cannot be executed; it is refused before the stop, and a start that exits
+# 126 or 127 fails at once instead of polling the status.
+fresh
+und Import a.und
+printf '#!/bin/bash\r\nexec %s "$@"\r\n' "$FAKE" >"$T/crlf.sh"
+chmod 755 "$T/crlf.sh"
+handler --start-cmd "$T/crlf.sh $C start" CRITICAL HARD 1
+is "$RC" 3 "C12: a start script with a CRLF interpreter line: exit 3"
+like "$FIRST" "start-cmd: $T/crlf.sh cannot be run: its interpreter /bin/bash?: No such file or directory (a line end saved as CRLF?)" \
+	"C12: ... refused before the stop, saying why"
+is "$(calls)" "" "C12: ... the connector was not touched"
 
 # --- C13: options after the positional arguments ----------------------------------------------
 fresh

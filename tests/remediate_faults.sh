@@ -4,12 +4,7 @@
 # sync call of a run, each followed by a normal run that must finish it.
 . "$top_srcdir/tests/remediate_lib.sh"
 
-# LeakSanitizer cannot run under ptrace.
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-[ -n "${STRACE:-}" ] && [ -x "$STRACE" ] ||
-	{ echo "Bail out! strace is missing (apt-get install strace)"; exit 1; }
-[ "$(id -u)" -eq 0 ] ||
-	{ echo "Bail out! these tests mount tmpfs and change owners: run them as root (CI does)"; exit 1; }
+need_root_strace
 
 cross_fs_dir
 XQ="$XFS/q"

@@ -79,7 +79,7 @@ connector_state() {
 
 # calls: the connector commands run so far, on one line.
 calls() {
-	tr '\n' ' ' <"$C/calls" 2>/dev/null | sed 's/ $//'
+	{ tr '\n' ' ' <"$C/calls"; } 2>/dev/null | sed 's/ $//'
 }
 
 # run_folder: the one run folder in the quarantine.
@@ -174,4 +174,14 @@ injected() {
 	OUT=$("$STRACE" "${f[@]}" -qq -o /dev/null -e inject="$inj" "$HANDLER" "${HOPTS[@]}" "$@" 2>&1)
 	RC=$?
 	FIRST=${OUT%%$'\n'*}
+}
+
+# need_root_strace: the fault tests trace with strace (where LeakSanitizer cannot run) and
+# mount tmpfs; they bail out, visibly, without either.
+need_root_strace() {
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+	[ -n "${STRACE:-}" ] && [ -x "$STRACE" ] ||
+		{ echo "Bail out! strace is missing (apt-get install strace)"; exit 1; }
+	[ "$(id -u)" -eq 0 ] ||
+		{ echo "Bail out! these tests mount tmpfs and change owners: run them as root (CI does)"; exit 1; }
 }

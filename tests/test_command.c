@@ -95,7 +95,8 @@ int main(void)
 	status("inactive\n", 3, SVC_STOPPED);
 	status("activating\n", 3, SVC_PENDING);
 	status("deactivating\n", 3, SVC_PENDING);
-	status("failed\n", 3, SVC_STOPPED);
+	/* A failed unit is not a plain "stopped": a person looks first. */
+	status("failed\n", 3, SVC_UNKNOWN);
 	/* LSB init scripts */
 	status("ccmc is not running\n", 3, SVC_STOPPED);
 	status("ccmc (pid 42) is running...\n", 0, SVC_RUNNING);
@@ -129,5 +130,24 @@ int main(void)
 	status("stopped, then running\n", 3, SVC_UNKNOWN);
 	status("-1 exit", -1, SVC_UNKNOWN);
 	status("cannot execute the command\n", 127, SVC_UNKNOWN);
+	/* The second sweep: a negation or an error anywhere in the state's line (issue 10, B7). */
+	status("not yet stopped\n", 0, SVC_UNKNOWN);
+	status("The service isn\xe2\x80\x99t stopped\n", 0, SVC_UNKNOWN);
+	status("could not be stopped\n", 0, SVC_UNKNOWN);
+	status("can't be stopped\n", 0, SVC_UNKNOWN);
+	status("is not fully stopped\n", 0, SVC_UNKNOWN);
+	status("Service isnt stopped\n", 0, SVC_UNKNOWN);
+	status("Status: Stopped (not really)\n", 0, SVC_UNKNOWN);
+	status("net: command 'stopped' unknown\n", 0, SVC_UNKNOWN);
+	status("error: access denied\n", 3, SVC_UNKNOWN);
+	status("MSExchangeCCMC service is stopped.\nMSExchangeCCMC service is running.\n", 0,
+	       SVC_UNKNOWN);
+	status("ccmc is not  running\n", 3, SVC_STOPPED);
+	status("ccmc isn't running\n", 3, SVC_STOPPED);
+	/* Samba's whole answer, with its configuration block, still reads. */
+	status("MSExchangeCCMC service is stopped.\nConfiguration details:\n"
+	       "\tControls Accepted    = 0x5\n\tError Control        = 0x1\n"
+	       "\tDisplay Name         = Microsoft Exchange Connector for Lotus cc:Mail\n",
+	       0, SVC_STOPPED);
 	return tap_done();
 }

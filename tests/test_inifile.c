@@ -86,5 +86,20 @@ int main(void)
 	char err[128];
 	tap_is_int(inifile_read_string(nul, sizeof(nul) - 1, collect, NULL, err, sizeof(err)), 2,
 	           "a NUL byte is an error on its line");
+	fails("a = 1\nstate-dir = /x\r\r\n", 2, "a control character (0x0D) in the line",
+	      "a stray CR in a value is refused, not part of a path");
+	fails("[s]\rk = v\rq = w\r", 1, "a control character (0x0D) in the line",
+	      "a file with CR-only line ends is refused on its first line");
+	memset(big, 'z', sizeof(big));
+	memcpy(big, "k = ", 4);
+	big[INIFILE_LINE_MAX] = '\0';
+	fails(big, 1, "the line is longer than 8191 bytes",
+	      "a last line of 8192 bytes, no newline, is refused");
+	big[INIFILE_LINE_MAX - 1] = '\r';
+	big[INIFILE_LINE_MAX] = '\n';
+	big[INIFILE_LINE_MAX + 1] = '\0';
+	seen[0] = '\0';
+	tap_is_int(inifile_read_string(big, strlen(big), collect, NULL, err, sizeof(err)), 0,
+	           "8191 bytes and CRLF are read");
 	return tap_done();
 }

@@ -31,7 +31,8 @@ static struct scan_stats scan(size_t list_max, bool backlog, struct scan_file *l
 {
 	struct scan_stats st;
 	struct scan_opts o = {NOW, list_max, backlog};
-	int rc = und_scan(dirfd_, &o, &st, list);
+	struct store_folder f = store_folder_local(dirfd_);
+	int rc = und_scan(&f, &o, &st, list);
 
 	if (rc != 0) {
 		printf("Bail out! und_scan failed: %d\n", rc);
