@@ -7,10 +7,12 @@
 #include "config.h"
 
 #include "command.h"
-#include "control.h"
+#include "clock.h"
+#include "connector.h"
 #include "duration.h"
 #include "journal.h"
 #include "move.h"
+#include "recover.h"
 #include "output.h"
 #include "probe.h"
 #include "settings.h"
@@ -125,7 +127,7 @@ static struct settings cfg;
 static struct {
 	bool force, dry_run, verbose;
 	struct trigger trig;
-	struct command stop, start, status;
+	struct connector conn;
 	struct move_src src[MOVE_SOURCES_MAX];
 	struct und_list list[MOVE_SOURCES_MAX];
 	size_t nsrc;
@@ -148,10 +150,13 @@ static void sanitize_process(void)
 	umask(077);
 }
 
+/* Set by SIGTERM and SIGINT; the mover reads it before each file. */
+static volatile sig_atomic_t stop_asked;
+
 static void on_stop_signal(int sig)
 {
 	(void)sig;
-	move_stop_asked = 1;
+	stop_asked = 1;
 }
 
 /*
@@ -252,10 +257,12 @@ static int parse_args(int argc, char **argv)
 		return usage_error("give STATE STATETYPE ATTEMPT, or --force");
 	}
 	if (settings_check(&cfg, err, sizeof(err)) < 0 ||
-	    command_split(cfg.stop_cmd, &run.stop, err, sizeof(err)) < 0 ||
-	    command_split(cfg.start_cmd, &run.start, err, sizeof(err)) < 0 ||
-	    command_split(cfg.status_cmd, &run.status, err, sizeof(err)) < 0)
+	    command_split(cfg.stop_cmd, &run.conn.stop, err, sizeof(err)) < 0 ||
+	    command_split(cfg.start_cmd, &run.conn.start, err, sizeof(err)) < 0 ||
+	    command_split(cfg.status_cmd, &run.conn.status, err, sizeof(err)) < 0)
 		return usage_error("%s", err);
+	run.conn.stop_timeout = cfg.stop_timeout;
+	run.conn.start_timeout = cfg.start_timeout;
 	return 0;
 }
 
@@ -356,15 +363,6 @@ static const char *per_folder(const struct move_stats *st, char *buf, size_t len
 			                 src_label(&run.src[i]), (long long)st->moved_in[i]);
 			o += n > 0 ? (size_t)n : 0;
 		}
-	return buf;
-}
-
-/* The first line of a command's output, for a report. */
-static const char *first_line(const struct command_result *r, char *buf, size_t len)
-{
-	size_t n = strcspn(r->out, "\r\n");
-
-	snprintf(buf, len, "%.*s", (int)(n < len ? n : len - 1), r->out);
 	return buf;
 }
 
@@ -527,62 +525,6 @@ static void new_run_id(char id[RUN_ID_LEN + 1])
 		snprintf(id + 2 * i, 3, "%02x", b[i]);
 }
 
-/* Starts the connector and waits until status confirms it. Returns 0 or -1 with why. */
-static int connector_start(char *why, size_t len)
-{
-	struct command_result r;
-	enum svc_state last;
-	int64_t until = mono_ms() + cfg.start_timeout * 1000;
-	int rc = command_run(&run.start, until, &r);
-
-	/* 126 and 127: the shell's and execve's "could not run it"; no status poll will help. */
-	if (rc == 0 && (r.exit_code == 126 || r.exit_code == 127)) {
-		char line[256];
-		snprintf(why, len, "start command could not be run (exit %d: %s)", r.exit_code,
-		         first_line(&r, line, sizeof(line)));
-		return -1;
-	}
-	if (rc == 0 && control_wait(&run.status, SVC_RUNNING, until, &last, &r) == 0)
-		return 0;
-	if (rc)
-		snprintf(why, len, "start command: %s",
-		         rc == ETIMEDOUT ? "timed out" : strerror(rc));
-	else {
-		char line[256];
-		snprintf(why, len, "not confirmed running within %llds (status: %s%s%s)",
-		         (long long)cfg.start_timeout, svc_state_name(last), r.len ? ": " : "",
-		         first_line(&r, line, sizeof(line)));
-	}
-	return -1;
-}
-
-/* Stops the connector and waits until status confirms it. Returns 0 or -1 with why. */
-static int connector_stop(char *why, size_t len)
-{
-	struct command_result r;
-	enum svc_state last;
-	char line[256];
-	int64_t until = mono_ms() + cfg.stop_timeout * 1000;
-	int rc = command_run(&run.stop, until, &r);
-
-	/* Samba's net returns before the service has stopped, and its exit code says little. */
-	if (rc != 0 && rc != ETIMEDOUT) {
-		snprintf(why, len, "stop command: %s", strerror(rc));
-		return -1;
-	}
-	if (rc == 0 && (r.exit_code == 126 || r.exit_code == 127)) {
-		snprintf(why, len, "stop command could not be run (exit %d: %s)", r.exit_code,
-		         first_line(&r, line, sizeof(line)));
-		return -1;
-	}
-	if (control_wait(&run.status, SVC_STOPPED, until, &last, &r) == 0)
-		return 0;
-	snprintf(why, len, "not confirmed stopped within %llds (status: %s%s%s)",
-	         (long long)cfg.stop_timeout, svc_state_name(last), r.len ? ": " : "",
-	         first_line(&r, line, sizeof(line)));
-	return -1;
-}
-
 /*
  * Finishes runs the journal shows unfinished (killed): completes or rolls
  * back their file work and starts a connector they stopped. Returns 0, or
@@ -600,11 +542,10 @@ static int recover(int64_t now, char *why, size_t len)
 			move_recover(&m, run.src, run.nsrc);
 		mover_end(&m);
 		if (r->stopped && !r->started) {
-			struct command_result cr;
-			if (command_run(&run.status, mono_ms() + cfg.start_timeout * 1000, &cr) !=
-			        0 ||
-			    status_parse(cr.out, cr.len, cr.exit_code) != SVC_RUNNING) {
-				if (connector_start(why, len) < 0)
+			enum svc_state now_st;
+			if (connector_now(&run.conn, &now_st, why, len) < 0 ||
+			    now_st != SVC_RUNNING) {
+				if (connector_start(&run.conn, why, len) < 0)
 					return -1;
 				started = true;
 			}
@@ -684,17 +625,17 @@ static int dry_run(bool act, const char *why)
 	if (total == 0)
 		return finish(EXIT_DONE, "DRY RUN: nothing to do: no .und files");
 	mover_init(&m, cfg.quarantine);
-	detail("would run: %s", show_command(&run.stop, cmd, sizeof(cmd)));
+	detail("would run: %s", show_command(&run.conn.stop, cmd, sizeof(cmd)));
 	detail("would poll until stopped (%llds): %s", (long long)cfg.stop_timeout,
-	       show_command(&run.status, cmd, sizeof(cmd)));
+	       show_command(&run.conn.status, cmd, sizeof(cmd)));
 	for (size_t i = 0; i < run.nsrc; i++)
 		for (size_t k = 0; k < run.list[i].n; k++)
 			detail("would move %s/%s (%lld bytes) to %s%s/", run.src[i].path,
 			       run.list[i].name[k], (long long)run.list[i].size[k], m.run_path,
 			       run.src[i].path);
-	detail("would run: %s", show_command(&run.start, cmd, sizeof(cmd)));
+	detail("would run: %s", show_command(&run.conn.start, cmd, sizeof(cmd)));
 	detail("would poll until running (%llds): %s", (long long)cfg.start_timeout,
-	       show_command(&run.status, cmd, sizeof(cmd)));
+	       show_command(&run.conn.status, cmd, sizeof(cmd)));
 	return finish(EXIT_DONE,
 	              "DRY RUN: would move %lld .und file%s (%lld bytes) to %s; nothing touched",
 	              (long long)total, total == 1 ? "" : "s", (long long)bytes, m.run_path);
@@ -780,93 +721,12 @@ static int report_moves(const struct mover *m, int64_t total, bool running, cons
 }
 
 /*
- * Asks status what the connector does now, before anything is stopped: an
- * answer that cannot be read now could not confirm a stop later. Returns 0
- * with *state running, stopped or pending, or -1 with why.
- */
-static int connector_now(enum svc_state *state, char *why, size_t len)
-{
-	struct command_result r;
-	int rc = command_run(&run.status, mono_ms() + cfg.stop_timeout * 1000, &r);
-
-	*state = rc == 0 ? status_parse(r.out, r.len, r.exit_code) : SVC_UNKNOWN;
-	if (*state != SVC_UNKNOWN)
-		return 0;
-	if (rc) {
-		snprintf(why, len, "the status command: %s",
-		         rc == ETIMEDOUT ? "timed out" : strerror(rc));
-	} else {
-		char line[256];
-		snprintf(why, len, "the status command's answer cannot be read (exit %d%s%s)",
-		         r.exit_code, r.len ? ": " : "", first_line(&r, line, sizeof(line)));
-	}
-	return -1;
-}
-
-/* An executable regular file. Returns 0 or an errno. */
-static int executable(const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) < 0)
-		return errno;
-	if (!S_ISREG(st.st_mode))
-		return EACCES;
-	return faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) < 0 ? errno : 0;
-}
-
-/*
- * A script's interpreter ("#!/bin/bash"), which execve needs as much as the
- * script. Returns 0, or an errno with the interpreter in interp.
- */
-static int interpreter_runs(const char *script, char *interp, size_t len)
-{
-	char head[256];
-	int fd = open(script, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	ssize_t n = fd >= 0 ? read(fd, head, sizeof(head) - 1) : -1;
-
-	if (fd >= 0)
-		close(fd);
-	if (n < 2 || head[0] != '#' || head[1] != '!')
-		return 0; /* a binary, or unreadable: execve will say */
-	head[n] = '\0';
-	char *p = head + 2 + strspn(head + 2, " \t");
-	p[strcspn(p, " \t\n")] = '\0';
-	snprintf(interp, len, "%s", p);
-	/* A script saved with CRLF names "/bin/bash\r", which does not exist. */
-	return strchr(p, '\r') ? ENOENT : executable(p);
-}
-
-/* A program that cannot be run: found before the connector is stopped, not after. */
-static int command_runnable(const char *key, const struct command *c, char *err, size_t errlen)
-{
-	char interp[256] = "";
-	int e = executable(c->argv[0]);
-
-	if (e) {
-		snprintf(err, errlen, "%s: %s cannot be run: %s", key, c->argv[0], strerror(e));
-		return -1;
-	}
-	e = interpreter_runs(c->argv[0], interp, sizeof(interp));
-	if (e) {
-		char shown[sizeof(interp) * 4];
-		snprintf(err, errlen, "%s: %s cannot be run: its interpreter %s: %s%s", key,
-		         c->argv[0], name_escape(interp, shown, sizeof(shown)), strerror(e),
-		         strchr(interp, '\r') ? " (a line end saved as CRLF?)" : "");
-		return -1;
-	}
-	return 0;
-}
-
-/*
  * Whatever can be checked before the connector is stopped is checked then:
  * each command's program, and that the quarantine can be written.
  */
 static int before_stop_checks(char *err, size_t errlen)
 {
-	if (command_runnable("status-cmd", &run.status, err, errlen) < 0 ||
-	    command_runnable("stop-cmd", &run.stop, err, errlen) < 0 ||
-	    command_runnable("start-cmd", &run.start, err, errlen) < 0)
+	if (connector_check(&run.conn, err, errlen) < 0)
 		return -1;
 	if (faccessat(run.qfd, ".", W_OK | X_OK, AT_EACCESS) < 0) {
 		snprintf(err, errlen, "quarantine %s cannot be written: %s", cfg.quarantine,
@@ -887,9 +747,9 @@ static int stop_or_report(const char *id, int64_t now)
 
 	if (journal_append(&run.journal, now, id, "stop", NULL) != 0)
 		return finish(EXIT_FAILED, "FAILED: cannot write the journal; nothing touched");
-	if (connector_stop(why, sizeof(why)) == 0)
+	if (connector_stop(&run.conn, why, sizeof(why)) == 0)
 		return 0;
-	if (connector_start(start_why, sizeof(start_why)) < 0)
+	if (connector_start(&run.conn, start_why, sizeof(start_why)) < 0)
 		return finish(
 		    EXIT_FAILED,
 		    "FAILED: connector %s; no file touched; connector did not start: %s%s", why,
@@ -913,7 +773,7 @@ static bool restart(const char *id, int64_t now, bool we_stop, int64_t t_stop, c
 
 	if (!we_stop) {
 		snprintf(connector, len, "connector was stopped before and is left stopped");
-	} else if (connector_start(why, sizeof(why)) < 0) {
+	} else if (connector_start(&run.conn, why, sizeof(why)) < 0) {
 		snprintf(connector, len, "connector did not start: %s", why);
 		return false;
 	} else {
@@ -925,6 +785,26 @@ static bool restart(const char *id, int64_t now, bool we_stop, int64_t t_stop, c
 	return true;
 }
 
+/* Progress on a terminal, for a person running --force: files, MiB and rate, five times a second.
+ */
+static void show_progress(const struct move_stats *st, bool last, void *ctx)
+{
+	static int64_t t0, shown;
+	int64_t t = mono_ms();
+
+	(void)ctx;
+	if (!t0)
+		t0 = t;
+	if (!last && t - shown < 200)
+		return;
+	shown = t;
+	double mib = (double)st->bytes / (1024.0 * 1024.0);
+	double secs = (double)(t - t0) / 1000.0;
+	printf("\r%lld/%lld files, %.1f MiB, %.1f MiB/s%s", (long long)st->moved,
+	       (long long)st->found, mib, secs > 0 ? mib / secs : 0.0, last ? "\n" : "");
+	fflush(stdout);
+}
+
 /* Stops, moves, starts. Everything before the stop is checked first. */
 static int act_on_files(int64_t total, int64_t now)
 {
@@ -934,15 +814,17 @@ static int act_on_files(int64_t total, int64_t now)
 	int64_t t_stop;
 	int rc;
 
-	if (connector_now(&state, why, sizeof(why)) < 0)
+	if (connector_now(&run.conn, &state, why, sizeof(why)) < 0)
 		return finish(EXIT_FAILED, "FAILED: %s; nothing touched%s", why, run.recovered);
 	bool we_stop = state != SVC_STOPPED;
-	if (move_stop_asked)
+	if (stop_asked)
 		return finish(EXIT_FAILED, "FAILED: SIGTERM or SIGINT before the connector was "
 		                           "stopped; nothing touched");
 	new_run_id(id);
 	m.run_id = id;
-	m.progress = run.force && isatty(STDOUT_FILENO);
+	m.stop_asked = &stop_asked;
+	if (run.force && isatty(STDOUT_FILENO))
+		m.on_progress = show_progress;
 	m.deadline_ms = run.t0 + (cfg.deadline - cfg.start_timeout) * 1000;
 	mover_init(&m, cfg.quarantine);
 	if (journal_append(&run.journal, now, id, "begin", m.run_path) != 0)

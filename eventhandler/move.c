@@ -2,9 +2,12 @@
 
 #include "move.h"
 
+#include "clock.h"
+#include "files.h"
+#include "hash.h"
+#include "runfolder.h"
 #include "scan.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <nettle/sha2.h>
@@ -16,17 +19,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "control.h"
-
 #define IO_BUF (256 * 1024)
 #define BATCH_FILES 512
 #define BATCH_BYTES (64 * 1024 * 1024)
 #define SUFFIX_MAX 999
-#define TMP_PREFIX ".ccmc-"
-#define TMP_SUFFIX ".tmp"
 
-/* Per thread: the same-fs path hashes in a second thread while the first renames. */
-static _Thread_local unsigned char iobuf[IO_BUF];
+/* The copy path's buffer: copies are made in the calling thread only. */
+static unsigned char iobuf[IO_BUF];
 
 struct pending {
 	size_t idx;
@@ -40,49 +39,14 @@ struct pending {
 
 static struct pending batch[BATCH_FILES];
 
-static void to_hex(const uint8_t *d, char hex[SHA256_HEX])
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < SHA256_DIGEST_SIZE; i++) {
-		hex[2 * i] = digits[d[i] >> 4];
-		hex[2 * i + 1] = digits[d[i] & 15];
-	}
-	hex[2 * SHA256_DIGEST_SIZE] = '\0';
-}
-
-/* Hex SHA-256 of an open file from its start; size gets its length. Returns 0 or an errno. */
-static int sha256_fd(int fd, char hex[SHA256_HEX], int64_t *size)
-{
-	struct sha256_ctx c;
-	uint8_t d[SHA256_DIGEST_SIZE];
-
-	sha256_init(&c);
-	*size = 0;
-	for (;;) {
-		ssize_t n = pread(fd, iobuf, sizeof(iobuf), (off_t)*size);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return errno;
-		if (n == 0)
-			break;
-		sha256_update(&c, (size_t)n, iobuf);
-		*size += n;
-	}
-	sha256_digest(&c, sizeof(d), d);
-	to_hex(d, hex);
-	return 0;
-}
-
 /* Errors in the quarantine that make every further copy pointless. */
 static bool quarantine_fatal(int e)
 {
 	return e == ENOSPC || e == EDQUOT || e == EIO || e == EROFS || e == EFBIG;
 }
 
-static void note_error(struct mover *m, const struct move_src *src, const char *name,
-                       const char *op, int err)
+void note_error(struct mover *m, const struct move_src *src, const char *name, const char *op,
+                int err)
 {
 	struct move_error *e;
 
@@ -115,35 +79,14 @@ static void stop_all(struct mover *m, int err, const char *op)
 	}
 }
 
-volatile sig_atomic_t move_stop_asked;
-
 static bool past_deadline(struct mover *m)
 {
-	if (move_stop_asked)
+	if (m->stop_asked && *m->stop_asked)
 		m->st.interrupted = true;
 	else if (mono_ms() < m->deadline_ms)
 		return false;
 	m->st.deadline_hit = true;
 	return true;
-}
-
-static void progress(struct mover *m, bool last)
-{
-	static int64_t t0, shown;
-	int64_t t = mono_ms();
-
-	if (!m->progress)
-		return;
-	if (!t0)
-		t0 = t;
-	if (!last && t - shown < 200)
-		return;
-	shown = t;
-	double mib = (double)m->st.bytes / (1024.0 * 1024.0);
-	double secs = (double)(t - t0) / 1000.0;
-	printf("\r%lld/%lld files, %.1f MiB, %.1f MiB/s%s", (long long)m->st.moved,
-	       (long long)m->st.found, mib, secs > 0 ? mib / secs : 0.0, last ? "\n" : "");
-	fflush(stdout);
 }
 
 struct lister {
@@ -210,246 +153,6 @@ int und_list_read(int dirfd, bool sizes, struct und_list *l)
 	return rc ? rc : ls.err;
 }
 
-static bool same_file(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
-}
-
-/* True when the folder open at fd is, or lies under, one of forbid[]. */
-static bool lies_within(int fd, const struct stat *forbid, size_t n)
-{
-	int cur = openat(fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-	for (int depth = 0; cur >= 0 && depth < 4096; depth++) {
-		struct stat st, up_st;
-		if (fstat(cur, &st) < 0)
-			break;
-		for (size_t i = 0; i < n; i++)
-			if (same_file(&st, &forbid[i])) {
-				close(cur);
-				return true;
-			}
-		int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		close(cur);
-		if (up < 0 || fstat(up, &up_st) < 0 || same_file(&st, &up_st)) {
-			if (up >= 0)
-				close(up);
-			return false;
-		}
-		cur = up;
-	}
-	if (cur >= 0)
-		close(cur);
-	return false;
-}
-
-int quarantine_check(int qfd, const struct move_src *src, size_t n, char *err, size_t errlen)
-{
-	struct stat forbid[2 * MOVE_SOURCES_MAX];
-	size_t nf = 0;
-
-	/* A folder's parent is its store: the quarantine may lie beside the store, not in it. */
-	for (size_t i = 0; i < n && i < MOVE_SOURCES_MAX; i++) {
-		if (fstat(src[i].fd, &forbid[nf]) == 0)
-			nf++;
-		if (fstatat(src[i].fd, "..", &forbid[nf], 0) == 0)
-			nf++;
-		if (lies_within(qfd, forbid, nf)) {
-			snprintf(err, errlen, "the quarantine lies inside the store of %s",
-			         src[i].path);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* Opens the manifest for appending; a line cut short by a kill is cut off first. */
-static int manifest_open(struct mover *m)
-{
-	struct stat st;
-	char last;
-
-	m->manifest_fd = openat(m->runfd, "manifest.tsv",
-	                        O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (m->manifest_fd < 0 || fstat(m->manifest_fd, &st) < 0)
-		return errno;
-	if (st.st_size == 0)
-		return write(m->manifest_fd, MANIFEST_HEADER, strlen(MANIFEST_HEADER)) < 0 ? errno
-		                                                                           : 0;
-	if (pread(m->manifest_fd, &last, 1, st.st_size - 1) == 1 && last != '\n') {
-		off_t end = st.st_size - 1;
-		while (end > 0 && pread(m->manifest_fd, &last, 1, end - 1) == 1 && last != '\n')
-			end--;
-		if (ftruncate(m->manifest_fd, end) < 0)
-			return errno;
-	}
-	return 0;
-}
-
-/* Manifest lines wait here and go out in one write per batch; a lost tail is restored by recovery.
- */
-static char manifest_buf[64 * 1024];
-static size_t manifest_len;
-
-static int manifest_flush(struct mover *m)
-{
-	size_t done = 0;
-
-	while (done < manifest_len) {
-		ssize_t n = write(m->manifest_fd, manifest_buf + done, manifest_len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			manifest_len = 0;
-			return errno;
-		}
-		done += (size_t)n;
-	}
-	manifest_len = 0;
-	return 0;
-}
-
-/* Where a copy of folder's file final lies, relative to the quarantine root. */
-static void quarantine_rel(const struct mover *m, const char *folder, const char *final, char *dst,
-                           size_t len)
-{
-	snprintf(dst, len, "%s%s/%s", m->run_name, strcmp(folder, "/") == 0 ? "" : folder, final);
-}
-
-/*
- * The quarantine path of name, with room for a "~999" suffix, must fit in
- * PATH_MAX, or its manifest line could not say where it is: such a file is
- * left in place, and said so.
- */
-static bool rel_fits(struct mover *m, const struct move_src *src, const char *name)
-{
-	if (strlen(m->run_path) + strlen(src->path) + strlen(name) + 6 < PATH_MAX)
-		return true;
-	m->st.left++;
-	note_error(m, src, name, "its path in the quarantine would be too long", ENAMETOOLONG);
-	return false;
-}
-
-/* Called from the calling thread only, hence the static buffers. */
-static int manifest_add(struct mover *m, const char *folder, const char *name, int64_t size,
-                        int64_t mtime, const char *sha, const char *final)
-{
-	static struct manifest_entry e;
-	static char line[MANIFEST_LINE_MAX];
-	int n;
-
-	e = (struct manifest_entry){.time = m->now, .size = size, .mtime = mtime};
-	snprintf(e.folder, sizeof(e.folder), "%s", folder);
-	snprintf(e.name, sizeof(e.name), "%s", name);
-	snprintf(e.sha256, sizeof(e.sha256), "%s", sha);
-	quarantine_rel(m, folder, final, e.path, sizeof(e.path));
-	n = manifest_format(&e, line, sizeof(line));
-	if (n < 0)
-		return ENAMETOOLONG;
-	if (manifest_len + (size_t)n > sizeof(manifest_buf)) {
-		int err = manifest_flush(m);
-		if (err)
-			return err;
-	}
-	memcpy(manifest_buf + manifest_len, line, (size_t)n);
-	manifest_len += (size_t)n;
-	return 0;
-}
-
-void mover_init(struct mover *m, const char *qpath)
-{
-	struct tm tm;
-	time_t t = (time_t)m->now;
-	char stamp[32];
-
-	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	snprintf(m->run_name, sizeof(m->run_name), "%s-%s", stamp, m->run_id);
-	snprintf(m->run_path, sizeof(m->run_path), "%s/%s", qpath, m->run_name);
-	m->runfd = m->manifest_fd = -1;
-}
-
-int mover_begin(struct mover *m, int qfd)
-{
-	if (mkdirat(qfd, m->run_name, 0700) < 0)
-		return errno;
-	m->runfd = openat(qfd, m->run_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (m->runfd < 0 || fsync(qfd) < 0)
-		return errno;
-	return manifest_open(m);
-}
-
-int mover_reopen(struct mover *m, const char *run_path)
-{
-	const char *slash = strrchr(run_path, '/');
-
-	snprintf(m->run_path, sizeof(m->run_path), "%s", run_path);
-	snprintf(m->run_name, sizeof(m->run_name), "%s", slash ? slash + 1 : run_path);
-	m->manifest_fd = -1;
-	m->runfd = open(run_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (m->runfd < 0)
-		return errno;
-	return manifest_open(m);
-}
-
-void mover_end(struct mover *m)
-{
-	if (m->manifest_fd >= 0) {
-		manifest_flush(m);
-		fdatasync(m->manifest_fd);
-		close(m->manifest_fd);
-	}
-	if (m->runfd >= 0)
-		close(m->runfd);
-	m->manifest_fd = m->runfd = -1;
-	progress(m, true);
-}
-
-/* Opens (making it, durably, when missing) the folder comp under dir, never through a symlink. */
-static int sub_step(int dir, const char *comp)
-{
-	if (mkdirat(dir, comp, 0700) == 0) {
-		if (fsync(dir) < 0)
-			return -1;
-	} else if (errno != EEXIST) {
-		return -1;
-	}
-	return openat(dir, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-}
-
-/*
- * The run folder's mirror of a source folder's path (RUN/srv/a/Import), so
- * that two folders with one name never share a quarantine folder. Returns
- * an fd or -1.
- */
-static int open_sub(struct mover *m, const struct move_src *src)
-{
-	char comp[NAME_MAX + 1];
-	int dir = openat(m->runfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	for (const char *p = src->path; dir >= 0 && *p;) {
-		size_t n;
-		p += strspn(p, "/");
-		n = strcspn(p, "/");
-		if (n == 0)
-			break;
-		if (n >= sizeof(comp)) {
-			close(dir);
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		memcpy(comp, p, n);
-		comp[n] = '\0';
-		p += n;
-		int next = sub_step(dir, comp);
-		int e = errno;
-		close(dir);
-		errno = e;
-		dir = next;
-	}
-	return dir;
-}
-
 /*
  * Renames from (relative to fromfd) into sub as name, or name~N when name
  * is taken; never replaces. File systems without RENAME_NOREPLACE get
@@ -480,7 +183,7 @@ static int place(int fromfd, const char *from, int sub, const char *name, char *
 }
 
 /* Opens a source file for reading, only if it is still a regular file. */
-static int open_source(const struct move_src *src, const char *name, struct stat *st)
+int source_open(const struct move_src *src, const char *name, struct stat *st)
 {
 	int fd = openat(src->fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 
@@ -499,7 +202,8 @@ static void moved(struct mover *m, size_t index, int64_t size)
 	m->st.bytes += size;
 	if (index < MOVE_SOURCES_MAX)
 		m->st.moved_in[index]++;
-	progress(m, false);
+	if (m->on_progress)
+		m->on_progress(&m->st, false, m->progress_ctx);
 }
 
 static int sync_folders(struct mover *m, int sub, int srcfd)
@@ -651,7 +355,7 @@ static int rename_loop(struct mover *m, size_t index, const struct move_src *src
 		snprintf(job->name, sizeof(job->name), "%s", l->name[*i]);
 		if (!rel_fits(m, src, job->name))
 			continue;
-		job->fd = open_source(src, job->name, &st);
+		job->fd = source_open(src, job->name, &st);
 		if (job->fd < 0) {
 			if (job->fd != -ELOOP)
 				left_in_place(m, src, job->name, "open", -job->fd);
@@ -735,7 +439,7 @@ static int copy_one(struct mover *m, const struct move_src *src, const char *nam
 
 	if (!rel_fits(m, src, name))
 		return -1;
-	in = open_source(src, name, &st);
+	in = source_open(src, name, &st);
 	if (in < 0) {
 		if (in != -ELOOP)
 			left_in_place(m, src, name, "open", -in);
@@ -784,7 +488,7 @@ static int copy_one(struct mover *m, const struct move_src *src, const char *nam
 		return -2;
 	}
 	sha256_digest(&c, sizeof(d), d);
-	to_hex(d, p->sha);
+	sha256_hex(d, p->sha);
 	p->st = st;
 	p->placed = false;
 	return 0;
@@ -802,11 +506,6 @@ static bool copy_verified(int sub, const struct pending *p)
 	if (fd >= 0)
 		close(fd);
 	return ok;
-}
-
-static bool same_time(struct timespec a, struct timespec b)
-{
-	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
 }
 
 /*
@@ -942,195 +641,4 @@ int move_folder(struct mover *m, size_t index, const struct move_src *src, const
 		rc = copy_files(m, index, src, sub, l, i);
 	close(sub);
 	return rc ? -1 : 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The quarantine paths the manifest records, sorted; the caller frees both. */
-static char **recorded_paths(struct mover *m, size_t *n, char **text)
-{
-	struct stat st;
-	char **v = NULL, *save = NULL;
-	size_t cap = 0;
-
-	*n = 0;
-	*text = NULL;
-	if (fstat(m->manifest_fd, &st) < 0 || !(*text = malloc((size_t)st.st_size + 1)))
-		return NULL;
-	ssize_t got = pread(m->manifest_fd, *text, (size_t)st.st_size, 0);
-	(*text)[got > 0 ? got : 0] = '\0';
-	for (char *line = strtok_r(*text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		static struct manifest_entry e;
-		if (manifest_parse(line, &e) < 0)
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			char **nv = realloc(v, cap * sizeof(*v));
-			if (!nv)
-				break;
-			v = nv;
-		}
-		/* The path field is the line's last; reuse the text for it. */
-		char *tab = strrchr(line, '\t');
-		if (field_unescape(tab + 1, strlen(tab + 1), tab + 1, strlen(tab + 1) + 1) > 0)
-			v[(*n)++] = tab + 1;
-	}
-	if (v)
-		qsort(v, *n, sizeof(*v), cmp_str);
-	return v;
-}
-
-/* "x.und~2" was placed for "x.und": the name before a numeric "~N". */
-static void base_name(const char *name, char *out, size_t len)
-{
-	const char *t = strrchr(name, '~');
-	size_t keep = strlen(name);
-
-	if (t && t[1] && strspn(t + 1, "0123456789") == strlen(t + 1))
-		keep = (size_t)(t - name);
-	snprintf(out, len, "%.*s", (int)keep, name);
-}
-
-/*
- * True when q in dirfd is a move that did not finish: src's name is the very
- * same inode (a link left by the link-and-unlink fallback), or a copy made
- * from it, which keeps its size and mtime to the nanosecond and its bytes.
- * A file that arrived after a finished move, even with the same bytes, has
- * its own mtime, and its copy stays.
- */
-static bool unfinished_move(const struct move_src *src, const char *name, int dirfd, const char *q)
-{
-	char a[SHA256_HEX], b[SHA256_HEX];
-	int64_t as, bs;
-	struct stat ss, qs;
-	int qfd, sfd = open_source(src, name, &ss);
-	bool same = false;
-
-	if (sfd < 0)
-		return false;
-	qfd = openat(dirfd, q, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (qfd >= 0 && fstat(qfd, &qs) == 0) {
-		if (same_file(&ss, &qs))
-			same = true;
-		else if (ss.st_size == qs.st_size && same_time(ss.st_mtim, qs.st_mtim))
-			same = sha256_fd(sfd, a, &as) == 0 && sha256_fd(qfd, b, &bs) == 0 &&
-			       as == bs && strcmp(a, b) == 0;
-	}
-	if (qfd >= 0)
-		close(qfd);
-	close(sfd);
-	return same;
-}
-
-struct recovery {
-	struct mover *m;
-	const struct move_src *src;
-	size_t nsrc;
-	char **rec; /* the manifest's quarantine paths, sorted */
-	size_t nrec;
-};
-
-/* The configured source whose canonical path is folder, or NULL. */
-static const struct move_src *source_at(const struct recovery *r, const char *folder)
-{
-	for (size_t i = 0; i < r->nsrc; i++)
-		if (strcmp(r->src[i].path, folder) == 0)
-			return &r->src[i];
-	return NULL;
-}
-
-/*
- * One file of a killed run, in the mirror of folder. Recorded: done. A move
- * that did not finish (its own source still holds it): the copy goes, and
- * the source moves again. Otherwise the copy is the file: its manifest line
- * is restored.
- */
-static void recover_file(struct recovery *r, const char *folder, int dirfd, const char *name)
-{
-	char base[NAME_MAX + 1], path[PATH_MAX], sha[SHA256_HEX];
-	const struct move_src *src = source_at(r, folder);
-	struct stat st;
-	int64_t size;
-
-	base_name(name, base, sizeof(base));
-	if (!scan_is_und(base) || fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    !S_ISREG(st.st_mode))
-		return;
-	quarantine_rel(r->m, folder, name, path, sizeof(path));
-	const char *key = path;
-	if (r->rec && bsearch(&key, r->rec, r->nrec, sizeof(*r->rec), cmp_str))
-		return;
-	if (src && unfinished_move(src, base, dirfd, name)) {
-		if (unlinkat(dirfd, name, 0) == 0)
-			r->m->st.rolled_back++;
-		return;
-	}
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0 && sha256_fd(fd, sha, &size) == 0 &&
-	    manifest_add(r->m, folder, base, size, st.st_mtim.tv_sec, sha, name) == 0)
-		r->m->st.recovered++;
-	if (fd >= 0)
-		close(fd);
-}
-
-#define RECOVER_DEPTH 128
-
-/*
- * Walks the mirror folder dirfd, whose source path is folder ("" for the
- * run folder itself), never through a symlink.
- */
-static void recover_dir(struct recovery *r, int dirfd, const char *folder, int depth)
-{
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	const struct dirent *e;
-
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	while ((e = readdir(d))) {
-		char sub[PATH_MAX];
-		struct stat st;
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (strncmp(e->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0) {
-			unlinkat(dirfd, e->d_name, 0);
-			continue;
-		}
-		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (S_ISREG(st.st_mode)) {
-			recover_file(r, folder[0] ? folder : "/", dirfd, e->d_name);
-			continue;
-		}
-		int n = snprintf(sub, sizeof(sub), "%s/%s", folder, e->d_name);
-		int cfd =
-		    S_ISDIR(st.st_mode) && depth < RECOVER_DEPTH && n > 0 && (size_t)n < sizeof(sub)
-		        ? openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-		        : -1;
-		if (cfd >= 0) {
-			recover_dir(r, cfd, sub, depth + 1);
-			close(cfd);
-		}
-	}
-	closedir(d);
-	fsync(dirfd);
-}
-
-int move_recover(struct mover *m, const struct move_src *src, size_t n)
-{
-	char *text;
-	struct recovery r = {m, src, n, NULL, 0};
-
-	r.rec = recorded_paths(m, &r.nrec, &text);
-	recover_dir(&r, m->runfd, "", 0);
-	free(r.rec);
-	free(text);
-	int err = manifest_flush(m);
-	return err ? err : fdatasync(m->manifest_fd) < 0 ? errno : 0;
 }

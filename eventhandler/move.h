@@ -57,13 +57,6 @@ struct move_stats {
 	bool interrupted; /* moving stopped for SIGTERM or SIGINT, not the deadline */
 };
 
-/*
- * Set by the handler's SIGTERM/SIGINT handler: moving stops before the next
- * file, as at the deadline, so the connector is started before the kill
- * that follows (Icinga 2 sends SIGTERM, then SIGKILL).
- */
-extern volatile sig_atomic_t move_stop_asked;
-
 struct mover {
 	int runfd;         /* the run folder */
 	char run_name[64]; /* "20261125T120000Z-1a2b3c4d" */
@@ -72,8 +65,20 @@ struct mover {
 	int manifest_fd;
 	int64_t now;         /* wall clock, for the manifest */
 	int64_t deadline_ms; /* monotonic; no new file is started after it */
-	bool progress;       /* show progress on stdout (a terminal) */
+	/*
+	 * Set by the program's SIGTERM/SIGINT handler: moving stops before the
+	 * next file, as at the deadline, so the connector is started before the
+	 * kill that follows (Icinga 2 sends SIGTERM, then SIGKILL). May be NULL.
+	 */
+	const volatile sig_atomic_t *stop_asked;
+	/* Called after each file and at the end (last); the program shows it, or not. */
+	void (*on_progress)(const struct move_stats *st, bool last, void *ctx);
+	void *progress_ctx;
 	struct move_stats st;
+	/* Manifest lines wait here and go out in one write per batch; recovery restores a lost
+	 * tail. */
+	char manifest_buf[64 * 1024];
+	size_t manifest_len;
 };
 
 /* The names of the regular .und files directly in a folder. */
@@ -112,15 +117,6 @@ int mover_reopen(struct mover *m, const char *run_path);
 /* Moves every file of l out of src. Returns 0, or -1 once moving must stop (abort or deadline). */
 int move_folder(struct mover *m, size_t index, const struct move_src *src,
                 const struct und_list *l);
-
-/*
- * Finishes a killed run's work in m's run folder. Temps are removed. A copy
- * with no manifest line whose own source folder (src, by exact path) still
- * holds the same name with the same bytes is removed: the move is undone and
- * the next move redoes it. Any other copy gets its manifest line. Recovery
- * never removes a source.
- */
-int move_recover(struct mover *m, const struct move_src *src, size_t n);
 
 void mover_end(struct mover *m);
 

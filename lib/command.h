@@ -6,6 +6,7 @@
 #define CCMC_COMMAND_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define COMMAND_ARGS_MAX 32
 #define COMMAND_LEN_MAX 4096
@@ -24,6 +25,22 @@ struct command {
  * absolute path. Returns 0, or -1 with a message in err.
  */
 int command_split(const char *line, struct command *c, char *err, size_t errlen);
+
+#define COMMAND_OUT_MAX 4096
+
+struct command_result {
+	int exit_code; /* -1 when killed or not run; 126 or 127 when it could not be executed */
+	char out[COMMAND_OUT_MAX];
+	size_t len; /* captured stdout and stderr, NUL-terminated, truncated to fit */
+};
+
+/*
+ * Runs c with a clean environment (PATH and LC_ALL only), stdin on
+ * /dev/null and no other inherited descriptor, until it exits or until_ms
+ * (monotonic, clock.h) passes, when it is killed. Returns 0, ETIMEDOUT, or
+ * an errno from starting it.
+ */
+int command_run(const struct command *c, int64_t until_ms, struct command_result *r);
 
 enum svc_state { SVC_UNKNOWN, SVC_RUNNING, SVC_STOPPED, SVC_PENDING };
 

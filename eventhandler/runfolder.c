@@ -1,0 +1,244 @@
+#include "config.h"
+
+#include "runfolder.h"
+
+#include "files.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* True when the folder open at fd is, or lies under, one of forbid[]. */
+static bool lies_within(int fd, const struct stat *forbid, size_t n)
+{
+	int cur = openat(fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	for (int depth = 0; cur >= 0 && depth < 4096; depth++) {
+		struct stat st, up_st;
+		if (fstat(cur, &st) < 0)
+			break;
+		for (size_t i = 0; i < n; i++)
+			if (same_file(&st, &forbid[i])) {
+				close(cur);
+				return true;
+			}
+		int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(cur);
+		if (up < 0 || fstat(up, &up_st) < 0 || same_file(&st, &up_st)) {
+			if (up >= 0)
+				close(up);
+			return false;
+		}
+		cur = up;
+	}
+	if (cur >= 0)
+		close(cur);
+	return false;
+}
+
+int quarantine_check(int qfd, const struct move_src *src, size_t n, char *err, size_t errlen)
+{
+	struct stat forbid[2 * MOVE_SOURCES_MAX];
+	size_t nf = 0;
+
+	/* A folder's parent is its store: the quarantine may lie beside the store, not in it. */
+	for (size_t i = 0; i < n && i < MOVE_SOURCES_MAX; i++) {
+		if (fstat(src[i].fd, &forbid[nf]) == 0)
+			nf++;
+		if (fstatat(src[i].fd, "..", &forbid[nf], 0) == 0)
+			nf++;
+		if (lies_within(qfd, forbid, nf)) {
+			snprintf(err, errlen, "the quarantine lies inside the store of %s",
+			         src[i].path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Opens the manifest for appending; a line cut short by a kill is cut off first. */
+static int manifest_open(struct mover *m)
+{
+	struct stat st;
+	char last;
+
+	m->manifest_fd = openat(m->runfd, "manifest.tsv",
+	                        O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (m->manifest_fd < 0 || fstat(m->manifest_fd, &st) < 0)
+		return errno;
+	if (st.st_size == 0)
+		return write(m->manifest_fd, MANIFEST_HEADER, strlen(MANIFEST_HEADER)) < 0 ? errno
+		                                                                           : 0;
+	if (pread(m->manifest_fd, &last, 1, st.st_size - 1) == 1 && last != '\n') {
+		off_t end = st.st_size - 1;
+		while (end > 0 && pread(m->manifest_fd, &last, 1, end - 1) == 1 && last != '\n')
+			end--;
+		if (ftruncate(m->manifest_fd, end) < 0)
+			return errno;
+	}
+	return 0;
+}
+
+int manifest_flush(struct mover *m)
+{
+	size_t done = 0;
+
+	while (done < m->manifest_len) {
+		ssize_t n = write(m->manifest_fd, m->manifest_buf + done, m->manifest_len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			m->manifest_len = 0;
+			return errno;
+		}
+		done += (size_t)n;
+	}
+	m->manifest_len = 0;
+	return 0;
+}
+
+/* Where a copy of folder's file final lies, relative to the quarantine root. */
+void quarantine_rel(const struct mover *m, const char *folder, const char *final, char *dst,
+                    size_t len)
+{
+	snprintf(dst, len, "%s%s/%s", m->run_name, strcmp(folder, "/") == 0 ? "" : folder, final);
+}
+
+/*
+ * The quarantine path of name, with room for a "~999" suffix, must fit in
+ * PATH_MAX, or its manifest line could not say where it is: such a file is
+ * left in place, and said so.
+ */
+bool rel_fits(struct mover *m, const struct move_src *src, const char *name)
+{
+	if (strlen(m->run_path) + strlen(src->path) + strlen(name) + 6 < PATH_MAX)
+		return true;
+	m->st.left++;
+	note_error(m, src, name, "its path in the quarantine would be too long", ENAMETOOLONG);
+	return false;
+}
+
+/* Called from the calling thread only, hence the static buffers. */
+int manifest_add(struct mover *m, const char *folder, const char *name, int64_t size, int64_t mtime,
+                 const char *sha, const char *final)
+{
+	static struct manifest_entry e;
+	static char line[MANIFEST_LINE_MAX];
+	int n;
+
+	e = (struct manifest_entry){.time = m->now, .size = size, .mtime = mtime};
+	snprintf(e.folder, sizeof(e.folder), "%s", folder);
+	snprintf(e.name, sizeof(e.name), "%s", name);
+	snprintf(e.sha256, sizeof(e.sha256), "%s", sha);
+	quarantine_rel(m, folder, final, e.path, sizeof(e.path));
+	n = manifest_format(&e, line, sizeof(line));
+	if (n < 0)
+		return ENAMETOOLONG;
+	if (m->manifest_len + (size_t)n > sizeof(m->manifest_buf)) {
+		int err = manifest_flush(m);
+		if (err)
+			return err;
+	}
+	memcpy(m->manifest_buf + m->manifest_len, line, (size_t)n);
+	m->manifest_len += (size_t)n;
+	return 0;
+}
+
+void mover_init(struct mover *m, const char *qpath)
+{
+	struct tm tm;
+	time_t t = (time_t)m->now;
+	char stamp[32];
+
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(m->run_name, sizeof(m->run_name), "%s-%s", stamp, m->run_id);
+	snprintf(m->run_path, sizeof(m->run_path), "%s/%s", qpath, m->run_name);
+	m->runfd = m->manifest_fd = -1;
+}
+
+int mover_begin(struct mover *m, int qfd)
+{
+	if (mkdirat(qfd, m->run_name, 0700) < 0)
+		return errno;
+	m->runfd = openat(qfd, m->run_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (m->runfd < 0 || fsync(qfd) < 0)
+		return errno;
+	return manifest_open(m);
+}
+
+int mover_reopen(struct mover *m, const char *run_path)
+{
+	const char *slash = strrchr(run_path, '/');
+
+	snprintf(m->run_path, sizeof(m->run_path), "%s", run_path);
+	snprintf(m->run_name, sizeof(m->run_name), "%s", slash ? slash + 1 : run_path);
+	m->manifest_fd = -1;
+	m->runfd = open(run_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (m->runfd < 0)
+		return errno;
+	return manifest_open(m);
+}
+
+void mover_end(struct mover *m)
+{
+	if (m->manifest_fd >= 0) {
+		manifest_flush(m);
+		fdatasync(m->manifest_fd);
+		close(m->manifest_fd);
+	}
+	if (m->runfd >= 0)
+		close(m->runfd);
+	m->manifest_fd = m->runfd = -1;
+	if (m->on_progress)
+		m->on_progress(&m->st, true, m->progress_ctx);
+}
+
+/* Opens (making it, durably, when missing) the folder comp under dir, never through a symlink. */
+static int sub_step(int dir, const char *comp)
+{
+	if (mkdirat(dir, comp, 0700) == 0) {
+		if (fsync(dir) < 0)
+			return -1;
+	} else if (errno != EEXIST) {
+		return -1;
+	}
+	return openat(dir, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/*
+ * The run folder's mirror of a source folder's path (RUN/srv/a/Import), so
+ * that two folders with one name never share a quarantine folder. Returns
+ * an fd or -1.
+ */
+int open_sub(struct mover *m, const struct move_src *src)
+{
+	char comp[NAME_MAX + 1];
+	int dir = openat(m->runfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	for (const char *p = src->path; dir >= 0 && *p;) {
+		size_t n;
+		p += strspn(p, "/");
+		n = strcspn(p, "/");
+		if (n == 0)
+			break;
+		if (n >= sizeof(comp)) {
+			close(dir);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		p += n;
+		int next = sub_step(dir, comp);
+		int e = errno;
+		close(dir);
+		errno = e;
+		dir = next;
+	}
+	return dir;
+}
