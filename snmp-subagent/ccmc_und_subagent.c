@@ -16,6 +16,7 @@
 #include "store.h"
 #include "values.h"
 
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -109,22 +110,28 @@ struct agent_opts {
 	char show;   /* 'h' or 'V': print help or version and exit, at start-up only */
 };
 
-static struct agent_opts opt;
-/* The command line as given, read again on SIGHUP. */
-static int saved_argc;
-static char **saved_argv;
+/*
+ * The agent: its settings, the snapshot it serves and the scan in flight.
+ * One lives in main and reaches every net-snmp callback through the
+ * registration's void pointer.
+ */
+struct agent {
+	struct agent_opts opt;
+	int saved_argc; /* the command line as given, read again on SIGHUP */
+	char **saved_argv;
+	struct agent_values current; /* served */
+	struct oid_table table;      /* current, as sorted OIDs */
+	struct probe scan;           /* in flight when scanning */
+	bool scanning, scanned_once;
+	unsigned scan_alarm, interval_alarm;
+	int64_t scan_wall, scan_mono_ms;
+	pid_t abandoned[64]; /* scans left in a hung call, reaped when the kernel lets them go */
+	size_t nabandoned;
+	int pid_fd; /* the pidfile, whose lock is held for the process's life */
+};
 
-/* The served snapshot and the scan in flight. */
-static struct agent_values current;
-static struct oid_table table;
-static struct probe scan;
-static bool scanning, scanned_once;
-static unsigned scan_alarm;
-static int64_t scan_wall, scan_mono_ms;
-static pid_t abandoned[64];
-static size_t nabandoned;
+/* Set from signal handlers, so not in struct agent: the two requests a signal can make. */
 static volatile sig_atomic_t keep_running = 1, reload_asked;
-static unsigned interval_alarm;
 
 static _Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static _Noreturn void usage_error(const char *fmt, ...)
@@ -211,7 +218,7 @@ static int parse_args(int argc, char **argv, struct agent_opts *o, char *err, si
 	else if (watch_finish(&o->cfg, err, errlen) != 0)
 		return -1;
 	else if (o->cfg.timeout >= o->interval)
-		snprintf(err, errlen, "the scan time-out (-t) must be shorter than --interval");
+		snprintf(err, errlen, "the a->scan time-out (-t) must be shorter than --interval");
 	else
 		return 0;
 	return -1;
@@ -247,8 +254,9 @@ static bool request_oid(const netsnmp_variable_list *vb, uint32_t *name, size_t 
 static int handle(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
                   netsnmp_agent_request_info *ri, netsnmp_request_info *req)
 {
+	const struct agent *a = reg->my_reg_void;
+
 	(void)h;
-	(void)reg;
 	for (; req; req = req->next) {
 		netsnmp_variable_list *vb = req->requestvb;
 		uint32_t name[OIDTABLE_OID_MAX];
@@ -256,7 +264,7 @@ static int handle(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 		bool exact = request_oid(vb, name, &len);
 		const struct oid_entry *e;
 		if (ri->mode == MODE_GET) {
-			e = exact ? oidtable_get(&table, name, len) : NULL;
+			e = exact ? oidtable_get(&a->table, name, len) : NULL;
 			if (!e)
 				netsnmp_set_request_error(ri, req, SNMP_NOSUCHINSTANCE);
 			else
@@ -264,7 +272,7 @@ static int handle(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 		} else if (ri->mode == MODE_GETNEXT) {
 			/* No next here: the varbind stays empty and the master asks the next
 			 * subtree. */
-			if ((e = oidtable_next(&table, name, len)) != NULL) {
+			if ((e = oidtable_next(&a->table, name, len)) != NULL) {
 				oid next[OIDTABLE_OID_MAX];
 				for (size_t i = 0; i < e->len; i++)
 					next[i] = e->name[i];
@@ -278,14 +286,16 @@ static int handle(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 	return SNMP_ERR_NOERROR;
 }
 
-static void register_tree(void)
+static void register_tree(struct agent *a)
 {
 	oid base[OIDTABLE_OID_MAX];
 
-	for (size_t i = 0; i < opt.base_len; i++)
-		base[i] = opt.base[i];
+	for (size_t i = 0; i < a->opt.base_len; i++)
+		base[i] = a->opt.base[i];
 	netsnmp_handler_registration *reg = netsnmp_create_handler_registration(
-	    "ccmcUndMIB", handle, base, opt.base_len, HANDLER_CAN_RONLY);
+	    "ccmcUndMIB", handle, base, a->opt.base_len, HANDLER_CAN_RONLY);
+	if (reg)
+		reg->my_reg_void = a;
 	if (!reg || netsnmp_register_handler(reg) != MIB_REGISTERED_OK)
 		snmp_log(LOG_ERR, "cannot register the CCMC-UND-MIB tree\n");
 }
@@ -298,20 +308,21 @@ static void append_oid(oid *dst, size_t *len, const uint32_t *arcs, size_t n)
 		dst[(*len)++] = arcs[i];
 }
 
-static void add_column(netsnmp_variable_list **vars, uint32_t col, size_t row, u_char type,
-                       const void *val, size_t vlen)
+static void add_column(const struct agent *a, netsnmp_variable_list **vars, uint32_t col,
+                       size_t row, u_char type, const void *val, size_t vlen)
 {
 	oid name[OIDTABLE_OID_MAX];
 	size_t n = 0;
 	uint32_t tail[5] = {1, 2, 1, col, (uint32_t)row + 1};
 
-	append_oid(name, &n, opt.base, opt.base_len);
+	append_oid(name, &n, a->opt.base, a->opt.base_len);
 	append_oid(name, &n, tail, 5);
 	snmp_varlist_add_variable(vars, name, n, type, val, vlen);
 }
 
 /* ccmcUndStateChange for folder i, which went from was to the state in v. */
-static void notify_change(const struct agent_values *v, size_t i, enum state was)
+static void notify_change(const struct agent *a, const struct agent_values *v, size_t i,
+                          enum state was)
 {
 	netsnmp_variable_list *vars = NULL;
 	oid trap[OIDTABLE_OID_MAX], prev[OIDTABLE_OID_MAX];
@@ -319,19 +330,19 @@ static void notify_change(const struct agent_values *v, size_t i, enum state was
 	uint32_t trap_tail[2] = {0, 1}, prev_tail[4] = {1, 3, 1, (uint32_t)i + 1};
 	long count = v->f[i].count, age = v->f[i].oldest_age, old = was, now = v->f[i].state;
 
-	append_oid(trap, &tn, opt.base, opt.base_len);
+	append_oid(trap, &tn, a->opt.base, a->opt.base_len);
 	append_oid(trap, &tn, trap_tail, 2);
-	append_oid(prev, &pn, opt.base, opt.base_len);
+	append_oid(prev, &pn, a->opt.base, a->opt.base_len);
 	append_oid(prev, &pn, prev_tail, 4);
 	/* snmpTrapOID.0, from SNMPv2-MIB */
 	static const oid trap_oid_name[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
 	snmp_varlist_add_variable(&vars, trap_oid_name, OID_LENGTH(trap_oid_name), ASN_OBJECT_ID,
 	                          (u_char *)trap, tn * sizeof(oid));
-	add_column(&vars, 2, i, ASN_OCTET_STR, v->f[i].name, strlen(v->f[i].name));
-	add_column(&vars, 4, i, ASN_GAUGE, &count, sizeof(count));
-	add_column(&vars, 5, i, ASN_GAUGE, &age, sizeof(age));
+	add_column(a, &vars, 2, i, ASN_OCTET_STR, v->f[i].name, strlen(v->f[i].name));
+	add_column(a, &vars, 4, i, ASN_GAUGE, &count, sizeof(count));
+	add_column(a, &vars, 5, i, ASN_GAUGE, &age, sizeof(age));
 	snmp_varlist_add_variable(&vars, prev, pn, ASN_INTEGER, &old, sizeof(old));
-	add_column(&vars, 10, i, ASN_INTEGER, &now, sizeof(now));
+	add_column(a, &vars, 10, i, ASN_INTEGER, &now, sizeof(now));
 	send_v2trap(vars);
 	snmp_free_varbind(vars);
 	snmp_log(LOG_NOTICE, "%s: %s -> %s\n", v->f[i].name, state_name(was),
@@ -339,73 +350,76 @@ static void notify_change(const struct agent_values *v, size_t i, enum state was
 }
 
 /* Serves next from now on, notifying each folder whose state changed. */
-static void publish(const struct agent_values *next)
+static void publish(struct agent *a, const struct agent_values *next)
 {
-	for (size_t i = 0; scanned_once && i < next->nfolders; i++)
-		if (current.f[i].state != next->f[i].state)
-			notify_change(next, i, current.f[i].state);
-	current = *next;
-	oidtable_build(&current, opt.base, opt.base_len, &table);
+	for (size_t i = 0; a->scanned_once && i < next->nfolders; i++)
+		if (a->current.f[i].state != next->f[i].state)
+			notify_change(a, next, i, a->current.f[i].state);
+	a->current = *next;
+	oidtable_build(&a->current, a->opt.base, a->opt.base_len, &a->table);
 }
 
-/* Frees the scan in flight and serves next, which its end produced. */
-static void scan_ended(const struct agent_values *next)
+/* Frees the a->scan in flight and serves next, which its end produced. */
+static void scan_ended(struct agent *a, const struct agent_values *next)
 {
-	probe_free(&scan);
-	scanning = false;
-	publish(next);
-	scanned_once = true;
+	probe_free(&a->scan);
+	a->scanning = false;
+	publish(a, next);
+	a->scanned_once = true;
 }
 
-/* Walks away from the scan in flight: its process may sit in a hung call, so it is reaped later. */
-static void abandon_scan(void)
+/* Walks away from the a->scan in flight: its process may sit in a hung call, so it is reaped later.
+ */
+static void abandon_scan(struct agent *a)
 {
-	unregister_readfd(scan.rfd);
-	probe_abandon(&scan);
-	if (nabandoned < sizeof(abandoned) / sizeof(abandoned[0]))
-		abandoned[nabandoned++] = scan.pid;
+	unregister_readfd(a->scan.rfd);
+	probe_abandon(&a->scan);
+	if (a->nabandoned < sizeof(a->abandoned) / sizeof(a->abandoned[0]))
+		a->abandoned[a->nabandoned++] = a->scan.pid;
 }
 
 static void scan_done(int fd, void *arg)
 {
 	static struct agent_values next;
+	struct agent *a = arg;
 
-	(void)arg;
 	unregister_readfd(fd);
-	snmp_alarm_unregister(scan_alarm);
-	next = current;
-	if (probe_finish(&scan) == 0)
-		values_from_probe(&opt.cfg, &scan, scan_wall, (uint32_t)(mono_ms() - scan_mono_ms),
-		                  &next);
+	snmp_alarm_unregister(a->scan_alarm);
+	next = a->current;
+	if (probe_finish(&a->scan) == 0)
+		values_from_probe(&a->opt.cfg, &a->scan, a->scan_wall,
+		                  (uint32_t)(mono_ms() - a->scan_mono_ms), &next);
 	else
-		values_failed(&opt.cfg, scan.failure, &next);
-	scan_ended(&next);
+		values_failed(&a->opt.cfg, a->scan.failure, &next);
+	scan_ended(a, &next);
 }
 
-/* The scan hung (a stat on a lost share): walk away from it and go unknown. */
+/* The a->scan hung (a stat on a lost share): walk away from it and go unknown. */
 static void scan_timeout(unsigned reg, void *arg)
 {
 	static struct agent_values next;
 	char why[VALUE_TEXT], hung[PATH_MAX + NAME_MAX + 64];
 
+	struct agent *a = arg;
+
 	(void)reg;
-	(void)arg;
-	abandon_scan();
-	snprintf(why, sizeof(why), "scan timed out after %ds %.200s (hung share?)", opt.cfg.timeout,
-	         probe_hung_text(&opt.cfg.folders, &scan, hung, sizeof(hung)));
+	abandon_scan(a);
+	snprintf(why, sizeof(why), "a->scan timed out after %ds %.200s (hung share?)",
+	         a->opt.cfg.timeout,
+	         probe_hung_text(&a->opt.cfg.folders, &a->scan, hung, sizeof(hung)));
 	char safe[sizeof(why) * 4];
 	snmp_log(LOG_WARNING, "%s\n", name_escape(why, safe, sizeof(safe)));
-	next = current;
-	values_failed(&opt.cfg, why, &next);
-	scan_ended(&next);
+	next = a->current;
+	values_failed(&a->opt.cfg, why, &next);
+	scan_ended(a, &next);
 }
 
 /* Scan processes left in a hung call are reaped once the kernel lets them go. */
-static void reap_abandoned(void)
+static void reap_abandoned(struct agent *a)
 {
-	for (size_t i = 0; i < nabandoned;) {
-		if (waitpid(abandoned[i], NULL, WNOHANG) != 0)
-			abandoned[i] = abandoned[--nabandoned];
+	for (size_t i = 0; i < a->nabandoned;) {
+		if (waitpid(a->abandoned[i], NULL, WNOHANG) != 0)
+			a->abandoned[i] = a->abandoned[--a->nabandoned];
 		else
 			i++;
 	}
@@ -414,26 +428,26 @@ static void reap_abandoned(void)
 static void scan_start(unsigned reg, void *arg)
 {
 	static struct agent_values next;
+	struct agent *a = arg;
 
 	(void)reg;
-	(void)arg;
-	reap_abandoned();
-	if (scanning)
+	reap_abandoned(a);
+	if (a->scanning)
 		return;
-	opt.cfg.now = (int64_t)time(NULL);
-	scan_wall = opt.cfg.now;
-	scan_mono_ms = mono_ms();
-	struct probe_opts o = watch_probe_opts(&opt.cfg);
-	if (probe_start(&opt.cfg.folders, &o, &scan) != 0) {
-		next = current;
-		values_failed(&opt.cfg, scan.failure, &next);
-		probe_free(&scan);
-		publish(&next);
+	a->opt.cfg.now = (int64_t)time(NULL);
+	a->scan_wall = a->opt.cfg.now;
+	a->scan_mono_ms = mono_ms();
+	struct probe_opts o = watch_probe_opts(&a->opt.cfg);
+	if (probe_start(&a->opt.cfg.folders, &o, &a->scan) != 0) {
+		next = a->current;
+		values_failed(&a->opt.cfg, a->scan.failure, &next);
+		probe_free(&a->scan);
+		publish(a, &next);
 		return;
 	}
-	scanning = true;
-	register_readfd(scan.rfd, scan_done, NULL);
-	scan_alarm = snmp_alarm_register((unsigned)opt.cfg.timeout, 0, scan_timeout, NULL);
+	a->scanning = true;
+	register_readfd(a->scan.rfd, scan_done, a);
+	a->scan_alarm = snmp_alarm_register((unsigned)a->opt.cfg.timeout, 0, scan_timeout, a);
 }
 
 /* --- the daemon ---------------------------------------------------------------------------- */
@@ -458,30 +472,28 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
-static void reload(void);
+static void reload(struct agent *a);
 
 static void on_wake(int fd, void *arg)
 {
 	char buf[64];
 
-	(void)arg;
 	while (read(fd, buf, sizeof(buf)) > 0)
 		;
 	if (reload_asked) {
 		reload_asked = 0;
-		reload();
+		reload(arg);
 	}
 }
 
-static void catch_signals(void)
+static void catch_signals(struct agent *a)
 {
 	struct sigaction sa;
 
 	if (pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
-		perror(PROGNAME ": pipe2");
-		exit(1);
+		err(1, "pipe2");
 	}
-	register_readfd(wake_pipe[0], on_wake, NULL);
+	register_readfd(wake_pipe[0], on_wake, a);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -511,29 +523,29 @@ static bool same_fixed(const struct agent_opts *a, const struct agent_opts *b)
 	       !memcmp(a->base, b->base, a->base_len * sizeof(a->base[0]));
 }
 
-/* A scan in flight was started with the old folders: walk away from it. */
-static void drop_scan(void)
+/* A a->scan in flight was started with the old folders: walk away from it. */
+static void drop_scan(struct agent *a)
 {
-	if (!scanning)
+	if (!a->scanning)
 		return;
-	snmp_alarm_unregister(scan_alarm);
-	abandon_scan();
-	probe_free(&scan);
-	scanning = false;
+	snmp_alarm_unregister(a->scan_alarm);
+	abandon_scan(a);
+	probe_free(&a->scan);
+	a->scanning = false;
 }
 
 /*
  * SIGHUP: read the command line and its --extra-opts files again. Bad
  * settings are refused and the old ones kept; the folders, thresholds,
- * time-out and interval take effect at once, with a new scan.
+ * time-out and interval take effect at once, with a new a->scan.
  */
-static void reload(void)
+static void reload(struct agent *a)
 {
 	static struct agent_opts next;
 	char err[512];
 
 	opts_default(&next);
-	int rc = parse_args(saved_argc, saved_argv, &next, err, sizeof(err));
+	int rc = parse_args(a->saved_argc, a->saved_argv, &next, err, sizeof(err));
 	if (rc == 0 && next.show) {
 		snprintf(err, sizeof(err), "--help and --version are not settings");
 		rc = -1;
@@ -542,80 +554,75 @@ static void reload(void)
 		char safe[sizeof(err) * 4];
 		snmp_log(LOG_ERR, "reload refused, the settings stay as they were: %s\n",
 		         name_escape(err, safe, sizeof(safe)));
-		extra_opts_free(next.args, saved_argc, saved_argv);
+		extra_opts_free(next.args, a->saved_argc, a->saved_argv);
 		return;
 	}
-	if (!same_fixed(&opt, &next))
+	if (!same_fixed(&a->opt, &next))
 		snmp_log(LOG_WARNING, "reload: -x, -p, -u, -f, --ping-interval and --base-oid "
 		                      "change only at a restart\n");
-	drop_scan();
-	if (!same_folders(&opt.cfg.folders, &next.cfg.folders)) {
-		/* Rows now name other folders: no notification until a scan sets a baseline. */
-		scanned_once = false;
-		values_init(&next.cfg, &current);
-		oidtable_build(&current, opt.base, opt.base_len, &table);
+	drop_scan(a);
+	if (!same_folders(&a->opt.cfg.folders, &next.cfg.folders)) {
+		/* Rows now name other folders: no notification until a a->scan sets a baseline. */
+		a->scanned_once = false;
+		values_init(&next.cfg, &a->current);
+		oidtable_build(&a->current, a->opt.base, a->opt.base_len, &a->table);
 	}
-	extra_opts_free(opt.args, saved_argc, saved_argv);
-	opt.cfg = next.cfg;
-	opt.interval = next.interval;
-	opt.args = next.args;
-	snmp_alarm_unregister(interval_alarm);
-	interval_alarm = snmp_alarm_register((unsigned)opt.interval, SA_REPEAT, scan_start, NULL);
-	snmp_log(LOG_INFO, "reloaded: %zu folders, a scan every %ds\n", opt.cfg.folders.n,
-	         opt.interval);
-	scan_start(0, NULL);
+	extra_opts_free(a->opt.args, a->saved_argc, a->saved_argv);
+	a->opt.cfg = next.cfg;
+	a->opt.interval = next.interval;
+	a->opt.args = next.args;
+	snmp_alarm_unregister(a->interval_alarm);
+	a->interval_alarm =
+	    snmp_alarm_register((unsigned)a->opt.interval, SA_REPEAT, scan_start, a);
+	snmp_log(LOG_INFO, "reloaded: %zu folders, a a->scan every %ds\n", a->opt.cfg.folders.n,
+	         a->opt.interval);
+	scan_start(0, a);
 }
 
-/* The pidfile's descriptor, whose lock is held for the process's life. */
-static int pid_fd = -1;
-
-static void write_pid(void)
+static void write_pid(const struct agent *a)
 {
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 
-	if (pid_fd >= 0 && (ftruncate(pid_fd, 0) < 0 || pwrite(pid_fd, buf, (size_t)n, 0) != n))
-		fprintf(stderr, PROGNAME ": cannot write %s\n", opt.pidfile);
+	if (a->pid_fd >= 0 &&
+	    (ftruncate(a->pid_fd, 0) < 0 || pwrite(a->pid_fd, buf, (size_t)n, 0) != n))
+		warnx("cannot write %s", a->opt.pidfile);
 }
 
 /* One instance per pidfile. The daemon inherits the locked descriptor across daemon(). */
-static void take_pidfile(void)
+static void take_pidfile(struct agent *a)
 {
-	if (!opt.pidfile)
+	if (!a->opt.pidfile)
 		return;
-	pid_fd = open(opt.pidfile, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (pid_fd < 0) {
-		fprintf(stderr, PROGNAME ": %s: %s\n", opt.pidfile, strerror(errno));
-		exit(1);
+	a->pid_fd = open(a->opt.pidfile, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (a->pid_fd < 0) {
+		err(1, "%s", a->opt.pidfile);
 	}
-	if (flock(pid_fd, LOCK_EX | LOCK_NB) < 0) {
-		fprintf(stderr, PROGNAME ": another instance holds %s\n", opt.pidfile);
-		exit(1);
+	if (flock(a->pid_fd, LOCK_EX | LOCK_NB) < 0) {
+		errx(1, "another instance holds %s", a->opt.pidfile);
 	}
 	/* The pid is written by the daemon itself: the starting process is about to exit. */
 }
 
-static void drop_privileges(void)
+static void drop_privileges(const struct agent *a)
 {
 	struct passwd *pw;
 
-	if (!opt.user)
+	if (!a->opt.user)
 		return;
-	pw = getpwnam(opt.user);
+	pw = getpwnam(a->opt.user);
 	if (!pw || initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
 	    setuid(pw->pw_uid) < 0) {
-		fprintf(stderr, PROGNAME ": cannot become %s\n", opt.user);
-		exit(1);
+		errx(1, "cannot become %s", a->opt.user);
 	}
 }
 
-static void become_daemon(void)
+static void become_daemon(const struct agent *a)
 {
-	if (opt.foreground)
+	if (a->opt.foreground)
 		return;
 	if (daemon(0, 0) < 0) {
-		perror(PROGNAME ": daemon");
-		exit(1);
+		err(1, "daemon");
 	}
 }
 
@@ -638,20 +645,20 @@ static int on_log(int major, int minor, void *server, void *client)
 	return 0;
 }
 
-static void exit_if_refused(void)
+static void exit_if_refused(const struct agent *a)
 {
 	char base[OIDTABLE_OID_MAX * 11 + 1];
 
 	if (!registration_refused)
 		return;
-	oid_format(opt.base, opt.base_len, base, sizeof(base));
+	oid_format(a->opt.base, a->opt.base_len, base, sizeof(base));
 	snmp_log(LOG_ERR, "the master refused to register %s: another agent serves it\n", base);
 	snmp_shutdown(PROGNAME);
 	exit(1);
 }
 
 /* An AgentX subagent that reads no config file and loads no MIB. */
-static void agent_setup(void)
+static void agent_setup(struct agent *a)
 {
 	setenv("MIBS", "", 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
@@ -659,61 +666,64 @@ static void agent_setup(void)
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
-	                   opt.ping);
-	if (opt.agentx)
+	                   a->opt.ping);
+	if (a->opt.agentx)
 		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET,
-		                      opt.agentx);
-	if (opt.foreground)
+		                      a->opt.agentx);
+	if (a->opt.foreground)
 		snmp_enable_stderrlog();
 	else
 		snmp_enable_syslog_ident(PROGNAME, LOG_DAEMON);
 	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, on_log, NULL);
 	snmp_enable_calllog();
 	init_agent(PROGNAME);
-	register_tree();
+	register_tree(a);
 	init_snmp(PROGNAME);
 	/* init_snmp sets its default (15 s); the reconnect timer reads it when the master goes. */
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
-	                   opt.ping);
+	                   a->opt.ping);
 }
 
 int main(int argc, char **argv)
 {
+	static struct agent agent = {.pid_fd = -1};
+	struct agent *a = &agent;
 	char err[512];
 
-	saved_argc = argc;
-	saved_argv = argv;
-	opts_default(&opt);
-	if (parse_args(argc, argv, &opt, err, sizeof(err)) != 0)
+	a->saved_argc = argc;
+	a->saved_argv = argv;
+	opts_default(&a->opt);
+	if (parse_args(argc, argv, &a->opt, err, sizeof(err)) != 0)
 		usage_error("%s", err);
-	if (opt.show == 'h')
+	if (a->opt.show == 'h')
 		printf("%s\n%s", usage_text, help_text);
-	else if (opt.show == 'V')
+	else if (a->opt.show == 'V')
 		printf(PROGNAME " %s\n", version);
-	if (opt.show)
+	if (a->opt.show)
 		return 0;
 
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN); /* until catch_signals() can reload */
-	take_pidfile();
-	become_daemon();
-	write_pid(); /* the daemon's own pid, under the lock the starter took */
-	drop_privileges();
-	agent_setup();
-	catch_signals();
+	take_pidfile(a);
+	become_daemon(a);
+	write_pid(a); /* the daemon's own pid, under the lock the starter took */
+	drop_privileges(a);
+	agent_setup(a);
+	catch_signals(a);
 
-	values_init(&opt.cfg, &current);
-	oidtable_build(&current, opt.base, opt.base_len, &table);
-	scan_start(0, NULL);
-	interval_alarm = snmp_alarm_register((unsigned)opt.interval, SA_REPEAT, scan_start, NULL);
+	values_init(&a->opt.cfg, &a->current);
+	oidtable_build(&a->current, a->opt.base, a->opt.base_len, &a->table);
+	scan_start(0, a);
+	a->interval_alarm =
+	    snmp_alarm_register((unsigned)a->opt.interval, SA_REPEAT, scan_start, a);
 	snmp_log(LOG_INFO, PROGNAME " %s started\n", version);
-	exit_if_refused();
+	exit_if_refused(a);
 	while (keep_running) {
 		agent_check_and_process(1);
-		exit_if_refused(); /* also when a reconnect is refused */
+		exit_if_refused(a); /* also when a reconnect is refused */
 	}
 	snmp_log(LOG_INFO, PROGNAME " stopping\n");
 	snmp_shutdown(PROGNAME);
-	extra_opts_free(opt.args, saved_argc, saved_argv);
+	extra_opts_free(a->opt.args, a->saved_argc, a->saved_argv);
 	return 0;
 }
