@@ -4,6 +4,7 @@
  * files out of Import and Export into a quarantine, start the connector.
  * A kill at any instruction loses no file; the next run finishes the work.
  */
+/* Kept past 600 lines by its option table and help text; the steps are in their own files. */
 #include "config.h"
 
 #include "command.h"
@@ -12,11 +13,13 @@
 #include "duration.h"
 #include "journal.h"
 #include "move.h"
+#include "places.h"
 #include "recover.h"
 #include "output.h"
 #include "probe.h"
 #include "settings.h"
 #include "store.h"
+#include "summary.h"
 #include "trigger.h"
 
 #include <errno.h>
@@ -35,8 +38,6 @@
 #include <unistd.h>
 
 #define PROGNAME "ccmc_und_remediate"
-
-enum { EXIT_DONE = 0, EXIT_PARTIAL = 1, EXIT_USAGE = 2, EXIT_FAILED = 3 };
 
 /* How long the store may take to be looked at before the connector is stopped. */
 #define STORE_TIMEOUT_MS 5000
@@ -128,10 +129,7 @@ static struct {
 	bool force, dry_run, verbose;
 	struct trigger trig;
 	struct connector conn;
-	struct move_src src[MOVE_SOURCES_MAX];
-	struct und_list list[MOVE_SOURCES_MAX];
-	size_t nsrc;
-	int qfd;
+	struct places pl;
 	struct journal journal;
 	char recovered[512]; /* what finishing an interrupted run did, for the summary */
 	int64_t t0;          /* monotonic start */
@@ -266,87 +264,11 @@ static int parse_args(int argc, char **argv)
 	return 0;
 }
 
-/* The summary line and the lines after it, written to stdout and syslog at the end. */
-static char summary[4096];
-static char details[16384];
-static size_t details_len;
-
-/*
- * One line after the summary. Every line the handler writes goes through
- * name_escape whole, so no name, path or command output in it can start a
- * line, forge a status or break UTF-8.
- */
-static void detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void detail(const char *fmt, ...)
-{
-	char line[PATH_MAX * 2];
-	va_list ap;
-
-	if (details_len >= sizeof(details) - 2)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	name_escape(line, details + details_len, sizeof(details) - 1 - details_len);
-	details_len += strlen(details + details_len);
-	details[details_len++] = '\n';
-	details[details_len] = '\0';
-}
-
-static int finish(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int finish(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	char line[sizeof(summary)];
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	name_escape(line, summary, sizeof(summary));
-	printf("%s\n%s", summary, details);
-	fflush(stdout);
-	syslog(code == EXIT_DONE      ? LOG_NOTICE
-	       : code == EXIT_PARTIAL ? LOG_WARNING
-	                              : LOG_ERR,
-	       "%s", summary);
-	return code;
-}
-
-/* One word of a command, quoted so that it reads back the same under our rule. */
-static void put_word(char *dst, size_t len, size_t *o, const char *w)
-{
-	bool plain =
-	    w[0] != '\0' && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	                              "0123456789_/.:=@%+,-") == strlen(w);
-	int n = snprintf(dst + *o, len - *o, plain ? "%s%s" : "%s'", *o ? " " : "", w);
-
-	*o += n > 0 ? (size_t)n : 0;
-	for (const char *p = w; !plain && *p && *o < len; p++) {
-		n = snprintf(dst + *o, len - *o, *p == '\'' ? "'\\''" : "%c", *p);
-		*o += n > 0 ? (size_t)n : 0;
-	}
-	if (!plain && *o < len)
-		*o += (size_t)snprintf(dst + *o, len - *o, "'");
-	if (*o >= len)
-		*o = len - 1;
-}
-
-static const char *show_command(const struct command *c, char *buf, size_t len)
-{
-	size_t o = 0;
-
-	buf[0] = '\0';
-	for (int i = 0; i < c->argc; i++)
-		put_word(buf, len, &o, c->argv[i]);
-	return buf;
-}
-
 /* A folder as people read it: "Import", or its whole path when two share that name. */
 static const char *src_label(const struct move_src *s)
 {
-	for (size_t i = 0; i < run.nsrc; i++)
-		if (&run.src[i] != s && strcmp(run.src[i].name, s->name) == 0)
+	for (size_t i = 0; i < run.pl.nsrc; i++)
+		if (&run.pl.src[i] != s && strcmp(run.pl.src[i].name, s->name) == 0)
 			return s->path;
 	return s->name;
 }
@@ -357,160 +279,13 @@ static const char *per_folder(const struct move_stats *st, char *buf, size_t len
 	size_t o = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < run.nsrc && o < len; i++)
+	for (size_t i = 0; i < run.pl.nsrc && o < len; i++)
 		if (st->moved_in[i]) {
 			int n = snprintf(buf + o, len - o, "%s%s %lld", o ? ", " : "",
-			                 src_label(&run.src[i]), (long long)st->moved_in[i]);
+			                 src_label(&run.pl.src[i]), (long long)st->moved_in[i]);
 			o += n > 0 ? (size_t)n : 0;
 		}
 	return buf;
-}
-
-/*
- * The canonical path of the folder open at fd, from the kernel: no ".", ".."
- * or symlink left in it, whatever the path given was.
- */
-static int canonical_path(int fd, const char *given, char *dst, size_t len)
-{
-	char link[64];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, dst, len - 1);
-	if (n > 0 && dst[0] == '/') {
-		dst[n] = '\0';
-		return 0;
-	}
-	return realpath(given, dst) ? 0 : errno;
-}
-
-/* Refuses a folder named twice, whatever the spelling (-R S with -d S/Import, S/., a symlink). */
-static int source_unique(const struct move_src *s, char *err, size_t errlen)
-{
-	struct stat a, b;
-
-	if (fstat(s->fd, &a) < 0)
-		return 0;
-	for (const struct move_src *o = run.src; o < s; o++)
-		if (fstat(o->fd, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
-			snprintf(err, errlen, "%s is named twice (as %s and as %s)", s->path,
-			         o->path, s->path);
-			return -1;
-		}
-	return 0;
-}
-
-/* Opens the folders to empty; a missing one holds no .und files. Returns 0 or -1 with err. */
-static int open_sources(char *err, size_t errlen)
-{
-	struct store_dir sd;
-	char resolved[PATH_MAX];
-
-	store_dir_init(&sd);
-	for (size_t i = 0; i < cfg.folders.n; i++) {
-		const struct folder *f = &cfg.folders.f[i];
-		int fd, rc;
-		if (!(f->roles & ROLE_UND))
-			continue;
-		rc = folder_open(&cfg.folders, i, &sd, &fd, resolved, sizeof(resolved));
-		if (rc == ENOENT && f->in_store && sd.fd >= 0)
-			continue;
-		if (rc) {
-			snprintf(err, errlen, "cannot open %s: %s",
-			         resolved[0] ? resolved : f->path, strerror(rc));
-			store_dir_close(&sd);
-			return -1;
-		}
-		struct move_src *s = &run.src[run.nsrc++];
-		s->fd = fd;
-		rc = canonical_path(fd, resolved, s->path, sizeof(s->path));
-		if (rc) {
-			snprintf(err, errlen, "cannot resolve %s: %s", resolved, strerror(rc));
-			store_dir_close(&sd);
-			return -1;
-		}
-		const char *base = strrchr(s->path, '/');
-		snprintf(s->name, sizeof(s->name), "%s", base && base[1] ? base + 1 : s->path);
-		if (source_unique(s, err, errlen) < 0) {
-			store_dir_close(&sd);
-			return -2;
-		}
-	}
-	store_dir_close(&sd);
-	return 0;
-}
-
-/* Splits path into its parent folder and last name; -1 when the last name is none, "." or "..". */
-static int split_last(const char *path, char *parent, size_t plen, char *base, size_t blen)
-{
-	size_t n = strlen(path), b, p;
-
-	while (n > 1 && path[n - 1] == '/')
-		n--;
-	for (b = n; b > 0 && path[b - 1] != '/';)
-		b--;
-	if (b == 0 || b == n || n - b >= blen)
-		return -1;
-	snprintf(base, blen, "%.*s", (int)(n - b), path + b);
-	if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
-		return -1;
-	for (p = b; p > 1 && path[p - 1] == '/';)
-		p--;
-	snprintf(parent, plen, "%.*s", (int)p, path);
-	return 0;
-}
-
-static int quarantine_error(char *err, size_t errlen, const char *what, int e)
-{
-	snprintf(err, errlen, "quarantine %s: %s%s%s", cfg.quarantine, what ? what : "",
-	         what ? ": " : "", strerror(e));
-	return -1;
-}
-
-/* Makes the quarantine root, mode 0700, durably. Returns 0 or -1 with err. */
-static int quarantine_make(int pfd, const char *base, char *err, size_t errlen)
-{
-	if (mkdirat(pfd, base, 0700) < 0 ||
-	    (run.qfd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
-	    fsync(pfd) < 0)
-		return quarantine_error(err, errlen, "cannot make it", errno);
-	return 0;
-}
-
-/*
- * Opens the quarantine root, making a missing one in its parent, which must
- * exist, only once that parent is known to lie outside every store: nothing
- * is created that is then refused. Returns 0; -1 with err when it cannot be
- * opened or made (exit 3); -2 when it is refused: the root, or inside a
- * store (exit 2).
- */
-static int open_quarantine(char *err, size_t errlen)
-{
-	char parent[PATH_MAX], base[NAME_MAX + 1], canon[PATH_MAX];
-	int pfd, rc;
-
-	if (split_last(cfg.quarantine, parent, sizeof(parent), base, sizeof(base)) < 0) {
-		snprintf(err, errlen, "quarantine %s: give a folder's own path, not /, . or ..",
-		         cfg.quarantine);
-		return -2;
-	}
-	pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (pfd < 0)
-		return quarantine_error(err, errlen, "its parent folder", errno);
-	run.qfd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (run.qfd < 0 && errno != ENOENT)
-		rc = quarantine_error(err, errlen, NULL, errno);
-	else if (quarantine_check(run.qfd >= 0 ? run.qfd : pfd, run.src, run.nsrc, err, errlen) < 0)
-		rc = -2;
-	else
-		rc = run.qfd < 0 ? quarantine_make(pfd, base, err, errlen) : 0;
-	close(pfd);
-	if (rc == 0 && canonical_path(run.qfd, cfg.quarantine, canon, sizeof(canon)) == 0 &&
-	    strcmp(canon, "/") == 0) {
-		snprintf(err, errlen, "quarantine %s is the root folder", cfg.quarantine);
-		return -2;
-	}
-	return rc;
 }
 
 static void new_run_id(char id[RUN_ID_LEN + 1])
@@ -539,7 +314,7 @@ static int recover(int64_t now, char *why, size_t len)
 		struct mover m = {.run_id = r->id, .now = now, .runfd = -1, .manifest_fd = -1};
 		bool started = false;
 		if (r->path[0] && mover_reopen(&m, r->path) == 0)
-			move_recover(&m, run.src, run.nsrc);
+			move_recover(&m, run.pl.src, run.pl.nsrc);
 		mover_end(&m);
 		if (r->stopped && !r->started) {
 			enum svc_state now_st;
@@ -565,52 +340,6 @@ static int recover(int64_t now, char *why, size_t len)
 	return 0;
 }
 
-/* True when folder i and the quarantine are on one file system: no copies, no sizes needed. */
-static bool same_fs(size_t i)
-{
-	struct stat a, b;
-
-	return run.qfd >= 0 && fstat(run.qfd, &a) == 0 && fstat(run.src[i].fd, &b) == 0 &&
-	       a.st_dev == b.st_dev;
-}
-
-/* Lists every folder's .und files. Returns the total, or -1 with err. */
-static int64_t list_sources(bool sizes, int64_t *bytes, char *err, size_t errlen)
-{
-	int64_t total = 0;
-
-	*bytes = 0;
-	for (size_t i = 0; i < run.nsrc; i++) {
-		int rc = und_list_read(run.src[i].fd, sizes || !same_fs(i), &run.list[i]);
-		if (rc) {
-			snprintf(err, errlen, "cannot list %s: %s", run.src[i].path, strerror(rc));
-			return -1;
-		}
-		total += (int64_t)run.list[i].n;
-		*bytes += run.list[i].bytes;
-	}
-	return total;
-}
-
-/* Copies across file systems need room; renames do not. Checked before anything stops. */
-static int space_check(char *err, size_t errlen)
-{
-	struct stat q, s;
-	struct statvfs v;
-	int64_t need = 0;
-
-	if (fstat(run.qfd, &q) < 0 || fstatvfs(run.qfd, &v) < 0)
-		return 0;
-	for (size_t i = 0; i < run.nsrc; i++)
-		if (fstat(run.src[i].fd, &s) == 0 && s.st_dev != q.st_dev)
-			need += run.list[i].bytes + (int64_t)run.list[i].n * (int64_t)v.f_bsize;
-	if (need <= (int64_t)v.f_bavail * (int64_t)v.f_frsize)
-		return 0;
-	snprintf(err, errlen, "the quarantine has %lld KiB free, the .und files need %lld KiB",
-	         (long long)v.f_bavail * (long long)v.f_frsize / 1024, (long long)need / 1024);
-	return -1;
-}
-
 static int dry_run(bool act, const char *why)
 {
 	char err[PATH_MAX + 256], cmd[COMMAND_LEN_MAX * 2];
@@ -619,8 +348,8 @@ static int dry_run(bool act, const char *why)
 
 	if (!act)
 		return finish(EXIT_DONE, "DRY RUN: nothing to do: %s", why);
-	int rc = open_sources(err, sizeof(err));
-	if (rc < 0 || (total = list_sources(true, &bytes, err, sizeof(err))) < 0)
+	int rc = places_open_sources(&run.pl, &cfg, err, sizeof(err));
+	if (rc < 0 || (total = places_list(&run.pl, true, &bytes, err, sizeof(err))) < 0)
 		return finish(rc == -2 ? EXIT_USAGE : EXIT_FAILED, "DRY RUN: would fail: %s", err);
 	if (total == 0)
 		return finish(EXIT_DONE, "DRY RUN: nothing to do: no .und files");
@@ -628,11 +357,11 @@ static int dry_run(bool act, const char *why)
 	detail("would run: %s", show_command(&run.conn.stop, cmd, sizeof(cmd)));
 	detail("would poll until stopped (%llds): %s", (long long)cfg.stop_timeout,
 	       show_command(&run.conn.status, cmd, sizeof(cmd)));
-	for (size_t i = 0; i < run.nsrc; i++)
-		for (size_t k = 0; k < run.list[i].n; k++)
-			detail("would move %s/%s (%lld bytes) to %s%s/", run.src[i].path,
-			       run.list[i].name[k], (long long)run.list[i].size[k], m.run_path,
-			       run.src[i].path);
+	for (size_t i = 0; i < run.pl.nsrc; i++)
+		for (size_t k = 0; k < run.pl.list[i].n; k++)
+			detail("would move %s/%s (%lld bytes) to %s%s/", run.pl.src[i].path,
+			       run.pl.list[i].name[k], (long long)run.pl.list[i].size[k],
+			       m.run_path, run.pl.src[i].path);
 	detail("would run: %s", show_command(&run.conn.start, cmd, sizeof(cmd)));
 	detail("would poll until running (%llds): %s", (long long)cfg.start_timeout,
 	       show_command(&run.conn.status, cmd, sizeof(cmd)));
@@ -661,8 +390,8 @@ static void report_errors(const struct move_stats *st)
 /* Moves the files, with the connector confirmed stopped. */
 static void move_all(struct mover *m)
 {
-	for (size_t i = 0; i < run.nsrc; i++)
-		if (move_folder(m, i, &run.src[i], &run.list[i]) < 0)
+	for (size_t i = 0; i < run.pl.nsrc; i++)
+		if (move_folder(m, i, &run.pl.src[i], &run.pl.list[i]) < 0)
 			break;
 	mover_end(m);
 	if (run.verbose)
@@ -728,7 +457,7 @@ static int before_stop_checks(char *err, size_t errlen)
 {
 	if (connector_check(&run.conn, err, errlen) < 0)
 		return -1;
-	if (faccessat(run.qfd, ".", W_OK | X_OK, AT_EACCESS) < 0) {
+	if (faccessat(run.pl.qfd, ".", W_OK | X_OK, AT_EACCESS) < 0) {
 		snprintf(err, errlen, "quarantine %s cannot be written: %s", cfg.quarantine,
 		         strerror(errno));
 		return -1;
@@ -834,7 +563,7 @@ static int act_on_files(int64_t total, int64_t now)
 	t_stop = mono_ms();
 	if (we_stop && (rc = stop_or_report(id, now)) != 0)
 		return rc;
-	rc = mover_begin(&m, run.qfd);
+	rc = mover_begin(&m, run.pl.qfd);
 	if (rc == 0)
 		move_all(&m);
 	else
@@ -876,11 +605,11 @@ static int remediate(bool act, const char *why)
 
 	if (act && store_answers(now, err, sizeof(err)) < 0)
 		return finish(EXIT_FAILED, "FAILED: %s; nothing touched", err);
-	int rc = open_sources(err, sizeof(err));
+	int rc = places_open_sources(&run.pl, &cfg, err, sizeof(err));
 	if (rc < 0)
 		return finish(rc == -2 ? EXIT_USAGE : EXIT_FAILED, "FAILED: %s; nothing touched",
 		              err);
-	rc = open_quarantine(err, sizeof(err));
+	rc = places_open_quarantine(&run.pl, &cfg, err, sizeof(err));
 	if (rc < 0)
 		return finish(rc == -2 ? EXIT_USAGE : EXIT_FAILED, "FAILED: %s; nothing touched",
 		              err);
@@ -906,11 +635,12 @@ static int remediate(bool act, const char *why)
 		              recent, duration_format(cfg.window, w, sizeof(w)), cfg.max_runs,
 		              run.recovered);
 	}
-	if ((total = list_sources(false, &bytes, err, sizeof(err))) < 0)
+	if ((total = places_list(&run.pl, false, &bytes, err, sizeof(err))) < 0)
 		return finish(EXIT_FAILED, "FAILED: %s; nothing touched%s", err, run.recovered);
 	if (total == 0)
 		return finish(EXIT_DONE, "NOTHING TO DO: no .und files%s", run.recovered);
-	if (space_check(err, sizeof(err)) < 0 || before_stop_checks(err, sizeof(err)) < 0)
+	if (places_space_check(&run.pl, err, sizeof(err)) < 0 ||
+	    before_stop_checks(err, sizeof(err)) < 0)
 		return finish(EXIT_FAILED, "FAILED: %s; nothing touched%s", err, run.recovered);
 	return act_on_files(total, now);
 }
@@ -922,7 +652,7 @@ int main(int argc, char **argv)
 
 	sanitize_process();
 	run.t0 = mono_ms();
-	run.qfd = -1;
+	run.pl.qfd = -1;
 	settings_default(&cfg);
 	rc = parse_args(argc, argv);
 	if (rc)

@@ -1,3 +1,8 @@
+/*
+ * Moving the .und files of one folder: the rename path with its hash thread,
+ * and the copy path with its batches. Kept in one file past 600 lines: the
+ * two paths share the per-file checks and the stats, and read best together.
+ */
 #include "config.h"
 
 #include "move.h"

@@ -1,0 +1,211 @@
+#include "config.h"
+
+#include "places.h"
+
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+/*
+ * The canonical path of the folder open at fd, from the kernel: no ".", ".."
+ * or symlink left in it, whatever the path given was.
+ */
+static int canonical_path(int fd, const char *given, char *dst, size_t len)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, dst, len - 1);
+	if (n > 0 && dst[0] == '/') {
+		dst[n] = '\0';
+		return 0;
+	}
+	return realpath(given, dst) ? 0 : errno;
+}
+
+/* Refuses a folder named twice, whatever the spelling (-R S with -d S/Import, S/., a symlink). */
+static int source_unique(const struct places *pl, const struct move_src *s, char *err,
+                         size_t errlen)
+{
+	struct stat a, b;
+
+	if (fstat(s->fd, &a) < 0)
+		return 0;
+	for (const struct move_src *o = pl->src; o < s; o++)
+		if (fstat(o->fd, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			snprintf(err, errlen, "%s is named twice (as %s and as %s)", s->path,
+			         o->path, s->path);
+			return -1;
+		}
+	return 0;
+}
+
+/* Opens the folders to empty; a missing one holds no .und files. Returns 0 or -1 with err. */
+int places_open_sources(struct places *pl, const struct settings *cfg, char *err, size_t errlen)
+{
+	struct store_dir sd;
+	char resolved[PATH_MAX];
+
+	store_dir_init(&sd);
+	for (size_t i = 0; i < cfg->folders.n; i++) {
+		const struct folder *f = &cfg->folders.f[i];
+		int fd, rc;
+		if (!(f->roles & ROLE_UND))
+			continue;
+		rc = folder_open(&cfg->folders, i, &sd, &fd, resolved, sizeof(resolved));
+		if (rc == ENOENT && f->in_store && sd.fd >= 0)
+			continue;
+		if (rc) {
+			snprintf(err, errlen, "cannot open %s: %s",
+			         resolved[0] ? resolved : f->path, strerror(rc));
+			store_dir_close(&sd);
+			return -1;
+		}
+		struct move_src *s = &pl->src[pl->nsrc++];
+		s->fd = fd;
+		rc = canonical_path(fd, resolved, s->path, sizeof(s->path));
+		if (rc) {
+			snprintf(err, errlen, "cannot resolve %s: %s", resolved, strerror(rc));
+			store_dir_close(&sd);
+			return -1;
+		}
+		const char *base = strrchr(s->path, '/');
+		snprintf(s->name, sizeof(s->name), "%s", base && base[1] ? base + 1 : s->path);
+		if (source_unique(pl, s, err, errlen) < 0) {
+			store_dir_close(&sd);
+			return -2;
+		}
+	}
+	store_dir_close(&sd);
+	return 0;
+}
+
+/* Splits path into its parent folder and last name; -1 when the last name is none, "." or "..". */
+static int split_last(const char *path, char *parent, size_t plen, char *base, size_t blen)
+{
+	size_t n = strlen(path), b, p;
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	for (b = n; b > 0 && path[b - 1] != '/';)
+		b--;
+	if (b == 0 || b == n || n - b >= blen)
+		return -1;
+	snprintf(base, blen, "%.*s", (int)(n - b), path + b);
+	if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		return -1;
+	for (p = b; p > 1 && path[p - 1] == '/';)
+		p--;
+	snprintf(parent, plen, "%.*s", (int)p, path);
+	return 0;
+}
+
+static int quarantine_error(const struct settings *cfg, char *err, size_t errlen, const char *what,
+                            int e)
+{
+	snprintf(err, errlen, "quarantine %s: %s%s%s", cfg->quarantine, what ? what : "",
+	         what ? ": " : "", strerror(e));
+	return -1;
+}
+
+/* Makes the quarantine root, mode 0700, durably. Returns 0 or -1 with err. */
+static int quarantine_make(struct places *pl, const struct settings *cfg, int pfd, const char *base,
+                           char *err, size_t errlen)
+{
+	if (mkdirat(pfd, base, 0700) < 0 ||
+	    (pl->qfd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+	    fsync(pfd) < 0)
+		return quarantine_error(cfg, err, errlen, "cannot make it", errno);
+	return 0;
+}
+
+/*
+ * Opens the quarantine root, making a missing one in its parent, which must
+ * exist, only once that parent is known to lie outside every store: nothing
+ * is created that is then refused. Returns 0; -1 with err when it cannot be
+ * opened or made (exit 3); -2 when it is refused: the root, or inside a
+ * store (exit 2).
+ */
+int places_open_quarantine(struct places *pl, const struct settings *cfg, char *err, size_t errlen)
+{
+	char parent[PATH_MAX], base[NAME_MAX + 1], canon[PATH_MAX];
+	int pfd, rc;
+
+	if (split_last(cfg->quarantine, parent, sizeof(parent), base, sizeof(base)) < 0) {
+		snprintf(err, errlen, "quarantine %s: give a folder's own path, not /, . or ..",
+		         cfg->quarantine);
+		return -2;
+	}
+	pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pfd < 0)
+		return quarantine_error(cfg, err, errlen, "its parent folder", errno);
+	pl->qfd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pl->qfd < 0 && errno != ENOENT)
+		rc = quarantine_error(cfg, err, errlen, NULL, errno);
+	else if (quarantine_check(pl->qfd >= 0 ? pl->qfd : pfd, pl->src, pl->nsrc, err, errlen) < 0)
+		rc = -2;
+	else
+		rc = pl->qfd < 0 ? quarantine_make(pl, cfg, pfd, base, err, errlen) : 0;
+	close(pfd);
+	if (rc == 0 && canonical_path(pl->qfd, cfg->quarantine, canon, sizeof(canon)) == 0 &&
+	    strcmp(canon, "/") == 0) {
+		snprintf(err, errlen, "quarantine %s is the root folder", cfg->quarantine);
+		return -2;
+	}
+	return rc;
+}
+
+/* True when folder i and the quarantine are on one file system: no copies, no sizes needed. */
+static bool same_fs(const struct places *pl, size_t i)
+{
+	struct stat a, b;
+
+	return pl->qfd >= 0 && fstat(pl->qfd, &a) == 0 && fstat(pl->src[i].fd, &b) == 0 &&
+	       a.st_dev == b.st_dev;
+}
+
+/* Lists every folder's .und files. Returns the total, or -1 with err. */
+int64_t places_list(struct places *pl, bool sizes, int64_t *bytes, char *err, size_t errlen)
+{
+	int64_t total = 0;
+
+	*bytes = 0;
+	for (size_t i = 0; i < pl->nsrc; i++) {
+		int rc = und_list_read(pl->src[i].fd, sizes || !same_fs(pl, i), &pl->list[i]);
+		if (rc) {
+			snprintf(err, errlen, "cannot list %s: %s", pl->src[i].path, strerror(rc));
+			return -1;
+		}
+		total += (int64_t)pl->list[i].n;
+		*bytes += pl->list[i].bytes;
+	}
+	return total;
+}
+
+/* Copies across file systems need room; renames do not. Checked before anything stops. */
+int places_space_check(const struct places *pl, char *err, size_t errlen)
+{
+	struct stat q, s;
+	struct statvfs v;
+	int64_t need = 0;
+
+	if (fstat(pl->qfd, &q) < 0 || fstatvfs(pl->qfd, &v) < 0)
+		return 0;
+	for (size_t i = 0; i < pl->nsrc; i++)
+		if (fstat(pl->src[i].fd, &s) == 0 && s.st_dev != q.st_dev)
+			need += pl->list[i].bytes + (int64_t)pl->list[i].n * (int64_t)v.f_bsize;
+	if (need <= (int64_t)v.f_bavail * (int64_t)v.f_frsize)
+		return 0;
+	snprintf(err, errlen, "the quarantine has %lld KiB free, the .und files need %lld KiB",
+	         (long long)v.f_bavail * (long long)v.f_frsize / 1024, (long long)need / 1024);
+	return -1;
+}

@@ -1,0 +1,45 @@
+/*
+ * Where the handler works: the folders it empties, opened and known by
+ * their canonical paths, and the quarantine, checked before anything is
+ * made in it.
+ */
+#ifndef CCMC_PLACES_H
+#define CCMC_PLACES_H
+
+#include "move.h"
+#include "settings.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct places {
+	struct move_src src[MOVE_SOURCES_MAX];
+	struct und_list list[MOVE_SOURCES_MAX];
+	size_t nsrc;
+	int qfd; /* the quarantine root, or -1 */
+};
+
+/*
+ * Opens the folders of cfg that hold .und files; a missing store folder
+ * holds none. Returns 0, -1 with err when one cannot be opened (exit 3), or
+ * -2 when a folder is given twice (exit 2).
+ */
+int places_open_sources(struct places *pl, const struct settings *cfg, char *err, size_t errlen);
+
+/*
+ * Opens the quarantine root, making a missing one in its parent, which must
+ * exist, only once that parent is known to lie outside every store. Returns
+ * 0; -1 with err when it cannot be opened or made (exit 3); -2 when it is
+ * refused: the root, or inside a store (exit 2).
+ */
+int places_open_quarantine(struct places *pl, const struct settings *cfg, char *err, size_t errlen);
+
+/* Lists every folder's .und files (sizes where a copy needs them). Returns the total, or -1 with
+ * err. */
+int64_t places_list(struct places *pl, bool sizes, int64_t *bytes, char *err, size_t errlen);
+
+/* Copies across file systems need room; renames do not. Returns 0, or -1 with err. */
+int places_space_check(const struct places *pl, char *err, size_t errlen);
+
+#endif
