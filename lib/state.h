@@ -4,15 +4,12 @@
 
 #include "range.h"
 #include "scan.h"
+#include "store.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
 enum state { STATE_OK = 0, STATE_WARNING = 1, STATE_CRITICAL = 2, STATE_UNKNOWN = 3 };
-
-/* What a folder is watched for. */
-#define ROLE_UND 1u     /* .und files (Import, Export, -d folders) */
-#define ROLE_BACKLOG 2u /* the .ccm backlog (Import, Export, Submit, -d folders) */
 
 enum metric { METRIC_UND_COUNT, METRIC_UND_AGE, METRIC_BACKLOG_COUNT, METRIC_BACKLOG_AGE, METRICS };
 

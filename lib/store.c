@@ -2,8 +2,6 @@
 
 #include "store.h"
 
-#include "state.h"
-
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>

@@ -10,6 +10,10 @@
 /* "<label>_backlog" and "<label>_backlog_age" must differ within 19 characters. */
 #define FOLDER_LABEL_MAX 10
 
+/* What a folder is watched for. */
+#define ROLE_UND 1u     /* .und files (Import, Export, -d folders) */
+#define ROLE_BACKLOG 2u /* the .ccm backlog (Import, Export, Submit, -d folders) */
+
 struct folder {
 	char label[FOLDER_LABEL_MAX + 1]; /* perfdata prefix: "import" */
 	char name[NAME_MAX + 1];          /* for people: "Import" */
