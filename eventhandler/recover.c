@@ -85,8 +85,6 @@ static void base_name(const char *name, char *out, size_t len)
  */
 static bool unfinished_move(const struct move_src *src, const char *name, int dirfd, const char *q)
 {
-	char a[SHA256_HEX], b[SHA256_HEX];
-	int64_t as, bs;
 	struct stat ss, qs;
 	int qfd, sfd = source_open(src, name, &ss);
 	bool same = false;
@@ -97,9 +95,12 @@ static bool unfinished_move(const struct move_src *src, const char *name, int di
 	if (qfd >= 0 && fstat(qfd, &qs) == 0) {
 		if (same_file(&ss, &qs))
 			same = true;
-		else if (ss.st_size == qs.st_size && same_time(ss.st_mtim, qs.st_mtim))
+		else if (ss.st_size == qs.st_size && same_time(ss.st_mtim, qs.st_mtim)) {
+			char a[SHA256_HEX], b[SHA256_HEX];
+			int64_t as, bs;
 			same = sha256_fd(sfd, a, &as) == 0 && sha256_fd(qfd, b, &bs) == 0 &&
 			       as == bs && strcmp(a, b) == 0;
+		}
 	}
 	if (qfd >= 0)
 		close(qfd);

@@ -200,11 +200,11 @@ static void scan_lost(const char *name, int err, void *ctx)
 int und_scan(const struct store_folder *f, const struct scan_opts *o, struct scan_stats *st,
              struct scan_file *list)
 {
-	struct scan sc = {o, st, list};
-	struct store_lister l = {scan_pick, scan_one, scan_lost, &sc};
 	int err;
 
 	memset(st, 0, sizeof(*st));
+	struct scan sc = {o, st, list};
+	struct store_lister l = {scan_pick, scan_one, scan_lost, &sc};
 	err = folder_list_entries(f, &l);
 	qsort(list, st->nlist, sizeof(*list), cmp_oldest_first);
 	return err;
