@@ -2,6 +2,7 @@
 
 #include "state.h"
 
+#include <stdio.h>
 #include <strings.h>
 
 static const char *const names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
@@ -43,6 +44,14 @@ void thresholds_default(struct thresholds *t)
 {
 	*t = (struct thresholds){0};
 	t->crit[METRIC_UND_COUNT].set = true; /* range "0": alert above zero */
+}
+
+const char *threshold_text(const struct threshold *t, const char *none, char *buf, size_t len)
+{
+	if (t->set)
+		return range_format(&t->r, buf, len);
+	snprintf(buf, len, "%s", none);
+	return buf;
 }
 
 enum state threshold_check(const struct threshold *warn, const struct threshold *crit, int64_t v)

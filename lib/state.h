@@ -7,6 +7,7 @@
 #include "store.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum state { STATE_OK = 0, STATE_WARNING = 1, STATE_CRITICAL = 2, STATE_UNKNOWN = 3 };
@@ -40,6 +41,9 @@ enum state state_worst(enum state a, enum state b);
 
 /* The article's rule: any .und file is CRITICAL (critical count range "0"). */
 void thresholds_default(struct thresholds *t);
+
+/* The threshold's range as the plugin prints it, or none when it is not set. */
+const char *threshold_text(const struct threshold *t, const char *none, char *buf, size_t len);
 
 /* Critical is evaluated before warning. */
 enum state threshold_check(const struct threshold *warn, const struct threshold *crit, int64_t v);

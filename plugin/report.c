@@ -275,22 +275,14 @@ static void long_verbose(const struct watch_config *c, const struct probe *p,
 	}
 }
 
-static void range_text(const struct threshold *t, char *buf, size_t len)
-{
-	if (t->set)
-		range_format(&t->r, buf, len);
-	else
-		snprintf(buf, len, "-");
-}
-
 static void long_config(const struct watch_config *c, struct outbuf *o)
 {
 	static const char *const what[METRICS] = {"count", "age", "backlog", "backlog age"};
 
 	for (int m = 0; m < METRICS; m++) {
 		char w[RANGE_BUFLEN], k[RANGE_BUFLEN];
-		range_text(&c->th.warn[m], w, sizeof(w));
-		range_text(&c->th.crit[m], k, sizeof(k));
+		threshold_text(&c->th.warn[m], "-", w, sizeof(w));
+		threshold_text(&c->th.crit[m], "-", k, sizeof(k));
 		ob_line(o);
 		ob_printf(o, "config: %s warning %s, critical %s", what[m], w, k);
 	}

@@ -19,11 +19,8 @@ static void thresholds_text(const struct thresholds *t, char out[8][65])
 	static const enum metric order[4] = {METRIC_UND_COUNT, METRIC_UND_AGE, METRIC_BACKLOG_COUNT,
 	                                     METRIC_BACKLOG_AGE};
 	for (size_t i = 0; i < 4; i++) {
-		const struct threshold *w = &t->warn[order[i]], *c = &t->crit[order[i]];
-		char buf[RANGE_BUFLEN];
-		snprintf(out[2 * i], 65, "%s", w->set ? range_format(&w->r, buf, sizeof(buf)) : "");
-		snprintf(out[2 * i + 1], 65, "%s",
-		         c->set ? range_format(&c->r, buf, sizeof(buf)) : "");
+		threshold_text(&t->warn[order[i]], "", out[2 * i], 65);
+		threshold_text(&t->crit[order[i]], "", out[2 * i + 1], 65);
 	}
 }
 
