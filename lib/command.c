@@ -293,8 +293,9 @@ enum svc_state status_parse(const char *out, size_t len, int exit_code)
 		return SVC_UNKNOWN;
 	r = (struct line_reading){0};
 	for (size_t at = 0; at < len;) {
-		size_t n = strcspn(out + at, "\n");
-		n = at + n > len ? len - at : n;
+		/* out is len bytes, not a string: the command may have printed a NUL. */
+		const char *nl = memchr(out + at, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - (out + at)) : len - at;
 		read_line(out + at, n, &line);
 		doubt = doubt || line.doubt;
 		if (line.states) {
