@@ -197,24 +197,33 @@ void ob_perf(struct outbuf *o, const char *label, const int64_t *value, const ch
 	ob_printf(o, "%s%s", o->len > 0 ? "\n" : "", entry);
 }
 
-/* Copies whole '\n'-separated items of src while they fit; returns how many did not. */
+/* The '\n'-separated item at *p: sets *item and returns its length, moving *p past it. */
+static size_t next_item(const char **p, const char **item)
+{
+	const char *end = strchr(*p, '\n');
+	size_t n = end ? (size_t)(end - *p) : strlen(*p);
+
+	*item = *p;
+	*p += n + (end != NULL);
+	return n;
+}
+
+/* Copies whole items of src while they fit; returns how many did not. */
 static size_t put_items(struct outbuf *o, const char *src, const char *first_sep, const char *sep,
                         size_t reserve)
 {
 	size_t dropped = 0;
-	const char *s = first_sep;
+	const char *s = first_sep, *item;
 
 	for (const char *p = src; *p;) {
-		const char *end = strchr(p, '\n');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
+		size_t n = next_item(&p, &item);
 		if (dropped > 0 || o->len + strlen(s) + n + reserve >= o->cap) {
 			dropped++;
 		} else {
 			ob_append(o, s, strlen(s));
-			ob_append(o, p, n);
+			ob_append(o, item, n);
 			s = sep;
 		}
-		p += n + (end != NULL);
 	}
 	return dropped;
 }
@@ -235,16 +244,15 @@ static size_t perf_pick(const char *perf, bool *keep, size_t room)
 	size_t used = 0, dropped = 0;
 
 	for (int pass = 0; pass < 2; pass++) {
+		const char *item;
 		size_t k = 0;
 		for (const char *p = perf; *p && k < PERF_ITEMS_MAX; k++) {
-			const char *end = strchr(p, '\n');
-			size_t n = end ? (size_t)(end - p) : strlen(p);
-			if (is_total(p, n) == (pass == 0)) {
+			size_t n = next_item(&p, &item);
+			if (is_total(item, n) == (pass == 0)) {
 				keep[k] = used + n + 1 <= room;
 				used += keep[k] ? n + 1 : 0;
 				dropped += !keep[k];
 			}
-			p += n + (end != NULL);
 		}
 	}
 	return dropped;
@@ -253,31 +261,28 @@ static size_t perf_pick(const char *perf, bool *keep, size_t room)
 /* The total size of the totals' entries, each with its separator. */
 static size_t totals_len(const char *perf)
 {
+	const char *item;
 	size_t len = 0;
 
 	for (const char *p = perf; *p;) {
-		const char *end = strchr(p, '\n');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		len += is_total(p, n) ? n + 1 : 0;
-		p += n + (end != NULL);
+		size_t n = next_item(&p, &item);
+		len += is_total(item, n) ? n + 1 : 0;
 	}
 	return len;
 }
 
 static void put_picked(struct outbuf *o, const char *perf, const bool *keep)
 {
-	const char *sep = " | ";
+	const char *sep = " | ", *item;
 	size_t k = 0;
 
 	for (const char *p = perf; *p && k < PERF_ITEMS_MAX; k++) {
-		const char *end = strchr(p, '\n');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
+		size_t n = next_item(&p, &item);
 		if (keep[k]) {
 			ob_append(o, sep, strlen(sep));
-			ob_append(o, p, n);
+			ob_append(o, item, n);
 			sep = " ";
 		}
-		p += n + (end != NULL);
 	}
 }
 
@@ -288,13 +293,13 @@ size_t output_render(const char *summary, const char *perf, const char *longout,
 	bool keep[PERF_ITEMS_MAX] = {false};
 	/* Room kept for the closing newline and the note on what was left out. */
 	const size_t note = 96;
-	size_t slen = strlen(summary), dropped_perf, dropped;
+	size_t slen = strlen(summary), totals = totals_len(perf) + 3, dropped_perf, dropped;
 
 	ob_init(&o, dst, cap);
 	if (cap < note * 4)
 		return 0;
 	/* The summary may not crowd out the totals' perfdata. */
-	size_t smax = cap - note - 4 - (totals_len(perf) + 3 < cap / 2 ? totals_len(perf) + 3 : 0);
+	size_t smax = cap - note - 4 - (totals < cap / 2 ? totals : 0);
 	if (slen > smax) {
 		slen = smax;
 		while (slen > 0 && ((unsigned char)summary[slen] & 0xc0) == 0x80)

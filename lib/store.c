@@ -171,19 +171,15 @@ int folders_add_store(struct folder_list *l, const char *store, char *err, size_
 int folders_add_dir(struct folder_list *l, const char *dir, char *err, size_t errlen)
 {
 	struct folder *f = folder_new(l, dir, err, errlen);
-	char tmp[PATH_MAX];
 	const char *base;
-	size_t n;
 
 	if (f == NULL)
 		return -1;
-	strcpy(tmp, f->path);
-	for (n = strlen(tmp); n > 1 && tmp[n - 1] == '/'; n--)
-		tmp[n - 1] = '\0';
-	base = strrchr(tmp, '/') ? strrchr(tmp, '/') + 1 : tmp;
+	/* The path is normalised: no trailing slash but the root's own. */
+	base = strrchr(f->path, '/') ? strrchr(f->path, '/') + 1 : f->path;
 	if (*base == '\0')
 		base = "root";
-	snprintf(f->name, sizeof(f->name), "%s", base);
+	snprintf(f->name, sizeof(f->name), "%.*s", (int)sizeof(f->name) - 1, base);
 	f->roles = ROLE_UND | ROLE_BACKLOG;
 	if (folder_unique(l, f, err, errlen) < 0)
 		return -1;
