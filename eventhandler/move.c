@@ -76,6 +76,19 @@ static void left_in_place(struct mover *m, const struct move_src *src, const cha
 	note_error(m, src, name, op, err);
 }
 
+/*
+ * The quarantine path of name, with room for a "~999" suffix, must fit in
+ * PATH_MAX, or its manifest line could not say where it is: such a file is
+ * left in place, and said so.
+ */
+static bool rel_fits(struct mover *m, const struct move_src *src, const char *name)
+{
+	if (strlen(m->run_path) + strlen(src->path) + strlen(name) + 6 < PATH_MAX)
+		return true;
+	left_in_place(m, src, name, "its path in the quarantine would be too long", ENAMETOOLONG);
+	return false;
+}
+
 static void stop_all(struct mover *m, int err, const char *op)
 {
 	if (!m->st.abort_err) {
@@ -627,7 +640,7 @@ static int copy_files(struct mover *m, size_t index, const struct move_src *src,
 
 int move_folder(struct mover *m, size_t index, const struct move_src *src, const struct und_list *l)
 {
-	struct stat a, b;
+	struct stat b;
 	size_t i = 0;
 	int rc, sub;
 
@@ -640,7 +653,7 @@ int move_folder(struct mover *m, size_t index, const struct move_src *src, const
 		return -1;
 	}
 	rc = EXDEV;
-	if (fstat(src->fd, &a) == 0 && fstat(sub, &b) == 0 && a.st_dev == b.st_dev)
+	if (fstat(sub, &b) == 0 && src->dev == b.st_dev)
 		rc = rename_files(m, index, src, sub, l, &i);
 	if (rc == EXDEV)
 		rc = copy_files(m, index, src, sub, l, i);

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define MOVE_ERRORS_MAX 16
 #define MOVE_SOURCES_MAX 32
@@ -31,6 +32,7 @@ struct move_src {
 	char name[NAME_MAX + 1]; /* for people: "Import" */
 	char path[PATH_MAX];     /* absolute, canonical */
 	int fd;                  /* open on the folder */
+	dev_t dev;               /* its file system, read once when it was opened */
 };
 
 /* A file left in place, and why: op, with err's text when err is not 0. */

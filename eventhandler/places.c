@@ -2,6 +2,7 @@
 
 #include "places.h"
 
+#include "files.h"
 #include "state.h"
 
 #include <errno.h>
@@ -32,16 +33,22 @@ static int canonical_path(int fd, const char *given, char *dst, size_t len)
 	return realpath(given, dst) ? 0 : errno;
 }
 
-/* Refuses a folder named twice, whatever the spelling (-R S with -d S/Import, S/., a symlink). */
-static int source_unique(const struct places *pl, const struct move_src *s, char *err,
+/*
+ * Notes s's file system, and refuses a folder named twice, whatever the
+ * spelling (-R S with -d S/Import, S/., a symlink). On a share each fstat is
+ * a round trip: the file system noted here serves every later same-fs test.
+ */
+static int source_unique(const struct places *pl, struct move_src *s, struct stat *seen, char *err,
                          size_t errlen)
 {
-	struct stat a, b;
+	struct stat *a = &seen[s - pl->src];
 
-	if (fstat(s->fd, &a) < 0)
+	s->dev = (dev_t)-1; /* unknown: never the quarantine's, so copied, never renamed */
+	if (fstat(s->fd, a) < 0)
 		return 0;
+	s->dev = a->st_dev;
 	for (const struct move_src *o = pl->src; o < s; o++)
-		if (fstat(o->fd, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+		if (same_file(a, &seen[o - pl->src])) {
 			snprintf(err, errlen, "%s is named twice (as %s and as %s)", s->path,
 			         o->path, s->path);
 			return -1;
@@ -53,6 +60,7 @@ static int source_unique(const struct places *pl, const struct move_src *s, char
 int places_open_sources(struct places *pl, const struct settings *cfg, char *err, size_t errlen)
 {
 	struct store_dir sd;
+	struct stat seen[MOVE_SOURCES_MAX] = {0};
 	char resolved[PATH_MAX];
 
 	store_dir_init(&sd);
@@ -80,7 +88,7 @@ int places_open_sources(struct places *pl, const struct settings *cfg, char *err
 		}
 		const char *base = strrchr(s->path, '/');
 		snprintf(s->name, sizeof(s->name), "%s", base && base[1] ? base + 1 : s->path);
-		if (source_unique(pl, s, err, errlen) < 0) {
+		if (source_unique(pl, s, seen, err, errlen) < 0) {
 			store_dir_close(&sd);
 			return -2;
 		}
@@ -156,6 +164,11 @@ int places_open_quarantine(struct places *pl, const struct settings *cfg, char *
 	else
 		rc = pl->qfd < 0 ? quarantine_make(pl, cfg, pfd, base, err, errlen) : 0;
 	close(pfd);
+	struct stat q;
+	if (rc == 0 && fstat(pl->qfd, &q) < 0)
+		rc = quarantine_error(cfg, err, errlen, NULL, errno);
+	if (rc == 0)
+		pl->qdev = q.st_dev;
 	if (rc == 0 && canonical_path(pl->qfd, cfg->quarantine, canon, sizeof(canon)) == 0 &&
 	    strcmp(canon, "/") == 0) {
 		snprintf(err, errlen, "quarantine %s is the root folder", cfg->quarantine);
@@ -167,10 +180,7 @@ int places_open_quarantine(struct places *pl, const struct settings *cfg, char *
 /* True when folder i and the quarantine are on one file system: no copies, no sizes needed. */
 static bool same_fs(const struct places *pl, size_t i)
 {
-	struct stat a, b;
-
-	return pl->qfd >= 0 && fstat(pl->qfd, &a) == 0 && fstat(pl->src[i].fd, &b) == 0 &&
-	       a.st_dev == b.st_dev;
+	return pl->qfd >= 0 && pl->src[i].dev == pl->qdev;
 }
 
 /* Lists every folder's .und files. Returns the total, or -1 with err. */
@@ -194,14 +204,13 @@ int64_t places_list(struct places *pl, bool sizes, int64_t *bytes, char *err, si
 /* Copies across file systems need room; renames do not. Checked before anything stops. */
 int places_space_check(const struct places *pl, char *err, size_t errlen)
 {
-	struct stat q, s;
 	struct statvfs v;
 	int64_t need = 0;
 
-	if (fstat(pl->qfd, &q) < 0 || fstatvfs(pl->qfd, &v) < 0)
+	if (fstatvfs(pl->qfd, &v) < 0)
 		return 0;
 	for (size_t i = 0; i < pl->nsrc; i++)
-		if (fstat(pl->src[i].fd, &s) == 0 && s.st_dev != q.st_dev)
+		if (!same_fs(pl, i))
 			need += pl->list[i].bytes + (int64_t)pl->list[i].n * (int64_t)v.f_bsize;
 	if (need <= (int64_t)v.f_bavail * (int64_t)v.f_frsize)
 		return 0;

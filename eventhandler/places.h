@@ -17,7 +17,8 @@ struct places {
 	struct move_src src[MOVE_SOURCES_MAX];
 	struct und_list list[MOVE_SOURCES_MAX];
 	size_t nsrc;
-	int qfd; /* the quarantine root, or -1 */
+	int qfd;    /* the quarantine root, or -1 */
+	dev_t qdev; /* its file system */
 };
 
 /*

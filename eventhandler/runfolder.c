@@ -108,20 +108,6 @@ void quarantine_rel(const struct mover *m, const char *folder, const char *final
 	snprintf(dst, len, "%s%s/%s", m->run_name, strcmp(folder, "/") == 0 ? "" : folder, final);
 }
 
-/*
- * The quarantine path of name, with room for a "~999" suffix, must fit in
- * PATH_MAX, or its manifest line could not say where it is: such a file is
- * left in place, and said so.
- */
-bool rel_fits(struct mover *m, const struct move_src *src, const char *name)
-{
-	if (strlen(m->run_path) + strlen(src->path) + strlen(name) + 6 < PATH_MAX)
-		return true;
-	m->st.left++;
-	note_error(m, src, name, "its path in the quarantine would be too long", ENAMETOOLONG);
-	return false;
-}
-
 /* Called from the calling thread only, hence the static buffers. */
 int manifest_add(struct mover *m, const char *folder, const char *name, int64_t size, int64_t mtime,
                  const char *sha, const char *final)

@@ -23,12 +23,6 @@ int open_sub(struct mover *m, const struct move_src *src);
 void quarantine_rel(const struct mover *m, const char *folder, const char *final, char *dst,
                     size_t len);
 
-/*
- * The quarantine path of name, with room for a "~999" suffix, fits in
- * PATH_MAX; otherwise the file is counted as left in place, with why.
- */
-bool rel_fits(struct mover *m, const struct move_src *src, const char *name);
-
 /* Queues the manifest line of one file; lines go out in one write per batch. Returns 0 or an errno.
  */
 int manifest_add(struct mover *m, const char *folder, const char *name, int64_t size, int64_t mtime,

@@ -199,7 +199,7 @@ static const struct {
     {"active", SVC_RUNNING},  {"started", SVC_RUNNING},
 };
 
-/* Words that turn a statement around. "t" counts only as the end of "isn't" or "isn’t". */
+/* Words that turn a statement around; is_nt() adds the "t" of "isn't" and "isn’t". */
 static const char *const negations[] = {
     "not",    "no",    "never",   "cannot",   "nor",  "isnt",    "arent", "wasnt",
     "werent", "cant",  "couldnt", "wont",     "dont", "doesnt",  "didnt", "hasnt",
