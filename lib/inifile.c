@@ -98,26 +98,25 @@ static int read_text(struct reader *r, const char *text, size_t len)
 	static char line[INIFILE_LINE_MAX + 1];
 	int lineno = 0;
 
-	for (size_t at = 0; at < len;) {
-		const char *nl = memchr(text + at, '\n', len - at);
-		size_t n = nl ? (size_t)(nl - (text + at)) : len - at, next = at + n + (nl != NULL);
+	for (size_t at = 0, next; at < len; at = next) {
+		const char *s = text + at, *nl = memchr(s, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - s) : len - at;
+		next = at + n + (nl != NULL);
 		lineno++;
-		size_t body = n - (n > 0 && text[at + n - 1] == '\r'); /* without CRLF's CR */
-		if (body > INIFILE_LINE_MAX - 1) {
+		n -= n > 0 && s[n - 1] == '\r'; /* CRLF's CR */
+		if (n > INIFILE_LINE_MAX - 1) {
 			snprintf(r->err, r->errlen, "the line is longer than %d bytes",
 			         INIFILE_LINE_MAX - 1);
 			return lineno;
 		}
-		if (control_char(text + at, body, r))
+		if (control_char(s, n, r))
 			return lineno;
-		memcpy(line, text + at, body);
-		line[body] = '\0';
-		n = body;
-		if (lineno == 1 && n >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
-			memmove(line, line + 3, n - 2), n -= 3;
+		if (lineno == 1 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+			s += 3, n -= 3;
+		memcpy(line, s, n);
+		line[n] = '\0';
 		if (read_line(r, line, n) < 0)
 			return lineno;
-		at = next;
 	}
 	return 0;
 }

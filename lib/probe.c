@@ -114,11 +114,12 @@ static void probe_folder(const struct folder_list *l, size_t i, struct store_dir
 		return;
 	}
 	pg->step = STEP_SCAN;
+	twin = NULL;
 	if (fstat(fd, &st) == 0) {
 		r->dev = st.st_dev;
 		r->ino = st.st_ino;
+		twin = opened_before(p, i, r->dev, r->ino);
 	}
-	twin = opened_before(p, i, r->dev, r->ino);
 	if (twin) {
 		r->err = EEXIST;
 		snprintf(r->errmsg, sizeof(r->errmsg),
