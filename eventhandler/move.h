@@ -21,6 +21,8 @@
 
 #define MOVE_ERRORS_MAX 16
 #define MOVE_SOURCES_MAX 32
+/* A file system that could not be read (fstat failed). */
+#define DEV_UNKNOWN ((dev_t)-1)
 
 /*
  * One folder to empty of .und files: Import, Export or a -d folder. Its
@@ -32,7 +34,7 @@ struct move_src {
 	char name[NAME_MAX + 1]; /* for people: "Import" */
 	char path[PATH_MAX];     /* absolute, canonical */
 	int fd;                  /* open on the folder */
-	dev_t dev;               /* its file system, read once when it was opened */
+	dev_t dev;               /* its file system, read once when it was opened, or DEV_UNKNOWN */
 };
 
 /* A file left in place, and why: op, with err's text when err is not 0. */

@@ -43,7 +43,7 @@ static int source_unique(const struct places *pl, struct move_src *s, struct sta
 {
 	struct stat *a = &seen[s - pl->src];
 
-	s->dev = (dev_t)-1; /* unknown: never the quarantine's, so copied, never renamed */
+	s->dev = DEV_UNKNOWN; /* never the quarantine's: copied, never renamed */
 	if (fstat(s->fd, a) < 0)
 		return 0;
 	s->dev = a->st_dev;
@@ -164,11 +164,9 @@ int places_open_quarantine(struct places *pl, const struct settings *cfg, char *
 	else
 		rc = pl->qfd < 0 ? quarantine_make(pl, cfg, pfd, base, err, errlen) : 0;
 	close(pfd);
+	/* Unknown when fstat fails: every folder is then copied, and the room goes unchecked. */
 	struct stat q;
-	if (rc == 0 && fstat(pl->qfd, &q) < 0)
-		rc = quarantine_error(cfg, err, errlen, NULL, errno);
-	if (rc == 0)
-		pl->qdev = q.st_dev;
+	pl->qdev = rc == 0 && fstat(pl->qfd, &q) == 0 ? q.st_dev : DEV_UNKNOWN;
 	if (rc == 0 && canonical_path(pl->qfd, cfg->quarantine, canon, sizeof(canon)) == 0 &&
 	    strcmp(canon, "/") == 0) {
 		snprintf(err, errlen, "quarantine %s is the root folder", cfg->quarantine);
@@ -180,7 +178,7 @@ int places_open_quarantine(struct places *pl, const struct settings *cfg, char *
 /* True when folder i and the quarantine are on one file system: no copies, no sizes needed. */
 static bool same_fs(const struct places *pl, size_t i)
 {
-	return pl->qfd >= 0 && pl->src[i].dev == pl->qdev;
+	return pl->qfd >= 0 && pl->qdev != DEV_UNKNOWN && pl->src[i].dev == pl->qdev;
 }
 
 /* Lists every folder's .und files. Returns the total, or -1 with err. */
@@ -207,10 +205,10 @@ int places_space_check(const struct places *pl, char *err, size_t errlen)
 	struct statvfs v;
 	int64_t need = 0;
 
-	if (fstatvfs(pl->qfd, &v) < 0)
+	if (pl->qdev == DEV_UNKNOWN || fstatvfs(pl->qfd, &v) < 0)
 		return 0;
 	for (size_t i = 0; i < pl->nsrc; i++)
-		if (!same_fs(pl, i))
+		if (pl->src[i].dev != DEV_UNKNOWN && !same_fs(pl, i))
 			need += pl->list[i].bytes + (int64_t)pl->list[i].n * (int64_t)v.f_bsize;
 	if (need <= (int64_t)v.f_bavail * (int64_t)v.f_frsize)
 		return 0;
