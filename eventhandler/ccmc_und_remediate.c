@@ -391,9 +391,22 @@ static void report_errors(const struct move_stats *st)
 static void move_all(struct mover *m)
 {
 	for (size_t i = 0; i < run.pl.nsrc; i++)
+		m->files_total += run.pl.list[i].n;
+	for (size_t i = 0; i < run.pl.nsrc; i++)
 		if (move_folder(m, i, &run.pl.src[i], &run.pl.list[i]) < 0)
 			break;
+}
+
+/*
+ * With the connector running again: the hashes and manifest lines of the
+ * renamed files, then the run's end. A connector that did not start leaves
+ * the run unfinished, so that the next run starts it.
+ */
+static void finish_moves(struct mover *m, const char *id, int64_t now, bool running)
+{
 	mover_end(m);
+	if (running)
+		journal_append(&run.journal, now, id, "end", "done");
 	if (run.verbose)
 		detail("manifest: %s/manifest.tsv; %lld renamed, %lld copied and verified, %lld "
 		       "bytes",
@@ -491,9 +504,8 @@ static int stop_or_report(const char *id, int64_t now)
 }
 
 /*
- * Starts the connector again when we stopped it and journals the end of the
- * run. Writes how the connector ended into connector; false when it did not
- * start.
+ * Starts the connector again when we stopped it. Writes how the connector
+ * ended into connector; false when it did not start.
  */
 static bool restart(const char *id, int64_t now, bool we_stop, int64_t t_stop, char *connector,
                     size_t len)
@@ -510,7 +522,6 @@ static bool restart(const char *id, int64_t now, bool we_stop, int64_t t_stop, c
 		snprintf(connector, len, "connector restarted in %llds",
 		         (long long)((mono_ms() - t_stop + 999) / 1000));
 	}
-	journal_append(&run.journal, now, id, "end", "done");
 	return true;
 }
 
@@ -566,9 +577,8 @@ static int act_on_files(int64_t total, int64_t now)
 	rc = mover_begin(&m, run.pl.qfd);
 	if (rc == 0)
 		move_all(&m);
-	else
-		mover_end(&m);
 	bool running = restart(id, now, we_stop, t_stop, connector, sizeof(connector));
+	finish_moves(&m, id, now, running);
 	if (rc != 0)
 		return finish(EXIT_FAILED,
 		              "FAILED: cannot make the run folder %s: %s; no file touched; %s",

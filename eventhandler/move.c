@@ -10,13 +10,13 @@
 #include "clock.h"
 #include "files.h"
 #include "hash.h"
+#include "hashq.h"
 #include "runfolder.h"
 #include "scan.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <nettle/sha2.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,13 +176,15 @@ int und_list_read(int dirfd, bool sizes, struct und_list *l)
  * is taken; never replaces. File systems without RENAME_NOREPLACE get
  * link and unlink, which cannot replace either.
  */
-static int place(int fromfd, const char *from, int sub, const char *name, char *final, size_t flen)
+static int place(int fromfd, const char *from, int sub, const char *name, char *final, size_t flen,
+                 unsigned *suffix)
 {
-	for (int i = 0; i <= SUFFIX_MAX; i++) {
+	for (unsigned i = 0; i <= SUFFIX_MAX; i++) {
+		*suffix = i;
 		if (i == 0)
 			snprintf(final, flen, "%s", name);
 		else
-			snprintf(final, flen, "%s~%d", name, i);
+			snprintf(final, flen, "%s~%u", name, i);
 		if (renameat2(fromfd, from, sub, final, RENAME_NOREPLACE) == 0)
 			return 0;
 		if (errno == EINVAL || errno == ENOSYS) {
@@ -236,170 +238,102 @@ static int sync_folders(struct mover *m, int sub, int srcfd)
 }
 
 /*
- * The same-fs path renames in the calling thread and hashes the moved files
- * in a second one, through their still-open descriptors, so that the two
- * costs overlap on two cores. The hash thread only reads: the calling
- * thread writes every manifest line, so a kill lands where the tests expect.
- * A kill between a rename and its line costs nothing: the next run writes
- * the line (move_recover).
- */
-#define HASH_CHUNK 128 /* files per hand-over; two chunks of open descriptors at most */
-
-struct hash_job {
-	int fd, err;
-	char name[NAME_MAX + 1];
-	char final[NAME_MAX + 1];
-	int64_t mtime, size;
-	char sha[SHA256_HEX];
-};
-
-struct hash_chunk {
-	struct hash_job job[HASH_CHUNK];
-	size_t n;
-};
-
-/*
- * Two chunks take turns: the calling thread renames into one while the
- * hash thread hashes the other, so they meet once per chunk, not per file.
- */
-struct hasher {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct hash_chunk chunk[2];
-	struct hash_chunk *todo; /* handed to the hash thread; NULL once hashed */
-	struct hash_chunk *prev; /* hashed or being hashed; its lines not yet written */
-	struct hash_chunk *cur;  /* being filled */
-	bool done;
-};
-
-static void *hash_worker(void *arg)
-{
-	struct hasher *h = arg;
-
-	for (;;) {
-		pthread_mutex_lock(&h->mu);
-		while (!h->todo && !h->done)
-			pthread_cond_wait(&h->cv, &h->mu);
-		struct hash_chunk *c = h->todo;
-		pthread_mutex_unlock(&h->mu);
-		if (!c)
-			return NULL;
-		for (size_t k = 0; k < c->n; k++) {
-			c->job[k].err = sha256_fd(c->job[k].fd, c->job[k].sha, &c->job[k].size);
-			close(c->job[k].fd);
-		}
-		pthread_mutex_lock(&h->mu);
-		h->todo = NULL;
-		pthread_cond_broadcast(&h->cv);
-		pthread_mutex_unlock(&h->mu);
-	}
-}
-
-/* Waits until the hash thread is done with its chunk, then writes that chunk's lines. */
-static void hash_collect(struct mover *m, const struct move_src *src, struct hasher *h)
-{
-	pthread_mutex_lock(&h->mu);
-	while (h->todo)
-		pthread_cond_wait(&h->cv, &h->mu);
-	pthread_mutex_unlock(&h->mu);
-	for (size_t k = 0; h->prev && k < h->prev->n; k++) {
-		const struct hash_job *job = &h->prev->job[k];
-		int err = job->err ? job->err
-		                   : manifest_add(m, src->path, job->name, job->size, job->mtime,
-		                                  job->sha, job->final);
-		if (err)
-			note_error(
-			    m, src, job->name,
-			    job->err ? "hash after the move" : "manifest line after the move", err);
-	}
-	h->prev = NULL;
-}
-
-/* Hands the filled chunk to the hash thread and starts filling the other. */
-static void hash_hand_over(struct mover *m, const struct move_src *src, struct hasher *h)
-{
-	hash_collect(m, src, h);
-	if (h->cur->n == 0)
-		return;
-	pthread_mutex_lock(&h->mu);
-	h->todo = h->prev = h->cur;
-	pthread_cond_broadcast(&h->cv);
-	pthread_mutex_unlock(&h->mu);
-	h->cur = h->cur == &h->chunk[0] ? &h->chunk[1] : &h->chunk[0];
-	h->cur->n = 0;
-}
-
-/*
  * Between the open and the rename the name may have been given to another
- * entry (a symlink swapped in). The entry renamed must be the inode opened,
- * the one whose bytes are hashed; anything else is put back where it was,
- * or, when its name was taken meanwhile, left in the run folder with no
- * manifest line. Returns true when the right file moved.
+ * entry (a symlink swapped in); the hash queue finds it (hashq.c). The entry
+ * is put back where it was, or, when its name was taken meanwhile, left in
+ * the run folder with no manifest line, and the move is not counted.
  */
-static bool renamed_opened(struct mover *m, const struct move_src *src, int sub,
-                           const struct hash_job *job, const struct stat *opened)
+static void put_back(struct mover *m, const struct hashq_item *it, const char *final)
 {
-	struct stat now;
-
-	if (fstatat(sub, job->final, &now, AT_SYMLINK_NOFOLLOW) == 0 && same_file(&now, opened))
-		return true;
-	if (renameat2(sub, job->final, src->fd, job->name, RENAME_NOREPLACE) == 0)
+	m->st.moved--;
+	m->st.renamed--;
+	m->st.bytes -= it->opened_size;
+	if (it->index < MOVE_SOURCES_MAX)
+		m->st.moved_in[it->index]--;
+	if (renameat2(it->sub, final, it->src->fd, it->name, RENAME_NOREPLACE) == 0)
 		left_in_place(
-		    m, src, job->name,
+		    m, it->src, it->name,
 		    "replaced by another entry while being moved; that entry was put back", 0);
 	else
 		left_in_place(
-		    m, src, job->name,
+		    m, it->src, it->name,
 		    "replaced by another entry while being moved; that entry could not be "
 		    "put back and stays, unrecorded, in the run folder",
 		    0);
-	return false;
+}
+
+/* Renames one file looked at (st); returns 0, EXDEV, or -1 once moving must stop. */
+static int rename_one(struct mover *m, size_t index, const struct move_src *src, int sub,
+                      const char *name, const struct stat *st)
+{
+	struct hashq_item *it = hashq_slot(m->hq);
+	char final[NAME_MAX + 8];
+	unsigned suffix;
+
+	if (!it) {
+		left_in_place(m, src, name, "listed after the run began", 0);
+		return 0;
+	}
+	int err = place(src->fd, name, sub, name, final, sizeof(final), &suffix);
+	if (err == EXDEV)
+		return EXDEV;
+	if (err && quarantine_fatal(err)) {
+		stop_all(m, err, "rename");
+		return -1;
+	}
+	if (err) {
+		left_in_place(m, src, name, "rename", err);
+		return 0;
+	}
+	*it = (struct hashq_item){.src = src,
+	                          .sub = sub,
+	                          .name = name,
+	                          .index = index,
+	                          .suffix = suffix,
+	                          .dev = st->st_dev,
+	                          .ino = st->st_ino,
+	                          .mtime = st->st_mtim.tv_sec,
+	                          .opened_size = st->st_size};
+	hashq_publish(m->hq);
+	m->st.renamed++;
+	moved(m, index, st->st_size);
+	return 0;
 }
 
 /*
- * Same file system: open (the file must be a readable regular file), then
- * rename with no-replace. A rename is all or nothing, so a kill leaves each
+ * Same file system: stat (the file must be a regular file), then rename
+ * with no-replace. A rename is all or nothing, so a kill leaves each
  * file in exactly one place, and one sync of both folders at the end makes
- * the lot durable. Returns 0, EXDEV to switch to copying at *i, or -1 to stop.
+ * the lot durable. The hashing and the manifest lines wait in m->hq
+ * (mover_hashed); a kill before a line is written costs nothing, as the
+ * next run writes it (move_recover). Returns 0, EXDEV to switch to copying
+ * at *i, or -1 to stop.
  */
 static int rename_loop(struct mover *m, size_t index, const struct move_src *src, int sub,
-                       const struct und_list *l, size_t *i, struct hasher *h)
+                       const struct und_list *l, size_t *i)
 {
 	for (; *i < l->n; (*i)++) {
-		struct hash_job *job = &h->cur->job[h->cur->n];
+		const char *name = l->name[*i];
 		struct stat st;
 		if (past_deadline(m))
 			return -1;
-		snprintf(job->name, sizeof(job->name), "%s", l->name[*i]);
-		if (!rel_fits(m, src, job->name))
+		if (!rel_fits(m, src, name))
 			continue;
-		job->fd = source_open(src, job->name, &st);
-		if (job->fd < 0) {
-			if (job->fd != -ELOOP)
-				left_in_place(m, src, job->name, "open", -job->fd);
+		/* No open, as mv: the inode looked at is checked where it is hashed (hashq.c). */
+		if (fstatat(src->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			left_in_place(m, src, name, "stat", errno);
 			continue;
 		}
-		int err = place(src->fd, job->name, sub, job->name, job->final, sizeof(job->final));
-		if (err) {
-			close(job->fd);
-			if (err == EXDEV)
-				return EXDEV;
-			if (quarantine_fatal(err)) {
-				stop_all(m, err, "rename");
-				return -1;
-			}
-			left_in_place(m, src, job->name, "rename", err);
+		if (!S_ISREG(st.st_mode))
+			continue;
+		/* A file that cannot be read could not be hashed: it stays. Root reads all. */
+		if (m->euid != 0 && faccessat(src->fd, name, R_OK, AT_EACCESS) < 0) {
+			left_in_place(m, src, name, "open", errno);
 			continue;
 		}
-		if (!renamed_opened(m, src, sub, job, &st)) {
-			close(job->fd);
-			continue;
-		}
-		job->mtime = st.st_mtim.tv_sec;
-		m->st.renamed++;
-		moved(m, index, st.st_size);
-		if (++h->cur->n == HASH_CHUNK)
-			hash_hand_over(m, src, h);
+		int rc = rename_one(m, index, src, sub, name, &st);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -407,34 +341,55 @@ static int rename_loop(struct mover *m, size_t index, const struct move_src *src
 static int rename_files(struct mover *m, size_t index, const struct move_src *src, int sub,
                         const struct und_list *l, size_t *i)
 {
-	static struct hasher h;
-	pthread_t t;
-	int rc;
+	int err = 0;
 
-	memset(&h, 0, sizeof(h));
-	pthread_mutex_init(&h.mu, NULL);
-	pthread_cond_init(&h.cv, NULL);
-	h.cur = &h.chunk[0];
-	if (pthread_create(&t, NULL, hash_worker, &h) != 0) {
-		stop_all(m, EAGAIN, "thread");
+	m->euid = geteuid();
+	if (!m->hq && (!(m->hq = malloc(sizeof(*m->hq))) ||
+	               (err = hashq_start(m->hq, m->files_total)) != 0)) {
+		stop_all(m, err ? err : ENOMEM, "thread");
 		return -1;
 	}
-	rc = rename_loop(m, index, src, sub, l, i, &h);
-	hash_hand_over(m, src, &h);
-	hash_collect(m, src, &h);
-	pthread_mutex_lock(&h.mu);
-	h.done = true;
-	pthread_cond_broadcast(&h.cv);
-	pthread_mutex_unlock(&h.mu);
-	pthread_join(t, NULL);
-	pthread_cond_destroy(&h.cv);
-	pthread_mutex_destroy(&h.mu);
-	int err = sync_folders(m, sub, src->fd);
+	int rc = rename_loop(m, index, src, sub, l, i);
+	err = sync_folders(m, sub, src->fd);
 	if (err) {
 		stop_all(m, err, "fsync");
 		return -1;
 	}
 	return rc;
+}
+
+/*
+ * Once the connector runs again: waits for the hashes of the renamed files
+ * and writes their manifest lines.
+ */
+void mover_hashed(struct mover *m)
+{
+	char final[NAME_MAX + 8];
+
+	if (!m->hq)
+		return;
+	hashq_finish(m->hq);
+	for (size_t k = 0; k < m->hq->published; k++) {
+		const struct hashq_item *it = &m->hq->item[k];
+		hashq_final(it, final, sizeof(final));
+		if (it->swapped) {
+			put_back(m, it, final);
+			continue;
+		}
+		int err = it->err ? it->err
+		                  : manifest_add(m, it->src->path, it->name, it->size, it->mtime,
+		                                 it->sha, final);
+		if (err)
+			note_error(m, it->src, it->name,
+			           it->err ? "hash after the move" : "manifest line after the move",
+			           err);
+	}
+	hashq_free(m->hq);
+	free(m->hq);
+	m->hq = NULL;
+	for (size_t k = 0; k < m->nheld; k++)
+		close(m->held[k]);
+	m->nheld = 0;
 }
 
 /* Removes the quarantine side of a batch that will not complete; sources stay. */
@@ -571,7 +526,9 @@ static int flush_copies(struct mover *m, size_t index, const struct move_src *sr
 		struct pending *p = &batch[k];
 		if (!copy_verified(sub, p))
 			return abandon_batch(m, sub, n, EIO, "verify");
-		int err = place(sub, p->tmp, sub, l->name[p->idx], p->final, sizeof(p->final));
+		unsigned suffix;
+		int err =
+		    place(sub, p->tmp, sub, l->name[p->idx], p->final, sizeof(p->final), &suffix);
 		if (err)
 			return abandon_batch(m, sub, n, err, "rename");
 		p->placed = true;
@@ -653,10 +610,14 @@ int move_folder(struct mover *m, size_t index, const struct move_src *src, const
 		return -1;
 	}
 	rc = EXDEV;
-	if (fstat(sub, &b) == 0 && src->dev == b.st_dev)
+	if (fstat(sub, &b) == 0 && src->dev == b.st_dev && m->nheld < MOVE_SOURCES_MAX) {
+		/* The hash queue reads the renamed files through sub until mover_hashed. */
+		m->held[m->nheld++] = sub;
 		rc = rename_files(m, index, src, sub, l, &i);
+	}
 	if (rc == EXDEV)
 		rc = copy_files(m, index, src, sub, l, i);
-	close(sub);
+	if (m->nheld == 0 || m->held[m->nheld - 1] != sub)
+		close(sub);
 	return rc ? -1 : 0;
 }

@@ -79,6 +79,13 @@ struct mover {
 	void (*on_progress)(const struct move_stats *st, bool last, void *ctx);
 	void *progress_ctx;
 	struct move_stats st;
+	/* The same-fs path's hashing (hashq.h): room for files_total files, the run folder's
+	 * folders it reads through (held), until mover_hashed. */
+	struct hashq *hq;
+	size_t files_total;
+	uid_t euid;
+	int held[MOVE_SOURCES_MAX];
+	size_t nheld;
 	/* Manifest lines wait here and go out in one write per batch; recovery restores a lost
 	 * tail. */
 	char manifest_buf[64 * 1024];
@@ -121,6 +128,12 @@ int mover_reopen(struct mover *m, const char *run_path);
 /* Moves every file of l out of src. Returns 0, or -1 once moving must stop (abort or deadline). */
 int move_folder(struct mover *m, size_t index, const struct move_src *src,
                 const struct und_list *l);
+
+/*
+ * Waits for the hashes of the renamed files, which go on while the connector
+ * runs again, and queues their manifest lines. mover_end calls it too.
+ */
+void mover_hashed(struct mover *m);
 
 void mover_end(struct mover *m);
 

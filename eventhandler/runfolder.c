@@ -172,6 +172,7 @@ int mover_reopen(struct mover *m, const char *run_path)
 
 void mover_end(struct mover *m)
 {
+	mover_hashed(m);
 	if (m->manifest_fd >= 0) {
 		manifest_flush(m);
 		fdatasync(m->manifest_fd);

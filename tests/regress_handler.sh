@@ -122,22 +122,27 @@ is "$(cat "$S/Import/x.und")" "SECOND version of the report" "A2: the new bytes 
 is "$(find "$Q" -name 'x.und*' | wc -l)" 0 "A2: its outdated copy is not kept"
 is "$(leftovers)" 0 "A2: no temp copy is left"
 
-# --- A3: a symlink swapped in between the open and the rename (same fs) ---------------------
+# --- A3: a symlink swapped in between the look at the file and its rename (same fs) ----------
 fresh
 und Import a.und
 cp "$S/Import/a.und" "$T/a.orig"
 echo secret >"$T/target"
-traced newfstatat CRITICAL HARD 1
-n=$(call_index 'Import/a.und>, ""')
+traced renameat2 CRITICAL HARD 1
+n=$(call_index '"a.und"')
 fresh
 cp "$T/a.orig" "$S/Import/a.und"
 handler_opts
-"$STRACE" -qq -o /dev/null -e inject="newfstatat:delay_enter=3000000:when=$n" \
+"$STRACE" -qq -o /dev/null -e trace=renameat2 -e inject="renameat2:delay_enter=3000000:when=$n" \
 	"$HANDLER" "${HOPTS[@]}" CRITICAL HARD 1 >"$T/out" 2>&1 &
 spid=$!
-# The handler holds a.und open while its fstat is delayed: swap the name then.
-has_open() { ls -l /proc/[0-9]*/fd 2>/dev/null | grep -q -- "$S/Import/a.und"; }
-until_ok 10 has_open
+# The handler has looked at a.und and waits at its rename: swap the name then.
+# (316: renameat2 on x86-64, as /proc/PID/syscall shows a tracee stopped at it.)
+in_rename() {
+	local h
+	h=$(pgrep -P "$spid") || return 1
+	[ "$(cut -d' ' -f1 "/proc/$h/syscall" 2>/dev/null)" = 316 ] && [ -f "$S/Import/a.und" ]
+}
+until_ok 10 in_rename
 mv "$S/Import/a.und" "$T/a.away"
 ln -s "$T/target" "$S/Import/a.und"
 wait "$spid"

@@ -218,6 +218,19 @@ crash_setup() {
 	und Export d.und
 	und Export e.und
 }
+# --- same fs: the connector is started before the renamed files are hashed ------------------
+fresh
+for i in 1 2 3; do und Import "h$i.und"; done
+SILENT_CONNECTOR=1 handler_opts
+"$STRACE" -f -qq -y -s 256 -o "$T/trace" -e trace=execve,write "$HANDLER" "${HOPTS[@]}" CRITICAL HARD 1 >"$T/out" 2>&1
+is "$?" 0 "hash after the start: the run succeeds"
+start_at=$(sed -E 's/^[0-9]+ +//' "$T/trace" | grep -n -m 1 '^execve(.*"start"\]' | cut -d: -f1)
+line_at=$(sed -E 's/^[0-9]+ +//' "$T/trace" | grep -n -m 1 '^write([0-9]*<[^>]*manifest.tsv>, ".*h[123]\.und' | cut -d: -f1)
+ok "$([ -n "$start_at" ] && [ -n "$line_at" ] && [ "$start_at" -lt "$line_at" ]; echo $?)" \
+	"same fs: the connector's start (trace line ${start_at:-none}) comes before the first manifest line (${line_at:-none})"
+manifest_check
+is "$MANIFEST_LINES/$MANIFEST_BAD" "3/0" "hash after the start: every moved file has its line, matching its bytes"
+
 # The connector here makes none of the traced calls, so that the handler's
 # threads can be traced (-f) and every call counted is the handler's.
 SILENT_CONNECTOR=1
