@@ -2,7 +2,7 @@
 
 #include "journal.h"
 
-#include "manifest.h"
+#include "tsvfield.h"
 #include "number.h"
 
 #include <errno.h>

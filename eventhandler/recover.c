@@ -5,6 +5,7 @@
 #include "files.h"
 #include "hash.h"
 #include "runfolder.h"
+#include "tsvfield.h"
 #include "scan.h"
 
 #include <dirent.h>

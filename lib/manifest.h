@@ -27,17 +27,6 @@ struct manifest_entry {
 	char path[PATH_MAX]; /* relative to the quarantine root */
 };
 
-/*
- * Escapes s into one field: a backslash becomes "\\"; tab, newline, other
- * control bytes, DEL and bytes that are not valid UTF-8 become "\xNN".
- * Valid UTF-8 stays as it is, so names read naturally. Returns the length,
- * or -1 when dst is too small.
- */
-int field_escape(const char *s, char *dst, size_t len);
-
-/* Reverses field_escape over n bytes of f. Returns the length, or -1. */
-int field_unescape(const char *f, size_t n, char *dst, size_t len);
-
 /* Writes the line for e, ending in '\n'. Returns its length, or -1. */
 int manifest_format(const struct manifest_entry *e, char *dst, size_t len);
 

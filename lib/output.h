@@ -19,9 +19,6 @@ struct outbuf {
 	bool truncated;
 };
 
-/* Length of the valid UTF-8 sequence at s (NUL-terminated), or 0 when it is not one. */
-size_t utf8_len(const unsigned char *s);
-
 void ob_init(struct outbuf *o, char *mem, size_t cap);
 void ob_printf(struct outbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "manifest.h"
+#include "tsvfield.h"
 #include "tap.h"
 
 static void escapes(const char *in, const char *want)

@@ -7,6 +7,7 @@
  */
 #include "command.h"
 #include "manifest.h"
+#include "tsvfield.h"
 
 #include <stdlib.h>
 #include <string.h>
