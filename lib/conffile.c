@@ -4,11 +4,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-FILE *conffile_open(const char *path, char *err, size_t errlen)
+/* what: "config" or "auth file"; deny: the mode bits no one else may have. */
+static FILE *trusted_open(const char *path, const char *what, mode_t deny, char *err, size_t errlen)
 {
 	struct stat st;
 	/* O_NONBLOCK: a FIFO planted at the path must not hang the reader. */
@@ -16,24 +18,36 @@ FILE *conffile_open(const char *path, char *err, size_t errlen)
 	FILE *f;
 
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		snprintf(err, errlen, "config %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return NULL;
 	}
-	if (!S_ISREG(st.st_mode) || (st.st_mode & 022) ||
+	if (!S_ISREG(st.st_mode) || (st.st_mode & deny) ||
 	    (st.st_uid != geteuid() && st.st_uid != 0)) {
 		snprintf(err, errlen,
-		         "config %s: refused: it must be a regular file owned by root or uid %u "
-		         "and writable by no one else",
-		         path, (unsigned)geteuid());
+		         "%s %s: refused: it must be a regular file owned by root or uid %u "
+		         "and %s by no one else (mode %04o, owner %u)",
+		         what, path, (unsigned)geteuid(),
+		         (deny & S_IROTH) ? "readable by no other user, writable" : "writable",
+		         (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid);
 		close(fd);
 		return NULL;
 	}
 	f = fdopen(fd, "r");
 	if (!f) {
-		snprintf(err, errlen, "config %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
 		close(fd);
 	}
 	return f;
+}
+
+FILE *conffile_open(const char *path, char *err, size_t errlen)
+{
+	return trusted_open(path, "config", S_IWGRP | S_IWOTH, err, errlen);
+}
+
+FILE *secretfile_open(const char *path, char *err, size_t errlen)
+{
+	return trusted_open(path, "auth file", S_IWGRP | S_IWOTH | S_IROTH, err, errlen);
 }

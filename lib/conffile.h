@@ -15,4 +15,7 @@
  */
 FILE *conffile_open(const char *path, char *err, size_t errlen);
 
+/* The same for a file holding a password: others may not read it either. */
+FILE *secretfile_open(const char *path, char *err, size_t errlen);
+
 #endif

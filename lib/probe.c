@@ -3,6 +3,7 @@
 #include "probe.h"
 
 #include "clock.h"
+#include "smburl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -137,6 +138,51 @@ static void probe_folder(const struct folder_list *l, size_t i, struct store_dir
 		set_error(r, rc, false, r->path);
 }
 
+/*
+ * An smb:// folder, through the session serving its share (started here
+ * when it serves another one or none). A failure of the server itself
+ * (connection, logon, share) is the folder's error, with the helper's text.
+ */
+static void probe_folder_smb(const struct folder_list *l, size_t i, struct smb_session *ss,
+                             const struct probe_opts *o, struct probe *p, struct progress *pg)
+{
+	struct probe_result *r = &p->res[i];
+	char share[PATH_MAX];
+	int rc;
+
+	pg->step = STEP_OPEN;
+	folder_path(&l->f[i], r->path, sizeof(r->path));
+	smb_share_of(&l->f[i], share, sizeof(share));
+	/* One session per share; a server that failed is not asked again for its other folders. */
+	if (strcmp(ss->share, share) != 0) {
+		smb_session_end(ss);
+		smb_session_start(ss, l, i, o->smb, o->timeout_ms);
+	}
+	rc = smb_folder_open(ss, r->path, sizeof(r->path));
+	if (rc == 0) {
+		int64_t t0 = mono_us();
+		struct scan_opts so = {o->now, o->list_max, o->backlog};
+		struct store_folder sf = {.be = &backend_smb, .fd = -1, .priv = ss};
+		pg->step = STEP_SCAN;
+		rc = und_scan(&sf, &so, &r->st, r->list);
+		r->scan_us = mono_us() - t0;
+		if (rc != 0 && !ss->fatal[0])
+			set_error(r, rc, false, r->path);
+	} else if (rc == EEXIST) {
+		r->err = rc;
+		snprintf(r->errmsg, sizeof(r->errmsg),
+		         "%s: two folders match '%s' in different case", l->f[i].path,
+		         l->f[i].name);
+	} else if (rc > 0) {
+		set_error(r, rc, absent(rc), r->path);
+	}
+	if (ss->fatal[0]) {
+		r->err = EIO;
+		r->missing = false;
+		snprintf(r->errmsg, sizeof(r->errmsg), "%s", ss->fatal);
+	}
+}
+
 /* The first folder of the same store, whose mount verdict stands for this one. */
 static size_t first_same_store(const struct folder_list *l, size_t i)
 {
@@ -159,6 +205,7 @@ static void child_main(const struct folder_list *l, const struct probe_opts *o, 
 {
 	int null = open("/dev/null", O_RDWR);
 	struct store_dir sd;
+	struct smb_session ss = {.fd = -1};
 
 	/* Never hold the caller's output pipe open: Nagios reads it to EOF. */
 	if (null >= 0) {
@@ -170,6 +217,10 @@ static void child_main(const struct folder_list *l, const struct probe_opts *o, 
 	for (size_t i = 0; i < l->n; i++) {
 		struct probe_result *r = &p->res[i];
 		pg->folder = i;
+		if (smburl_is(l->f[i].path)) {
+			probe_folder_smb(l, i, &ss, o, p, pg);
+			continue;
+		}
 		if (o->fstypes != NULL || o->require_mount) {
 			size_t j = first_same_store(l, i);
 			pg->step = STEP_MOUNT;
@@ -185,6 +236,7 @@ static void child_main(const struct folder_list *l, const struct probe_opts *o, 
 		probe_folder(l, i, &sd, o, p, pg);
 	}
 	store_dir_close(&sd);
+	smb_session_end(&ss);
 	pg->step = STEP_DONE;
 }
 

@@ -7,6 +7,7 @@
 #define CCMC_PROBE_H
 
 #include "scan.h"
+#include "smbread.h"
 #include "store.h"
 
 #include <limits.h>
@@ -23,6 +24,7 @@ struct probe_opts {
 	const char *fstypes; /* NULL, or a comma-separated list such as "cifs,smb3" */
 	bool require_mount;
 	int timeout_ms;
+	const struct smb_opts *smb; /* for smb:// folders; NULL for the defaults */
 };
 
 struct probe_result {

@@ -2,6 +2,8 @@
 
 #include "store.h"
 
+#include "smburl.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -68,6 +70,9 @@ static bool folder_same(const struct folder *a, const struct folder *b)
 
 	folder_path(a, x, sizeof(x));
 	folder_path(b, y, sizeof(y));
+	/* On a Windows host every path matches in any letter case. */
+	if (smburl_is(x) && smburl_is(y))
+		return strcasecmp(x, y) == 0;
 	sx = strrchr(x, '/');
 	sy = strrchr(y, '/');
 	if (!(a->in_store || b->in_store) || !sx || !sy)
@@ -89,7 +94,15 @@ static struct folder *folder_new(struct folder_list *l, const char *path, char *
 		snprintf(err, errlen, "invalid folder path '%s'", path);
 		return NULL;
 	}
-	if (path_normal(path, norm, sizeof(norm)) < 0) {
+	if (smburl_is(path)) {
+		struct smburl u;
+		char why[256];
+		if (smburl_parse(path, &u, why, sizeof(why)) < 0 ||
+		    smburl_format(&u, norm, sizeof(norm)) < 0) {
+			snprintf(err, errlen, "folder URL '%s': %s", path, why);
+			return NULL;
+		}
+	} else if (path_normal(path, norm, sizeof(norm)) < 0) {
 		snprintf(err, errlen, "folder path '%s': give it without '..'", path);
 		return NULL;
 	}

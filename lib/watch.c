@@ -2,6 +2,7 @@
 
 #include "watch.h"
 
+#include "authfile.h"
 #include "number.h"
 #include "range.h"
 
@@ -65,6 +66,36 @@ static int fstype_list(struct watch_config *c, const char *arg, char *err, size_
 	return 1;
 }
 
+/* libsmbclient's protocol names, as --smb-protocol takes them. */
+static bool protocol_name(const char *s, size_t n)
+{
+	static const char *const names[] = {"NT1",     "SMB2",    "SMB2_02", "SMB2_10", "SMB2_22",
+	                                    "SMB2_24", "SMB3",    "SMB3_00", "SMB3_02", "SMB3_10",
+	                                    "SMB3_11", "LANMAN1", "LANMAN2", "CORE",    "COREPLUS"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n && strncmp(names[i], s, n) == 0)
+			return true;
+	return false;
+}
+
+/* MIN or MIN:MAX: "NT1" for NT4 and Windows 2000, "NT1:SMB3" for a mixed site. */
+static int smb_protocol(struct watch_config *c, const char *arg, char *err, size_t errlen)
+{
+	const char *colon = strchr(arg, ':');
+	size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
+
+	if (!protocol_name(arg, n) || (colon && !protocol_name(colon + 1, strlen(colon + 1)))) {
+		snprintf(err, errlen,
+		         "--smb-protocol '%s': give MIN or MIN:MAX from NT1, SMB2_02, SMB2_10, "
+		         "SMB3, SMB3_11 ...",
+		         arg);
+		return -1;
+	}
+	c->smb.protocol = arg;
+	return 1;
+}
+
 int watch_option(struct watch_config *c, int opt, const char *arg, char *err, size_t errlen)
 {
 	switch (opt) {
@@ -78,6 +109,9 @@ int watch_option(struct watch_config *c, int opt, const char *arg, char *err, si
 		return -1;
 	case OPT_FSTYPE: return fstype_list(c, arg, err, errlen);
 	case OPT_REQUIRE_MOUNT: c->require_mount = true; return 1;
+	case 'A': c->smb.authfile = arg; return 1;
+	case OPT_SMB_PROTOCOL: return smb_protocol(c, arg, err, errlen);
+	case OPT_USE_KERBEROS: c->smb.kerberos = true; return 1;
 	default: return threshold_option(c, opt, arg, err, errlen);
 	}
 }
@@ -94,8 +128,8 @@ int option_number(const char *name, const char *s, int64_t min, int64_t max, int
 
 struct probe_opts watch_probe_opts(const struct watch_config *c)
 {
-	struct probe_opts o = {c->now,     c->list_max,      c->backlog,
-	                       c->fstypes, c->require_mount, c->timeout * 1000};
+	struct probe_opts o = {c->now,           c->list_max,       c->backlog, c->fstypes,
+	                       c->require_mount, c->timeout * 1000, &c->smb};
 	return o;
 }
 
@@ -108,6 +142,18 @@ static void drop_backlog_only(struct folder_list *l)
 		if (l->f[i].roles & ROLE_UND)
 			l->f[kept++] = l->f[i];
 	l->n = kept;
+}
+
+/* The auth file is read once here, so that a bad one is refused before any scan. */
+static int smb_auth_check(const struct watch_config *c, char *err, size_t errlen)
+{
+	struct smb_auth a;
+	int rc = 0;
+
+	if (c->smb.authfile)
+		rc = authfile_read(c->smb.authfile, &a, err, errlen);
+	smb_auth_clear(&a);
+	return rc;
 }
 
 int watch_finish(struct watch_config *c, char *err, size_t errlen)
@@ -125,7 +171,7 @@ int watch_finish(struct watch_config *c, char *err, size_t errlen)
 		}
 	if (!c->backlog)
 		drop_backlog_only(&c->folders);
-	return 0;
+	return smb_auth_check(c, err, errlen);
 }
 
 /* A folder that could not be looked at takes --missing when absent, else UNKNOWN. */

@@ -30,6 +30,7 @@ struct watch_config {
 	size_t max_output;
 	int verbose;
 	int64_t now;
+	struct smb_opts smb; /* -A, --smb-protocol, --use-kerberos: for smb:// folders */
 };
 
 /* What one folder's scan comes to, in the units shown: counts, seconds, bytes. */
@@ -61,10 +62,12 @@ enum {
 	OPT_MISSING,
 	OPT_FSTYPE,
 	OPT_REQUIRE_MOUNT,
+	OPT_SMB_PROTOCOL,
+	OPT_USE_KERBEROS,
 	OPT_WATCH_END /* each program numbers its own options from here */
 };
 
-#define WATCH_SHORTOPTS "R:d:w:c:W:C:"
+#define WATCH_SHORTOPTS "R:d:w:c:W:C:A:"
 #define WATCH_LONGOPTS                                                                             \
 	{"store", required_argument, NULL, 'R'}, {"dir", required_argument, NULL, 'd'},            \
 	    {"warning", required_argument, NULL, 'w'}, {"critical", required_argument, NULL, 'c'}, \
@@ -77,6 +80,9 @@ enum {
 	    {"no-backlog", no_argument, NULL, OPT_NO_BACKLOG},                                     \
 	    {"missing", required_argument, NULL, OPT_MISSING},                                     \
 	    {"fstype", required_argument, NULL, OPT_FSTYPE},                                       \
+	    {"authentication-file", required_argument, NULL, 'A'},                                 \
+	    {"smb-protocol", required_argument, NULL, OPT_SMB_PROTOCOL},                           \
+	    {"use-kerberos", no_argument, NULL, OPT_USE_KERBEROS},                                 \
 	{                                                                                          \
 		"require-mount", no_argument, NULL, OPT_REQUIRE_MOUNT                              \
 	}

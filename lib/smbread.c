@@ -1,0 +1,243 @@
+#include "config.h"
+
+#include "smbread.h"
+
+#include "smburl.h"
+#include "smbwire.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SMB_ARGS_MAX (8 + 3 * STORE_MAX_FOLDERS)
+
+#ifndef CCMC_SMB_HELPER
+#define CCMC_SMB_HELPER "/usr/libexec/ccmc-und/ccmc_und_smb"
+#endif
+
+const char *smb_helper_path(void)
+{
+	const char *p = getenv("CCMC_UND_SMB_HELPER");
+	struct stat st;
+
+	/* Only a file that no one else could have swapped: it will be run. */
+	if (p && p[0] == '/' && stat(p, &st) == 0 && S_ISREG(st.st_mode) && !(st.st_mode & 022) &&
+	    (st.st_uid == 0 || st.st_uid == geteuid()))
+		return p;
+	return CCMC_SMB_HELPER;
+}
+
+void smb_share_of(const struct folder *f, char *dst, size_t len)
+{
+	struct smburl u;
+	char err[256];
+
+	dst[0] = '\0';
+	if (!smburl_is(f->path) || smburl_parse(f->path, &u, err, sizeof(err)) < 0)
+		return;
+	u.path[0] = '\0';
+	smburl_format(&u, dst, len);
+}
+
+/* The helper's argv: options, then one item per folder of the share from first on. */
+static size_t helper_args(const char **av, char *tbuf, size_t tlen, const struct folder_list *l,
+                          size_t first, const struct smb_opts *o, int timeout_ms, const char *share)
+{
+	size_t n = 0;
+	char sh[PATH_MAX];
+
+	av[n++] = smb_helper_path();
+	snprintf(tbuf, tlen, "%d", timeout_ms);
+	av[n++] = "-t";
+	av[n++] = tbuf;
+	if (o && o->authfile)
+		av[n++] = "-A", av[n++] = o->authfile;
+	if (o && o->protocol)
+		av[n++] = "-P", av[n++] = o->protocol;
+	if (o && o->kerberos)
+		av[n++] = "-k";
+	for (size_t j = first; j < l->n; j++) {
+		smb_share_of(&l->f[j], sh, sizeof(sh));
+		if (strcmp(sh, share) != 0)
+			continue;
+		av[n++] = l->f[j].in_store ? "s" : "d";
+		av[n++] = l->f[j].path;
+		if (l->f[j].in_store)
+			av[n++] = l->f[j].name;
+	}
+	av[n] = NULL;
+	return n;
+}
+
+static void helper_exec(const char **av, int wfd, pid_t parent)
+{
+	static char *envp[3] = {"PATH=/usr/bin:/bin", NULL, NULL};
+	const char *cc = getenv("KRB5CCNAME");
+	static char ccbuf[PATH_MAX + 16];
+	int null = open("/dev/null", O_RDWR);
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(3);
+	if (cc && strlen(cc) < PATH_MAX) {
+		snprintf(ccbuf, sizeof(ccbuf), "KRB5CCNAME=%s", cc);
+		envp[1] = ccbuf;
+	}
+	dup2(wfd, STDOUT_FILENO);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDERR_FILENO);
+	}
+	execve(av[0], (char *const *)av, envp);
+	_exit(127);
+}
+
+int smb_session_start(struct smb_session *s, const struct folder_list *l, size_t first,
+                      const struct smb_opts *o, int timeout_ms)
+{
+	const char *av[SMB_ARGS_MAX + 1];
+	char tbuf[16];
+	int pfd[2];
+	pid_t parent = getpid();
+
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	smb_share_of(&l->f[first], s->share, sizeof(s->share));
+	helper_args(av, tbuf, sizeof(tbuf), l, first, o, timeout_ms, s->share);
+	if (access(av[0], X_OK) != 0) {
+		snprintf(s->fatal, sizeof(s->fatal),
+		         "%.300s: cannot run the SMB helper %.300s: %s (built without "
+		         "--with-smbclient?)",
+		         s->share, av[0], strerror(errno));
+		return -1;
+	}
+	if (pipe2(pfd, O_CLOEXEC) != 0 || (s->pid = fork()) < 0) {
+		snprintf(s->fatal, sizeof(s->fatal), "%.600s: cannot start the SMB helper: %s",
+		         s->share, strerror(errno));
+		return -1;
+	}
+	if (s->pid == 0)
+		helper_exec(av, pfd[1], parent);
+	close(pfd[1]);
+	s->fd = pfd[0];
+	return 0;
+}
+
+/* n bytes of the helper's output; -1 once it ended or failed. */
+static int take(struct smb_session *s, void *dst, size_t n)
+{
+	unsigned char *d = dst;
+
+	while (n > 0) {
+		if (s->off == s->len) {
+			ssize_t got = read(s->fd, s->buf, sizeof(s->buf));
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0)
+				return -1;
+			s->len = (size_t)got;
+			s->off = 0;
+		}
+		size_t k = s->len - s->off < n ? s->len - s->off : n;
+		memcpy(d, s->buf + s->off, k);
+		s->off += k;
+		d += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/* A length-prefixed text into dst (cut to dlen - 1 bytes; the rest is read and dropped). */
+static int take_text(struct smb_session *s, char *dst, size_t dlen)
+{
+	uint16_t n;
+	char c;
+
+	if (take(s, &n, sizeof(n)) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (take(s, &c, 1) < 0)
+			return -1;
+		if (i < dlen - 1)
+			dst[i] = c;
+	}
+	dst[n < dlen ? n : dlen - 1] = '\0';
+	return 0;
+}
+
+/* The helper ended without a record: its own message if it sent one, else how it ended. */
+static int session_failed(struct smb_session *s, char type)
+{
+	if (type == SMBWIRE_FATAL && take_text(s, s->fatal, sizeof(s->fatal)) == 0)
+		return -1;
+	if (!s->fatal[0])
+		snprintf(s->fatal, sizeof(s->fatal), "%.600s: the SMB helper ended unexpectedly",
+		         s->share);
+	return -1;
+}
+
+int smb_folder_open(struct smb_session *s, char *resolved, size_t rlen)
+{
+	char type;
+	int32_t err;
+
+	if (s->fatal[0])
+		return -1;
+	if (take(s, &type, 1) < 0)
+		return session_failed(s, 0);
+	if (type != SMBWIRE_OPEN)
+		return session_failed(s, type);
+	if (take(s, &err, sizeof(err)) < 0 || take_text(s, resolved, rlen) < 0)
+		return session_failed(s, 0);
+	return err;
+}
+
+/* Reads entries up to the folder's 'D'. */
+static int smb_list(const struct store_folder *f, const struct store_lister *l)
+{
+	struct smb_session *s = f->priv;
+	char name[256];
+
+	for (;;) {
+		char type;
+		if (take(s, &type, 1) < 0)
+			return session_failed(s, 0), EIO;
+		if (type == SMBWIRE_DONE) {
+			int32_t err;
+			return take(s, &err, sizeof(err)) < 0 ? (session_failed(s, 0), EIO) : err;
+		}
+		if (type != SMBWIRE_ENTRY)
+			return session_failed(s, type), EIO;
+		unsigned char kind;
+		struct store_entry e = {.name = name};
+		if (take(s, &kind, 1) < 0 || take(s, &e.size, sizeof(e.size)) < 0 ||
+		    take(s, &e.mtime, sizeof(e.mtime)) < 0 || take_text(s, name, sizeof(name)) < 0)
+			return session_failed(s, 0), EIO;
+		e.kind = kind <= ENTRY_DEVICE ? (enum entry_kind)kind : ENTRY_DEVICE;
+		/* The listing holds size and mtime already: the pick only filters. */
+		if (l->pick(name, l->ctx) != PICK_SKIP)
+			l->entry(&e, l->ctx);
+	}
+}
+
+const struct store_backend backend_smb = {"smb", smb_list};
+
+void smb_session_end(struct smb_session *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	if (s->pid > 0) {
+		kill(s->pid, SIGKILL);
+		waitpid(s->pid, NULL, 0);
+	}
+	s->pid = 0;
+}

@@ -1,0 +1,399 @@
+/*
+ * ccmc_und_smb: lists folders of a store on an SMB server for the probe of
+ * check_ccmc_und and ccmc_und_subagent, which run it in their watchdog child.
+ * It is a program of its own so that libsmbclient (some 40 ms and 17 MB to
+ * load) is paid only by checks that use smb://; the plugin stays static.
+ *
+ * Usage: ccmc_und_smb [-A AUTHFILE] [-k] [-P MIN[:MAX]] [-t MS] ITEM...
+ *   ITEM is "s URL NAME" (folder NAME of store URL, found in any letter case
+ *   by one listing of the store) or "d URL" (a folder named by its URL).
+ * Output: records as smb/smbwire.h says, on stdout. Exit 0, or 3 after 'X'.
+ */
+#include "config.h"
+
+#include "authfile.h"
+#include "backend.h"
+#include "smburl.h"
+#include "smbwire.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <fcntl.h>
+#include <libsmbclient.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define ATTR_REPARSE 0x400 /* FILE_ATTRIBUTE_REPARSE_POINT: a link on the Windows side */
+#define STORE_NAMES_MAX 32
+
+static struct smb_auth auth;
+static const char *server; /* "smb://host:port/share", for messages */
+static unsigned char outbuf[64 * 1024];
+static size_t outlen;
+
+static void flush_out(void)
+{
+	for (size_t o = 0; o < outlen;) {
+		ssize_t n = write(STDOUT_FILENO, outbuf + o, outlen - o);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(3);
+		o += (size_t)n;
+	}
+	outlen = 0;
+}
+
+static void put(const void *p, size_t n)
+{
+	if (outlen + n > sizeof(outbuf))
+		flush_out();
+	memcpy(outbuf + outlen, p, n);
+	outlen += n;
+}
+
+static void put_text(const char *s)
+{
+	size_t len = strlen(s);
+	uint16_t n = (uint16_t)(len > 65535 ? 65535 : len);
+
+	put(&n, sizeof(n));
+	put(s, n);
+}
+
+static void put_code(char type, int32_t err)
+{
+	put(&type, 1);
+	put(&err, sizeof(err));
+}
+
+static void __attribute__((noreturn)) fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void fatal(const char *fmt, ...)
+{
+	char msg[1024];
+	char type = SMBWIRE_FATAL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	put(&type, 1);
+	put_text(msg);
+	flush_out();
+	smb_auth_clear(&auth);
+	exit(3);
+}
+
+static void get_auth(SMBCCTX *c, const char *srv, const char *shr, char *wg, int wglen, char *un,
+                     int unlen, char *pw, int pwlen)
+{
+	(void)c, (void)srv, (void)shr;
+	if (auth.domain[0])
+		snprintf(wg, (size_t)wglen, "%s", auth.domain);
+	snprintf(un, (size_t)unlen, "%s", auth.username);
+	snprintf(pw, (size_t)pwlen, "%s", auth.password);
+}
+
+/*
+ * libsmbclient reads $HOME/.smb/smb.conf, or else /etc/samba/smb.conf, and
+ * keeps caches where they say. It gets a private configuration instead, in
+ * a folder of its own that is gone again once the library has read it; its
+ * cache and lock folders do not exist, so nothing is written anywhere.
+ */
+static void private_config(char *home, size_t len)
+{
+	static const char conf[] = "[global]\n"
+	                           "  lock directory = /nonexistent/ccmc-und\n"
+	                           "  state directory = /nonexistent/ccmc-und\n"
+	                           "  cache directory = /nonexistent/ccmc-und\n"
+	                           "  private dir = /nonexistent/ccmc-und\n"
+	                           "  ncalrpc dir = /nonexistent/ccmc-und\n"
+	                           "  log level = 0\n"
+	                           "  name resolve order = host\n";
+	char path[PATH_MAX];
+
+	snprintf(home, len, "/tmp/ccmc-und-smb.XXXXXX");
+	if (!mkdtemp(home))
+		fatal("%s: cannot make a private folder for the SMB client: %s", server,
+		      strerror(errno));
+	snprintf(path, sizeof(path), "%s/.smb", home);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/.smb/smb.conf", home);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, conf, sizeof(conf) - 1) != (ssize_t)(sizeof(conf) - 1))
+		fatal("%s: cannot write a private SMB client configuration: %s", server,
+		      strerror(errno));
+	close(fd);
+	setenv("HOME", home, 1);
+}
+
+static void private_config_remove(const char *home)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/.smb/smb.conf", home);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/.smb", home);
+	rmdir(path);
+	rmdir(home);
+}
+
+struct client_opts {
+	const char *authfile, *proto_min, *proto_max;
+	bool kerberos;
+	int timeout_ms;
+};
+
+static SMBCCTX *client_start(const struct client_opts *o)
+{
+	char home[64];
+
+	/* The library reads its configuration as the first context is made. */
+	private_config(home, sizeof(home));
+	SMBCCTX *c = smbc_new_context();
+	if (!c)
+		fatal("%s: cannot start the SMB client: %s", server, strerror(errno));
+	smbc_setOptionUseKerberos(c, o->kerberos);
+	smbc_setOptionFallbackAfterKerberos(c, !o->kerberos);
+	smbc_setOptionNoAutoAnonymousLogin(c, 1);
+	smbc_setOptionUseCCache(c, o->kerberos);
+	smbc_setTimeout(c, o->timeout_ms);
+	smbc_setFunctionAuthDataWithContext(c, get_auth);
+	if (o->proto_min && !smbc_setOptionProtocols(c, o->proto_min, o->proto_max))
+		fatal("%s: --smb-protocol %s%s%s is not a protocol name (NT1, SMB2_02, SMB2_10, "
+		      "SMB3 ...)",
+		      server, o->proto_min, o->proto_max ? ":" : "", o->proto_max ? o->proto_max : "");
+	if (!smbc_init_context(c)) {
+		int e = errno;
+		private_config_remove(home);
+		fatal("%s: cannot start the SMB client: %s", server, strerror(e));
+	}
+	private_config_remove(home);
+	smbc_set_context(c);
+	return c;
+}
+
+/* What a failure to reach the share says, by errno. */
+static const char *connect_hint(int e)
+{
+	switch (e) {
+	case ECONNREFUSED:
+		return "connection refused (is the server up, and the port right?)";
+	case ETIMEDOUT:
+		return "no answer in time";
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+		return "no route to the server";
+	case EACCES:
+	case EPERM:
+		return "logon failed: wrong user name or password, or the account is disabled "
+		       "or locked (NT_STATUS_LOGON_FAILURE or NT_STATUS_ACCOUNT_DISABLED)";
+	case ENOENT:
+	case ENODEV:
+		return "no such share (NT_STATUS_BAD_NETWORK_NAME)";
+	case ECONNRESET:
+	case ECONNABORTED:
+	case EPROTONOSUPPORT:
+	case EPROTO:
+	case EOPNOTSUPP:
+		return "the protocol negotiation failed: the server may need --smb-protocol=NT1 "
+		       "(NT4 and Windows 2000 speak only SMB1)";
+	default:
+		return NULL;
+	}
+}
+
+/* Opens the share's root once: the connection, the logon and the share, as one step. */
+static void share_check(const char *share_url)
+{
+	int dh = smbc_opendir(share_url);
+
+	if (dh < 0) {
+		int e = errno;
+		const char *hint = connect_hint(e);
+		fatal("%s: cannot connect: %s%s%s", share_url, hint ? hint : strerror(e),
+		      hint ? "; " : "", hint ? strerror(e) : "");
+	}
+	smbc_closedir(dh);
+}
+
+static enum entry_kind kind_of(const struct libsmb_file_info *fi, const struct stat *st)
+{
+	if (fi->attrs & ATTR_REPARSE)
+		return ENTRY_SYMLINK;
+	return S_ISDIR(st->st_mode) ? ENTRY_DIRECTORY : ENTRY_FILE;
+}
+
+static void put_entry(const struct libsmb_file_info *fi, const struct stat *st)
+{
+	char type = SMBWIRE_ENTRY;
+	unsigned char kind = (unsigned char)kind_of(fi, st);
+	int64_t size = (int64_t)fi->size, mtime = (int64_t)fi->mtime_ts.tv_sec;
+
+	put(&type, 1);
+	put(&kind, 1);
+	put(&size, sizeof(size));
+	put(&mtime, sizeof(mtime));
+	put_text(fi->name);
+}
+
+/* Lists one folder: 'O', its entries, 'D'. A lost connection mid-listing ends the run. */
+static void list_folder(const char *url)
+{
+	struct stat st;
+	int dh = smbc_opendir(url);
+	char type = SMBWIRE_OPEN;
+
+	if (dh < 0) {
+		int e = errno == ENOTDIR ? ENOENT : errno;
+		put_code(type, e);
+		put_text(url);
+		return;
+	}
+	put_code(type, 0);
+	put_text(url);
+	const struct libsmb_file_info *fi;
+	errno = 0;
+	while ((fi = smbc_readdirplus2(dh, &st)) != NULL) {
+		if (strcmp(fi->name, ".") != 0 && strcmp(fi->name, "..") != 0)
+			put_entry(fi, &st);
+		errno = 0;
+	}
+	int e = errno;
+	smbc_closedir(dh);
+	put_code(SMBWIRE_DONE, e);
+}
+
+/* The folders a store holds (store.c adds these three). */
+static bool store_folder_name(const char *name)
+{
+	return !strcasecmp(name, "Import") || !strcasecmp(name, "Export") ||
+	       !strcasecmp(name, "Submit");
+}
+
+/*
+ * Finds name under the store in any letter case, by one listing of the
+ * store per run (the names are kept for the store's other folders). Writes
+ * the folder's URL to dst; returns 0, or an errno for 'O'.
+ */
+static int store_lookup(const char *store, const char *name, char *dst, size_t len)
+{
+	static char cached[PATH_MAX];
+	static char names[STORE_NAMES_MAX][256];
+	static size_t n;
+	static int err;
+
+	if (strcmp(cached, store) != 0) {
+		snprintf(cached, sizeof(cached), "%s", store);
+		n = 0;
+		err = 0;
+		int dh = smbc_opendir(store);
+		if (dh < 0) {
+			err = errno == ENOTDIR ? ENOENT : errno;
+		} else {
+			struct stat st;
+			const struct libsmb_file_info *fi;
+			while ((fi = smbc_readdirplus2(dh, &st)) != NULL)
+				if (n < STORE_NAMES_MAX && store_folder_name(fi->name))
+					snprintf(names[n++], sizeof(names[0]), "%s", fi->name);
+			smbc_closedir(dh);
+		}
+	}
+	snprintf(dst, len, "%s/%s", store, name);
+	if (err)
+		return err;
+	int rc = ENOENT;
+	for (size_t k = 0; k < n; k++)
+		if (strcasecmp(names[k], name) == 0) {
+			/* Two spellings of one name: which one the connector uses is unknown. */
+			rc = rc == ENOENT ? 0 : EEXIST;
+			snprintf(dst, len, "%s/%s", store, names[k]);
+		}
+	return rc;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: ccmc_und_smb [-A AUTHFILE] [-k] [-P MIN[:MAX]] [-t MS] "
+	                "(s URL NAME | d URL)...\n");
+	exit(2);
+}
+
+static void parse_protocol(char *arg, struct client_opts *o)
+{
+	char *colon = strchr(arg, ':');
+
+	o->proto_min = arg;
+	o->proto_max = arg;
+	if (colon) {
+		*colon = '\0';
+		o->proto_max = colon + 1;
+	}
+}
+
+/* The share's URL of an item's URL, for the connection step and messages. */
+static void share_of(const char *url, char *dst, size_t len)
+{
+	struct smburl u;
+	char err[256];
+
+	if (smburl_parse(url, &u, err, sizeof(err)) < 0)
+		fatal("%s: %s", url, err);
+	u.path[0] = '\0';
+	smburl_format(&u, dst, len);
+}
+
+int main(int argc, char **argv)
+{
+	struct client_opts o = {.timeout_ms = 20000};
+	char err[PATH_MAX + 256], share[PATH_MAX], url[PATH_MAX + 256];
+	int c;
+
+	/* Killed with the probe that runs it, which may be abandoned on a hung server. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	while ((c = getopt(argc, argv, "A:kP:t:")) != -1) {
+		switch (c) {
+		case 'A': o.authfile = optarg; break;
+		case 'k': o.kerberos = true; break;
+		case 'P': parse_protocol(optarg, &o); break;
+		case 't': o.timeout_ms = atoi(optarg) > 0 ? atoi(optarg) : 20000; break;
+		default: usage();
+		}
+	}
+	if (optind >= argc)
+		usage();
+	share_of(argv[optind + 1 < argc ? optind + 1 : optind], share, sizeof(share));
+	server = share;
+	if (o.authfile && authfile_read(o.authfile, &auth, err, sizeof(err)) < 0)
+		fatal("%s", err);
+	client_start(&o);
+	share_check(share);
+	for (int i = optind; i < argc;) {
+		if (strcmp(argv[i], "s") == 0 && i + 2 < argc) {
+			int rc = store_lookup(argv[i + 1], argv[i + 2], url, sizeof(url));
+			if (rc == 0)
+				list_folder(url);
+			else {
+				put_code(SMBWIRE_OPEN, rc);
+				put_text(url);
+			}
+			i += 3;
+		} else if (strcmp(argv[i], "d") == 0 && i + 1 < argc) {
+			list_folder(argv[i + 1]);
+			i += 2;
+		} else {
+			usage();
+		}
+	}
+	flush_out();
+	smb_auth_clear(&auth);
+	return 0;
+}
