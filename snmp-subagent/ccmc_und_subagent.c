@@ -45,6 +45,7 @@ static const char usage_text[] =
     "       [-W RANGE] [-C RANGE] [--backlog-warning RANGE] [--backlog-critical RANGE]\n"
     "       [--backlog-age-warning RANGE] [--backlog-age-critical RANGE] [--no-backlog]\n"
     "       [--missing STATE] [--fstype TYPE[,TYPE...]] [--require-mount] [-t SECONDS]\n"
+    "       [-A AUTHFILE] [--smb-protocol MIN[:MAX]] [--use-kerberos]\n"
     "       [--interval SECONDS] [-x ADDRESS] [--ping-interval SECONDS] [--base-oid OID]\n"
     "       [-f] [-p PIDFILE] [-u USER] [--extra-opts[=[SECTION][@FILE]]]... | -h | -V\n";
 
@@ -57,7 +58,8 @@ static const char help_text[] =
     " -W, --age-warning=RANGE, -C, --age-critical=RANGE, --backlog-warning=RANGE,\n"
     " --backlog-critical=RANGE, --backlog-age-warning=RANGE,\n"
     " --backlog-age-critical=RANGE, --no-backlog, --missing=STATE,\n"
-    " --fstype=TYPE[,TYPE], --require-mount\n"
+    " --fstype=TYPE[,TYPE], --require-mount, -A, --authentication-file=AUTHFILE,\n"
+    " --smb-protocol=MIN[:MAX], --use-kerberos\n"
     "                            as for check_ccmc_und\n"
     " -t, --timeout=SECONDS      abandon a scan after this (default 10)\n"
     "     --interval=SECONDS     time between scans (default 30)\n"
