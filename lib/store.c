@@ -99,7 +99,11 @@ static struct folder *folder_new(struct folder_list *l, const char *path, char *
 		char why[256];
 		if (smburl_parse(path, &u, why, sizeof(why)) < 0 ||
 		    smburl_format(&u, norm, sizeof(norm)) < 0) {
-			snprintf(err, errlen, "folder URL '%s': %s", path, why);
+			/* A URL with credentials is not repeated: the password would be shown. */
+			if (strchr(path, '@'))
+				snprintf(err, errlen, "folder URL: %s", why);
+			else
+				snprintf(err, errlen, "folder URL '%s': %s", path, why);
 			return NULL;
 		}
 	} else if (path_normal(path, norm, sizeof(norm)) < 0) {

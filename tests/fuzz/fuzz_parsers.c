@@ -10,6 +10,7 @@
 #include "inifile.h"
 #include "number.h"
 #include "range.h"
+#include "smburl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,19 @@ static void check_ini(const unsigned char *data, size_t size)
 		abort();
 }
 
+/* An smb:// URL that parses must format to a URL that parses to the same thing. */
+static void check_url(const char *s)
+{
+	struct smburl u, again;
+	char err[256], back[PATH_MAX + 512];
+
+	if (smburl_parse(s, &u, err, sizeof(err)) != 0)
+		return;
+	if (strchr(u.host, '@') || smburl_format(&u, back, sizeof(back)) < 0 ||
+	    smburl_parse(back, &again, err, sizeof(err)) != 0 || memcmp(&u, &again, sizeof(u)) != 0)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	char s[128], err[160], buf[RANGE_BUFLEN];
@@ -81,6 +95,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		return 0;
 	memcpy(s, data, size);
 	s[size] = '\0';
+	check_url(s);
 	if (duration_parse(s, &secs, err, sizeof(err)) == 0) {
 		char dbuf[DURATION_BUFLEN];
 		if (secs < 0 || secs > DURATION_MAX)

@@ -1,0 +1,227 @@
+#!/bin/bash
+# smb:// stores against Samba's smbd on loopback (two servers: Samba's
+# defaults, and one that speaks only SMB1 as NT4 and Windows 2000 do),
+# started here with a private configuration and stopped at the end: the
+# verdict over SMB equals the local one on the same trees, and each failure
+# is UNKNOWN, names the server and the step, and comes within -t + 1 s.
+. "$top_srcdir/tests/lib.sh"
+
+HELPER="$top_builddir/smb/ccmc_und_smb"
+[ -x "$HELPER" ] || skip_all "built without --with-smbclient (no smb/ccmc_und_smb)"
+[ "$(id -u)" -eq 0 ] || skip_all "needs root to add the share's user and run smbd"
+SMBD=$(command -v smbd || echo /usr/sbin/smbd)
+export CCMC_UND_SMB_HELPER="$HELPER"
+
+free_port() {
+	"$PERL" -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1")->sockport'
+}
+
+PIDS=()
+stop_all() {
+	for p in "${PIDS[@]}"; do kill -CONT "$p" 2>/dev/null; kill "$p" 2>/dev/null; done
+	cleanup
+}
+trap stop_all EXIT
+
+# server DIR PORT [EXTRA]: a private smbd serving DIR/share as c$, case-insensitive.
+server() {
+	local s=$1 port=$2
+	mkdir -p "$s"/{private,lock,state,cache,pid,ncalrpc,log} "$s/share"
+	cat >"$s/smb.conf" <<EOF
+[global]
+  netbios name = EXCH55
+  workgroup = CORP
+  server role = standalone server
+  smb ports = $port
+  interfaces = 127.0.0.1
+  bind interfaces only = yes
+  private dir = $s/private
+  lock directory = $s/lock
+  state directory = $s/state
+  cache directory = $s/cache
+  pid directory = $s/pid
+  ncalrpc dir = $s/ncalrpc
+  log file = $s/log/%m.log
+  passdb backend = tdbsam:$s/private/passdb.tdb
+  server min protocol = NT1
+  ${3:-}
+  load printers = no
+  disable spoolss = yes
+[c\$]
+  path = $s/share
+  read only = no
+  case sensitive = no
+EOF
+	printf 'Secr3t!\nSecr3t!\n' | smbpasswd -c "$s/smb.conf" -s -a exadmin >/dev/null
+	"$SMBD" -D -s "$s/smb.conf"
+	until_ok 10 test -s "$s/pid/smbd.pid"
+	until_ok 10 "$PERL" -MIO::Socket::INET -e "IO::Socket::INET->new('127.0.0.1:$port') or exit 1"
+	PIDS+=("$(cat "$s/pid/smbd.pid")")
+}
+
+id exadmin >/dev/null 2>&1 || useradd -M exadmin
+P1=$(free_port)
+P2=$(free_port)
+server "$T/s1" "$P1"
+server "$T/s2" "$P2" "server max protocol = NT1"
+A="$T/auth"
+printf 'username = exadmin\npassword = Secr3t!\ndomain = CORP\n' >"$A"
+chmod 600 "$A"
+ROOT1="$T/s1/share/Exchsrvr/Ccmcdata"
+URL1="smb://127.0.0.1:$P1/c\$/Exchsrvr/Ccmcdata"
+
+# same_as_local DESC ARGS...: the plugin over smb:// says what it says through the local path.
+same_as_local() {
+	local desc=$1 local_out smb_out local_rc smb_rc
+	shift
+	run "${@//@S@/$ROOT1}"
+	local_out=$(printf '%s\n' "$OUT" | sed "s|$ROOT1|@S@|g")
+	local_rc=$RC
+	run -A "$A" "${@//@S@/$URL1}"
+	smb_out=$(printf '%s\n' "$OUT" | sed "s|$URL1|@S@|g")
+	smb_rc=$RC
+	is "$smb_rc" "$local_rc" "$desc: the same exit code ($local_rc)"
+	is "$smb_out" "$local_out" "$desc: the same summary, perfdata and long output"
+}
+
+tree() { rm -rf "$T/s1/share/Exchsrvr"; mkdir -p "$ROOT1"/{Import,Export,Submit}; }
+
+tree
+same_as_local "an empty store" -R @S@
+mkf "$ROOT1/Import/a.und" 7200 100
+mkf "$ROOT1/Import/B.UND" 60 2000
+mkf "$ROOT1/Export/c.und" 30 5
+mkdir "$ROOT1/Import/dir.und"
+mkf "$ROOT1/Submit/m1.ccm" 4000 10
+mkf "$ROOT1/Import/m2.CCM" 100 10
+mkf "$ROOT1/Import/note.txt" 99999 10
+same_as_local ".und in two folders, a directory named .und, a backlog" -R @S@
+same_as_local "the same, -vv" -R @S@ -vv
+same_as_local "thresholds on count and age" -R @S@ -w 5 -c 10 -W 30m -C 3h --backlog-age-warning 1h
+same_as_local "--list 1" -R @S@ --list 1
+mkf "$ROOT1/Export/future.und" -3600 1
+same_as_local "a future mtime (skew)" -R @S@ -v
+same_as_local "one folder with -d" -d @S@/Import
+rm -rf "$ROOT1/Export"
+same_as_local "Export missing, --missing critical" -R @S@ --missing critical
+tree
+mv "$ROOT1/Import" "$ROOT1/IMPORT"
+mkf "$ROOT1/IMPORT/x.und" 10 1
+same_as_local "IMPORT in upper case" -R @S@
+run -A "$A" -d "smb://127.0.0.1:$P1/c\$/EXCHSRVR/ccmcdata/import"
+is "$RC" 2 "the path after the share matches in any letter case"
+like "$FIRST" "1 .und file" "... and the file is found"
+mkdir "$ROOT1/import"
+run -A "$A" -R "$URL1"
+like "$OUT" "two folders match 'Import' in different case" "Import and IMPORT both: UNKNOWN, said so"
+
+# --- an SMB1-only server (NT4, Windows 2000) ---------------------------------------------------
+mkdir -p "$T/s2/share/Exchsrvr/Ccmcdata"/{Import,Export,Submit}
+mkf "$T/s2/share/Exchsrvr/Ccmcdata/Import/n.und" 600 7
+URL2="smb://127.0.0.1:$P2/c\$/Exchsrvr/Ccmcdata"
+run -A "$A" -R "$URL2"
+is "$RC" 3 "SMB1-only server, no --smb-protocol: UNKNOWN"
+like "$FIRST" "smb://127.0.0.1:$P2/c\$: cannot connect: the protocol negotiation failed: the server may need --smb-protocol=NT1" \
+	"SMB1-only server: the message says to give --smb-protocol=NT1"
+run -A "$A" -R "$URL2" --smb-protocol=NT1
+is "$RC" 2 "SMB1-only server, --smb-protocol=NT1: CRITICAL"
+like "$FIRST" "1 .und file: Import 1 (oldest 10m)" "SMB1-only server: the file is seen"
+run -A "$A" -R "$URL2" --smb-protocol=NT1:SMB3
+is "$RC" 2 "--smb-protocol=NT1:SMB3 reaches it too"
+run -A "$A" -R "$URL2" --smb-protocol=SMB9
+is "$RC" 3 "--smb-protocol=SMB9: UNKNOWN"
+like "$FIRST" "--smb-protocol 'SMB9': give MIN or MIN:MAX" "a bad protocol name is a usage error"
+
+# --- failures: each UNKNOWN (or --missing), naming the server and the step -------------------------
+printf 'username = exadmin\npassword = wrong\n' >"$T/bad"
+chmod 600 "$T/bad"
+run -A "$T/bad" -R "$URL1"
+is "$RC" 3 "a wrong password: UNKNOWN"
+like "$FIRST" "smb://127.0.0.1:$P1/c\$: cannot connect: logon failed" "a wrong password: the server and the step"
+run -A "$A" -R "smb://127.0.0.1:$P1/nosuch/Ccmcdata"
+is "$RC" 3 "a missing share: UNKNOWN"
+like "$FIRST" "smb://127.0.0.1:$P1/nosuch: cannot connect: no such share" "a missing share: said so"
+run -A "$A" -d "$URL1/Gone"
+is "$RC" 3 "a missing folder: UNKNOWN by default"
+like "$FIRST" "$URL1/Gone: No such file or directory" "a missing folder: named"
+run -A "$A" -d "$URL1/Gone" --missing critical
+is "$RC" 2 "a missing folder: --missing critical applies"
+closed=$(free_port)
+run -A "$A" -R "smb://127.0.0.1:$closed/c\$/x"
+is "$RC" 3 "connection refused: UNKNOWN"
+like "$FIRST" "smb://127.0.0.1:$closed/c\$: cannot connect: connection refused" "connection refused: said so"
+run -d "smb://exadmin:Secr3t!@127.0.0.1:$P1/c\$/x"
+is "$RC" 3 "a password in the URL: UNKNOWN"
+like "$FIRST" "a user name or password in the URL is not taken" "a password in the URL: refused, said why"
+unlike "$OUT" "Secr3t" "a password in the URL: not repeated in the output"
+chmod 644 "$A"
+run -A "$A" -R "$URL1"
+is "$RC" 3 "a world-readable auth file: UNKNOWN"
+like "$FIRST" "auth file $A: refused" "a world-readable auth file: named, refused"
+chmod 600 "$A"
+chown nobody "$A"
+run -A "$A" -R "$URL1"
+like "$FIRST" "auth file $A: refused: it must be a regular file owned by root or uid 0" "an auth file owned by another user: refused"
+chown root "$A"
+printf 'user = exadmin\n' >"$T/odd"
+chmod 600 "$T/odd"
+run -A "$T/odd" -R "$URL1"
+like "$FIRST" "auth file $T/odd, line 1" "an auth file with an unknown key: the line is named"
+run -A "$A" -R "smb://127.0.0.1:$P1/c\$/../etc"
+like "$FIRST" "give the path without '..'" "'..' in the URL is refused"
+
+# --- servers that stop answering: the answer still comes within -t + 1 s --------------------------
+"$PERL" -MIO::Socket::INET -e '
+	my $l = IO::Socket::INET->new(Listen => 5, LocalAddr => "127.0.0.1", ReuseAddr => 1) or die;
+	print $l->sockport, "\n"; close STDOUT;
+	my @c; while (my $c = $l->accept) { push @c, $c }' >"$T/silent.port" &
+PIDS+=($!)
+until_ok 10 test -s "$T/silent.port"
+t0=$(date +%s%N)
+run -A "$A" -R "smb://127.0.0.1:$(cat "$T/silent.port")/c\$/x" -t 2
+ms=$((($(date +%s%N) - t0) / 1000000))
+is "$RC" 3 "a port that accepts and never speaks: UNKNOWN"
+like "$FIRST" "timed out after 2s opening smb://127.0.0.1:$(cat "$T/silent.port")/c\$/x/Import" "a silent port: the time-out, the step and the folder are said"
+ok "$([ "$ms" -lt 3000 ]; echo $?)" "a silent port: answered in $ms ms (-t 2)"
+
+kill -STOP "${PIDS[0]}"
+t0=$(date +%s%N)
+run -A "$A" -R "$URL1" -t 2
+ms=$((($(date +%s%N) - t0) / 1000000))
+kill -CONT "${PIDS[0]}"
+is "$RC" 3 "a server stopped with SIGSTOP: UNKNOWN"
+like "$FIRST" "smb://127.0.0.1:$P1" "a stopped server: the server is named"
+ok "$([ "$ms" -lt 3000 ]; echo $?)" "a stopped server: answered in $ms ms (-t 2)"
+
+tree
+"$top_builddir/tests/mkfiles" "$ROOT1/Import" 20000 >/dev/null
+newest_child() { pgrep -n -P "${PIDS[0]}"; }
+before=$(newest_child || echo none)
+run -A "$A" -R "$URL1" -t 3 &
+rp=$!
+# Once the server has a new child for this check, stop it mid-session.
+served() { c=$(newest_child) && [ "$c" != "$before" ]; }
+until_ok 10 served
+child=$(newest_child)
+t0=$(date +%s%N)
+kill -STOP "$child"
+wait "$rp"
+ms=$((($(date +%s%N) - t0) / 1000000))
+kill -CONT "$child"
+ok "$([ "$ms" -lt 4000 ]; echo $?)" "a server child stopped mid-session: the check ended within -t + 1 s of the stop ($ms ms)"
+
+# --- nothing written to /etc/samba, /var/lib/samba, /var/cache/samba or $HOME ----------------------
+snap() { find /etc/samba /var/lib/samba /var/cache/samba "$HOME" -xdev -printf '%p %s %T@\n' 2>/dev/null | sort; }
+snap >"$T/before"
+tree
+mkf "$ROOT1/Import/a.und" 60 1
+for i in 1 2 3; do run -A "$A" -R "$URL1"; done
+snap >"$T/after"
+is "$(diff "$T/before" "$T/after")" "" "three checks wrote nothing in /etc/samba, /var/lib/samba, /var/cache/samba or \$HOME"
+is "$(find /tmp -maxdepth 1 -name 'ccmc-und-smb.*' | wc -l)" 0 "the helper's private configuration folder is gone"
+# The helpers of the timed-out checks died with their probes (PR_SET_PDEATHSIG).
+helpers_gone() { ! pgrep -f "^$HELPER " >/dev/null; }
+until_ok 5 helpers_gone
+ok $? "no SMB helper is left running after the time-outs"
+
+done_testing
