@@ -75,7 +75,8 @@ static void put_code(char type, int32_t err)
 	put(&err, sizeof(err));
 }
 
-static void __attribute__((noreturn)) fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void __attribute__((noreturn)) fatal(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 static void fatal(const char *fmt, ...)
 {
 	char msg[1024];
@@ -170,7 +171,8 @@ static SMBCCTX *client_start(const struct client_opts *o)
 	if (o->proto_min && !smbc_setOptionProtocols(c, o->proto_min, o->proto_max))
 		fatal("%s: --smb-protocol %s%s%s is not a protocol name (NT1, SMB2_02, SMB2_10, "
 		      "SMB3 ...)",
-		      server, o->proto_min, o->proto_max ? ":" : "", o->proto_max ? o->proto_max : "");
+		      server, o->proto_min, o->proto_max ? ":" : "",
+		      o->proto_max ? o->proto_max : "");
 	if (!smbc_init_context(c)) {
 		int e = errno;
 		private_config_remove(home);
@@ -185,20 +187,16 @@ static SMBCCTX *client_start(const struct client_opts *o)
 static const char *connect_hint(int e)
 {
 	switch (e) {
-	case ECONNREFUSED:
-		return "connection refused (is the server up, and the port right?)";
-	case ETIMEDOUT:
-		return "no answer in time";
+	case ECONNREFUSED: return "connection refused (is the server up, and the port right?)";
+	case ETIMEDOUT: return "no answer in time";
 	case EHOSTUNREACH:
-	case ENETUNREACH:
-		return "no route to the server";
+	case ENETUNREACH: return "no route to the server";
 	case EACCES:
 	case EPERM:
 		return "logon failed: wrong user name or password, or the account is disabled "
 		       "or locked (NT_STATUS_LOGON_FAILURE or NT_STATUS_ACCOUNT_DISABLED)";
 	case ENOENT:
-	case ENODEV:
-		return "no such share (NT_STATUS_BAD_NETWORK_NAME)";
+	case ENODEV: return "no such share (NT_STATUS_BAD_NETWORK_NAME)";
 	case ECONNRESET:
 	case ECONNABORTED:
 	case EPROTONOSUPPORT:
@@ -206,8 +204,7 @@ static const char *connect_hint(int e)
 	case EOPNOTSUPP:
 		return "the protocol negotiation failed: the server may need --smb-protocol=NT1 "
 		       "(NT4 and Windows 2000 speak only SMB1)";
-	default:
-		return NULL;
+	default: return NULL;
 	}
 }
 
