@@ -153,10 +153,15 @@ static void probe_folder_smb(const struct folder_list *l, size_t i, struct smb_s
 	pg->step = STEP_OPEN;
 	folder_path(&l->f[i], r->path, sizeof(r->path));
 	smb_share_of(&l->f[i], share, sizeof(share));
-	/* One session per share; a server that failed is not asked again for its other folders. */
-	if (strcmp(ss->share, share) != 0) {
+	/* A session the caller keeps, or one per share here; a server that failed is not asked
+	 * again for its other folders. */
+	struct smb_session *kept = o->pool ? smb_pool_find(o->pool, share) : NULL;
+	if (kept) {
+		ss = kept;
+		smb_session_ask(ss);
+	} else if (strcmp(ss->share, share) != 0) {
 		smb_session_end(ss);
-		smb_session_start(ss, l, i, o->smb, o->timeout_ms);
+		smb_session_start(ss, l, i, o->smb, o->timeout_ms, false);
 	}
 	rc = smb_folder_open(ss, r->path, sizeof(r->path));
 	if (rc == 0) {
@@ -237,6 +242,8 @@ static void child_main(const struct folder_list *l, const struct probe_opts *o, 
 	}
 	store_dir_close(&sd);
 	smb_session_end(&ss);
+	for (size_t k = 0; o->pool && k < o->pool->n; k++)
+		smb_session_scan_end(&o->pool->s[k]);
 	pg->step = STEP_DONE;
 }
 

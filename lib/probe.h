@@ -25,6 +25,7 @@ struct probe_opts {
 	bool require_mount;
 	int timeout_ms;
 	const struct smb_opts *smb; /* for smb:// folders; NULL for the defaults */
+	struct smb_pool *pool;      /* the caller's kept SMB sessions, or NULL for one per scan */
 };
 
 struct probe_result {

@@ -49,12 +49,15 @@ void smb_share_of(const struct folder *f, char *dst, size_t len)
 
 /* The helper's argv: options, then one item per folder of the share from first on. */
 static size_t helper_args(const char **av, char *tbuf, size_t tlen, const struct folder_list *l,
-                          size_t first, const struct smb_opts *o, int timeout_ms, const char *share)
+                          size_t first, const struct smb_opts *o, int timeout_ms, const char *share,
+                          bool serving)
 {
 	size_t n = 0;
 	char sh[PATH_MAX];
 
 	av[n++] = smb_helper_path();
+	if (serving)
+		av[n++] = "-S";
 	snprintf(tbuf, tlen, "%d", timeout_ms);
 	av[n++] = "-t";
 	av[n++] = tbuf;
@@ -77,7 +80,7 @@ static size_t helper_args(const char **av, char *tbuf, size_t tlen, const struct
 	return n;
 }
 
-static void helper_exec(const char **av, int wfd, pid_t parent)
+static void helper_exec(const char **av, int wfd, int rfd, pid_t parent)
 {
 	static char *envp[3] = {"PATH=/usr/bin:/bin", NULL, NULL};
 	const char *cc = getenv("KRB5CCNAME");
@@ -92,26 +95,26 @@ static void helper_exec(const char **av, int wfd, pid_t parent)
 		envp[1] = ccbuf;
 	}
 	dup2(wfd, STDOUT_FILENO);
-	if (null >= 0) {
-		dup2(null, STDIN_FILENO);
+	dup2(rfd >= 0 ? rfd : null, STDIN_FILENO);
+	if (null >= 0)
 		dup2(null, STDERR_FILENO);
-	}
 	execve(av[0], (char *const *)av, envp);
 	_exit(127);
 }
 
 int smb_session_start(struct smb_session *s, const struct folder_list *l, size_t first,
-                      const struct smb_opts *o, int timeout_ms)
+                      const struct smb_opts *o, int timeout_ms, bool serving)
 {
 	const char *av[SMB_ARGS_MAX + 1];
 	char tbuf[16];
-	int pfd[2];
+	int pfd[2], qfd[2] = {-1, -1};
 	pid_t parent = getpid();
 
 	memset(s, 0, sizeof(*s));
-	s->fd = -1;
+	s->fd = s->wfd = -1;
+	s->serving = serving;
 	smb_share_of(&l->f[first], s->share, sizeof(s->share));
-	helper_args(av, tbuf, sizeof(tbuf), l, first, o, timeout_ms, s->share);
+	helper_args(av, tbuf, sizeof(tbuf), l, first, o, timeout_ms, s->share, serving);
 	if (access(av[0], X_OK) != 0) {
 		snprintf(s->fatal, sizeof(s->fatal),
 		         "%.300s: cannot run the SMB helper %.300s: %s (built without "
@@ -119,15 +122,20 @@ int smb_session_start(struct smb_session *s, const struct folder_list *l, size_t
 		         s->share, av[0], strerror(errno));
 		return -1;
 	}
-	if (pipe2(pfd, O_CLOEXEC) != 0 || (s->pid = fork()) < 0) {
+	if (pipe2(pfd, O_CLOEXEC) != 0 || (serving && pipe2(qfd, O_CLOEXEC) != 0) ||
+	    (s->pid = fork()) < 0) {
 		snprintf(s->fatal, sizeof(s->fatal), "%.600s: cannot start the SMB helper: %s",
 		         s->share, strerror(errno));
 		return -1;
 	}
 	if (s->pid == 0)
-		helper_exec(av, pfd[1], parent);
+		helper_exec(av, pfd[1], qfd[0], parent);
 	close(pfd[1]);
 	s->fd = pfd[0];
+	if (serving) {
+		close(qfd[0]);
+		s->wfd = qfd[1];
+	}
 	return 0;
 }
 
@@ -234,10 +242,99 @@ void smb_session_end(struct smb_session *s)
 {
 	if (s->fd >= 0)
 		close(s->fd);
-	s->fd = -1;
+	if (s->wfd >= 0)
+		close(s->wfd);
+	s->fd = s->wfd = -1;
 	if (s->pid > 0) {
 		kill(s->pid, SIGKILL);
 		waitpid(s->pid, NULL, 0);
 	}
 	s->pid = 0;
+}
+
+void smb_session_ask(struct smb_session *s)
+{
+	static const char req[] = "scan\n";
+
+	if (s->asked || s->fatal[0])
+		return;
+	s->asked = true;
+	if (write(s->wfd, req, sizeof(req) - 1) != (ssize_t)(sizeof(req) - 1))
+		snprintf(s->fatal, sizeof(s->fatal), "%.600s: the SMB helper is gone: %s", s->share,
+		         strerror(errno));
+}
+
+/* Skips one record whose type byte was read. Returns -1 at the end of the output. */
+static int skip_record(struct smb_session *s, char type)
+{
+	char tmp[PATH_MAX];
+	int32_t code;
+	unsigned char kind;
+	int64_t v[2];
+
+	switch (type) {
+	case SMBWIRE_OPEN:
+		return take(s, &code, sizeof(code)) < 0 ? -1 : take_text(s, tmp, sizeof(tmp));
+	case SMBWIRE_DONE: return take(s, &code, sizeof(code));
+	case SMBWIRE_FATAL: return take_text(s, tmp, sizeof(tmp));
+	case SMBWIRE_ENTRY:
+		if (take(s, &kind, 1) < 0 || take(s, v, sizeof(v)) < 0)
+			return -1;
+		return take_text(s, tmp, sizeof(tmp));
+	default: return -1;
+	}
+}
+
+void smb_session_scan_end(struct smb_session *s)
+{
+	char type;
+
+	if (!s->asked)
+		return;
+	while (take(s, &type, 1) == 0 && type != SMBWIRE_END)
+		if (skip_record(s, type) < 0)
+			break;
+	s->asked = false;
+}
+
+static bool helper_alive(struct smb_session *s)
+{
+	return s->pid > 0 && !s->fatal[0] && waitpid(s->pid, NULL, WNOHANG) == 0;
+}
+
+struct smb_session *smb_pool_find(struct smb_pool *p, const char *share)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (strcmp(p->s[i].share, share) == 0)
+			return &p->s[i];
+	return NULL;
+}
+
+void smb_pool_prepare(struct smb_pool *p, const struct folder_list *l, const struct smb_opts *o,
+                      int timeout_ms)
+{
+	char share[PATH_MAX];
+
+	for (size_t i = 0; i < l->n; i++) {
+		smb_share_of(&l->f[i], share, sizeof(share));
+		if (!share[0])
+			continue;
+		struct smb_session *s = smb_pool_find(p, share);
+		if (s && helper_alive(s))
+			continue;
+		if (!s && p->n == STORE_MAX_FOLDERS)
+			continue;
+		if (!s)
+			s = &p->s[p->n++];
+		else
+			smb_session_end(s);
+		smb_session_start(s, l, i, o, timeout_ms, true);
+	}
+}
+
+void smb_pool_reset(struct smb_pool *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		smb_session_end(&p->s[i]);
+	p->n = 0;
 }

@@ -26,12 +26,42 @@ struct smb_opts {
 
 struct smb_session {
 	pid_t pid;
-	int fd;
+	int fd;               /* the helper's records */
+	int wfd;              /* its requests, when it serves scans (-S); else -1 */
+	bool serving;         /* kept between scans by the subagent (struct smb_pool) */
+	bool asked;           /* this scan was requested of it (in the probe's child) */
 	char share[PATH_MAX]; /* smb://host[:port]/share, the session's server and share */
 	unsigned char buf[16384];
 	size_t len, off;
 	char fatal[1024]; /* once set, the helper failed: why, naming the server and the step */
 };
+
+/*
+ * The helpers the subagent keeps, one per share, each serving one scan per
+ * request with its logon kept: made and owned by the long-lived process,
+ * used by each scan's probe child (probe_opts.pool).
+ */
+struct smb_pool {
+	struct smb_session s[STORE_MAX_FOLDERS];
+	size_t n;
+};
+
+/*
+ * Before a scan: starts a serving helper for each share of l that has none
+ * alive (a first scan, a helper that ended, a pool that was reset).
+ */
+void smb_pool_prepare(struct smb_pool *p, const struct folder_list *l, const struct smb_opts *o,
+                      int timeout_ms);
+
+/* The pool's session for a share, or NULL. */
+struct smb_session *smb_pool_find(struct smb_pool *p, const char *share);
+
+/* Ends every helper: after a scan that failed or was abandoned they may be mid-answer. */
+void smb_pool_reset(struct smb_pool *p);
+
+/* In the probe's child: asks a kept session for this scan, once; and reads to the scan's end. */
+void smb_session_ask(struct smb_session *s);
+void smb_session_scan_end(struct smb_session *s);
 
 /* The share ("smb://host:port/share") of a folder's URL; "" when it is not one. */
 void smb_share_of(const struct folder *f, char *dst, size_t len);
@@ -41,7 +71,7 @@ void smb_share_of(const struct folder *f, char *dst, size_t len);
  * share, in order, with the probe's timeout. Returns 0, or -1 with s->fatal.
  */
 int smb_session_start(struct smb_session *s, const struct folder_list *l, size_t first,
-                      const struct smb_opts *o, int timeout_ms);
+                      const struct smb_opts *o, int timeout_ms, bool serving);
 
 /*
  * Reads the next folder's opening: returns 0 with its URL in resolved, an

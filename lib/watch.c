@@ -128,8 +128,14 @@ int option_number(const char *name, const char *s, int64_t min, int64_t max, int
 
 struct probe_opts watch_probe_opts(const struct watch_config *c)
 {
-	struct probe_opts o = {c->now,           c->list_max,       c->backlog, c->fstypes,
-	                       c->require_mount, c->timeout * 1000, &c->smb};
+	struct probe_opts o = {.now = c->now,
+	                       .list_max = c->list_max,
+	                       .backlog = c->backlog,
+	                       .fstypes = c->fstypes,
+	                       .require_mount = c->require_mount,
+	                       .timeout_ms = c->timeout * 1000,
+	                       .smb = &c->smb,
+	                       .pool = NULL};
 	return o;
 }
 

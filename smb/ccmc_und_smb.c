@@ -4,10 +4,11 @@
  * It is a program of its own so that libsmbclient (some 40 ms and 17 MB to
  * load) is paid only by checks that use smb://; the plugin stays static.
  *
- * Usage: ccmc_und_smb [-A AUTHFILE] [-k] [-P MIN[:MAX]] [-t MS] ITEM...
+ * Usage: ccmc_und_smb [-A AUTHFILE] [-k] [-P MIN[:MAX]] [-S] [-t MS] ITEM...
  *   ITEM is "s URL NAME" (folder NAME of store URL, found in any letter case
  *   by one listing of the store) or "d URL" (a folder named by its URL).
- * Output: records as smb/smbwire.h says, on stdout. Exit 0, or 3 after 'X'.
+ * Output: records as lib/smbwire.h says, on stdout. Exit 0, or 3 after 'X'.
+ * With -S it serves one scan per "scan" line on stdin, until end of file.
  */
 #include "config.h"
 
@@ -208,18 +209,35 @@ static const char *connect_hint(int e)
 	}
 }
 
-/* Opens the share's root once: the connection, the logon and the share, as one step. */
-static void share_check(const char *share_url)
+/* A failure that a new connection may cure: the server restarted since the last scan. */
+static bool connection_lost(int e)
+{
+	return e == ECONNRESET || e == EPIPE || e == ENOTCONN || e == ETIMEDOUT || e == EIO ||
+	       e == ECONNABORTED;
+}
+
+/*
+ * Opens the share's root: the connection, the logon and the share, as one
+ * step. A kept connection that died is dropped and made again, once.
+ * Returns 0, or -1 with the message for 'X' in why.
+ */
+static int share_open(SMBCCTX *c, const char *share_url, char *why, size_t len)
 {
 	int dh = smbc_opendir(share_url);
 
+	if (dh < 0 && connection_lost(errno)) {
+		smbc_getFunctionPurgeCachedServers(c)(c);
+		dh = smbc_opendir(share_url);
+	}
 	if (dh < 0) {
 		int e = errno;
 		const char *hint = connect_hint(e);
-		fatal("%s: cannot connect: %s%s%s", share_url, hint ? hint : strerror(e),
-		      hint ? "; " : "", hint ? strerror(e) : "");
+		snprintf(why, len, "%s: cannot connect: %s%s%s", share_url,
+		         hint ? hint : strerror(e), hint ? "; " : "", hint ? strerror(e) : "");
+		return -1;
 	}
 	smbc_closedir(dh);
+	return 0;
 }
 
 static enum entry_kind kind_of(const struct libsmb_file_info *fi, const struct stat *st)
@@ -281,9 +299,10 @@ static bool store_folder_name(const char *name)
  * store per run (the names are kept for the store's other folders). Writes
  * the folder's URL to dst; returns 0, or an errno for 'O'.
  */
+static char cached[PATH_MAX]; /* the store listed in this scan, or "" */
+
 static int store_lookup(const char *store, const char *name, char *dst, size_t len)
 {
-	static char cached[PATH_MAX];
 	static char names[STORE_NAMES_MAX][256];
 	static size_t n;
 	static int err;
@@ -319,7 +338,7 @@ static int store_lookup(const char *store, const char *name, char *dst, size_t l
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: ccmc_und_smb [-A AUTHFILE] [-k] [-P MIN[:MAX]] [-t MS] "
+	fprintf(stderr, "usage: ccmc_und_smb [-A AUTHFILE] [-k] [-P MIN[:MAX]] [-S] [-t MS] "
 	                "(s URL NAME | d URL)...\n");
 	exit(2);
 }
@@ -348,16 +367,83 @@ static void share_of(const char *url, char *dst, size_t len)
 	smburl_format(&u, dst, len);
 }
 
+static void put_fatal(const char *msg)
+{
+	char type = SMBWIRE_FATAL;
+
+	put(&type, 1);
+	put_text(msg);
+}
+
+/* Lists the items of argv from first on, in order. */
+static void list_items(int argc, char **argv, int first)
+{
+	char url[PATH_MAX + 256];
+
+	cached[0] = '\0'; /* each scan lists the store afresh */
+	for (int i = first; i < argc;) {
+		if (strcmp(argv[i], "s") == 0 && i + 2 < argc) {
+			int rc = store_lookup(argv[i + 1], argv[i + 2], url, sizeof(url));
+			if (rc == 0) {
+				list_folder(url);
+			} else {
+				put_code(SMBWIRE_OPEN, rc);
+				put_text(url);
+			}
+			i += 3;
+		} else if (strcmp(argv[i], "d") == 0 && i + 1 < argc) {
+			list_folder(argv[i + 1]);
+			i += 2;
+		} else {
+			usage();
+		}
+	}
+}
+
+/* One scan of every item; false when the server could not be used ('X' written). */
+static bool scan(SMBCCTX *c, const char *share, int argc, char **argv, int first)
+{
+	char why[1024];
+
+	if (share_open(c, share, why, sizeof(why)) < 0) {
+		put_fatal(why);
+		return false;
+	}
+	list_items(argc, argv, first);
+	return true;
+}
+
+/*
+ * -S: serves a scan for each "scan" line on stdin, with the connection kept
+ * between them, and ends each with 'Z'. The subagent keeps one such helper
+ * per share, instead of logging on at every interval.
+ */
+static void serve(SMBCCTX *c, const char *share, int argc, char **argv, int first)
+{
+	char line[64];
+	char end = SMBWIRE_END;
+
+	while (fgets(line, sizeof(line), stdin)) {
+		if (strcmp(line, "scan\n") != 0)
+			continue;
+		scan(c, share, argc, argv, first);
+		put(&end, 1);
+		flush_out();
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct client_opts o = {.timeout_ms = 20000};
-	char err[PATH_MAX + 256], share[PATH_MAX], url[PATH_MAX + 256];
+	char err[PATH_MAX + 256], share[PATH_MAX];
+	bool serving = false;
 	int c;
 
 	/* Killed with the probe that runs it, which may be abandoned on a hung server. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	while ((c = getopt(argc, argv, "A:kP:t:")) != -1) {
+	while ((c = getopt(argc, argv, "A:kP:St:")) != -1) {
 		switch (c) {
+		case 'S': serving = true; break;
 		case 'A': o.authfile = optarg; break;
 		case 'k': o.kerberos = true; break;
 		case 'P': parse_protocol(optarg, &o); break;
@@ -371,24 +457,13 @@ int main(int argc, char **argv)
 	server = share;
 	if (o.authfile && authfile_read(o.authfile, &auth, err, sizeof(err)) < 0)
 		fatal("%s", err);
-	client_start(&o);
-	share_check(share);
-	for (int i = optind; i < argc;) {
-		if (strcmp(argv[i], "s") == 0 && i + 2 < argc) {
-			int rc = store_lookup(argv[i + 1], argv[i + 2], url, sizeof(url));
-			if (rc == 0)
-				list_folder(url);
-			else {
-				put_code(SMBWIRE_OPEN, rc);
-				put_text(url);
-			}
-			i += 3;
-		} else if (strcmp(argv[i], "d") == 0 && i + 1 < argc) {
-			list_folder(argv[i + 1]);
-			i += 2;
-		} else {
-			usage();
-		}
+	SMBCCTX *ctx = client_start(&o);
+	if (serving)
+		serve(ctx, share, argc, argv, optind);
+	else if (!scan(ctx, share, argc, argv, optind)) {
+		flush_out();
+		smb_auth_clear(&auth);
+		return 3;
 	}
 	flush_out();
 	smb_auth_clear(&auth);

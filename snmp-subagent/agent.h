@@ -38,6 +38,7 @@ struct agent {
 	struct agent_values current; /* served */
 	struct oid_table table;      /* current, as sorted OIDs */
 	struct probe scan;           /* in flight when scanning */
+	struct smb_pool smb;         /* the SMB helpers kept between scans, one per share */
 	bool scanning, scanned_once;
 	unsigned scan_alarm, interval_alarm;
 	int64_t scan_wall, scan_mono_ms;

@@ -189,7 +189,7 @@ static int parse_args(int argc, char **argv, struct agent_opts *o, char *err, si
 	else if (watch_finish(&o->cfg, err, errlen) != 0)
 		return -1;
 	else if (o->cfg.timeout >= o->interval)
-		snprintf(err, errlen, "the a->scan time-out (-t) must be shorter than --interval");
+		snprintf(err, errlen, "the scan time-out (-t) must be shorter than --interval");
 	else
 		return 0;
 	return -1;
@@ -205,7 +205,7 @@ static void publish(struct agent *a, const struct agent_values *next)
 	oidtable_build(&a->current, a->opt.base, a->opt.base_len, &a->table);
 }
 
-/* Frees the a->scan in flight and serves next, which its end produced. */
+/* Frees the scan in flight and serves next, which its end produced. */
 static void scan_ended(struct agent *a, const struct agent_values *next)
 {
 	probe_free(&a->scan);
@@ -214,12 +214,13 @@ static void scan_ended(struct agent *a, const struct agent_values *next)
 	a->scanned_once = true;
 }
 
-/* Walks away from the a->scan in flight: its process may sit in a hung call, so it is reaped later.
+/* Walks away from the scan in flight: its process may sit in a hung call, so it is reaped later.
  */
 static void abandon_scan(struct agent *a)
 {
 	unregister_readfd(a->scan.rfd);
 	probe_abandon(&a->scan);
+	smb_pool_reset(&a->smb); /* a helper may be mid-answer, or hung with its server */
 	if (a->nabandoned < sizeof(a->abandoned) / sizeof(a->abandoned[0]))
 		a->abandoned[a->nabandoned++] = a->scan.pid;
 }
@@ -232,15 +233,17 @@ static void scan_done(int fd, void *arg)
 	unregister_readfd(fd);
 	snmp_alarm_unregister(a->scan_alarm);
 	next = a->current;
-	if (probe_finish(&a->scan) == 0)
+	if (probe_finish(&a->scan) == 0) {
 		values_from_probe(&a->opt.cfg, &a->scan, a->scan_wall,
 		                  (uint32_t)(mono_ms() - a->scan_mono_ms), &next);
-	else
+	} else {
 		values_failed(&a->opt.cfg, a->scan.failure, &next);
+		smb_pool_reset(&a->smb); /* a helper may be mid-answer */
+	}
 	scan_ended(a, &next);
 }
 
-/* The a->scan hung (a stat on a lost share): walk away from it and go unknown. */
+/* The scan hung (a stat on a lost share): walk away from it and go unknown. */
 static void scan_timeout(unsigned reg, void *arg)
 {
 	static struct agent_values next;
@@ -250,7 +253,7 @@ static void scan_timeout(unsigned reg, void *arg)
 
 	(void)reg;
 	abandon_scan(a);
-	snprintf(why, sizeof(why), "a->scan timed out after %ds %.200s (hung share?)",
+	snprintf(why, sizeof(why), "scan timed out after %ds %.200s (hung share?)",
 	         a->opt.cfg.timeout,
 	         probe_hung_text(&a->opt.cfg.folders, &a->scan, hung, sizeof(hung)));
 	char safe[sizeof(why) * 4];
@@ -284,6 +287,8 @@ static void scan_start(unsigned reg, void *arg)
 	a->scan_wall = a->opt.cfg.now;
 	a->scan_mono_ms = mono_ms();
 	struct probe_opts o = watch_probe_opts(&a->opt.cfg);
+	smb_pool_prepare(&a->smb, &a->opt.cfg.folders, &a->opt.cfg.smb, o.timeout_ms);
+	o.pool = &a->smb;
 	if (probe_start(&a->opt.cfg.folders, &o, &a->scan) != 0) {
 		next = a->current;
 		values_failed(&a->opt.cfg, a->scan.failure, &next);
@@ -369,7 +374,7 @@ static bool same_fixed(const struct agent_opts *a, const struct agent_opts *b)
 	       !memcmp(a->base, b->base, a->base_len * sizeof(a->base[0]));
 }
 
-/* A a->scan in flight was started with the old folders: walk away from it. */
+/* A scan in flight was started with the old folders: walk away from it. */
 static void drop_scan(struct agent *a)
 {
 	if (!a->scanning)
@@ -383,7 +388,7 @@ static void drop_scan(struct agent *a)
 /*
  * SIGHUP: read the command line and its --extra-opts files again. Bad
  * settings are refused and the old ones kept; the folders, thresholds,
- * time-out and interval take effect at once, with a new a->scan.
+ * time-out and interval take effect at once, with a new scan.
  */
 static void reload(struct agent *a)
 {
@@ -407,8 +412,9 @@ static void reload(struct agent *a)
 		snmp_log(LOG_WARNING, "reload: -x, -p, -u, -f, --ping-interval and --base-oid "
 		                      "change only at a restart\n");
 	drop_scan(a);
+	smb_pool_reset(&a->smb); /* the helpers were started with the old folders and options */
 	if (!same_folders(&a->opt.cfg.folders, &next.cfg.folders)) {
-		/* Rows now name other folders: no notification until a a->scan sets a baseline. */
+		/* Rows now name other folders: no notification until a scan sets a baseline. */
 		a->scanned_once = false;
 		values_init(&next.cfg, &a->current);
 		oidtable_build(&a->current, a->opt.base, a->opt.base_len, &a->table);
@@ -420,7 +426,7 @@ static void reload(struct agent *a)
 	snmp_alarm_unregister(a->interval_alarm);
 	a->interval_alarm =
 	    snmp_alarm_register((unsigned)a->opt.interval, SA_REPEAT, scan_start, a);
-	snmp_log(LOG_INFO, "reloaded: %zu folders, a a->scan every %ds\n", a->opt.cfg.folders.n,
+	snmp_log(LOG_INFO, "reloaded: %zu folders, a scan every %ds\n", a->opt.cfg.folders.n,
 	         a->opt.interval);
 	scan_start(0, a);
 }

@@ -210,6 +210,70 @@ ms=$((($(date +%s%N) - t0) / 1000000))
 kill -CONT "$child"
 ok "$([ "$ms" -lt 4000 ]; echo $?)" "a server child stopped mid-session: the check ended within -t + 1 s of the stop ($ms ms)"
 
+# --- the subagent over SMB, under a real snmpd: one logon kept between scans -------------------------
+SUB="$top_builddir/snmp-subagent/ccmc_und_subagent"
+if [ -x "$SUB" ] && command -v snmpget >/dev/null && [ -x /usr/sbin/snmpd ]; then
+	tree
+	mkf "$ROOT1/Import/a.und" 7200 300
+	mkf "$ROOT1/Import/B.UND" 600 50
+	mkf "$ROOT1/Export/m1.ccm" 5400 10
+	SPORT=$("$PERL" -MIO::Socket::INET -e 'print IO::Socket::INET->new(Proto => "udp", LocalAddr => "127.0.0.1")->sockport')
+	mkdir -p "$T/agentx" "$T/persist"
+	chmod 700 "$T/agentx"
+	printf 'rocommunity public 127.0.0.1\nmaster agentx\nagentXSocket %s/agentx/master\n' "$T" >"$T/snmpd.conf"
+	SNMP_PERSISTENT_DIR="$T/persist" /usr/sbin/snmpd -f -C -c "$T/snmpd.conf" -I -smux -Lf "$T/snmpd.log" \
+		"udp:127.0.0.1:$SPORT" &
+	PIDS+=($!)
+	until_ok 10 test -S "$T/agentx/master"
+	"$SUB" -R "$URL1" -A "$A" -x "$T/agentx/master" -f --interval 2 -t 1 --ping-interval 1 -C 3h \
+		>"$T/sub.log" 2>&1 &
+	SUBPID=$!
+	PIDS+=("$SUBPID")
+	BASE=.1.3.6.1.4.1.8072.9999.9999.212788
+	get() { snmpget -v2c -c public -Oqv -t 1 -r 0 "127.0.0.1:$SPORT" "$@" 2>&1; }
+	scanned() { m=$(get "$BASE.1.2.1.12.1") && ! printf '%s' "$m" | grep -q "No Such\|no scan has completed\|Timeout"; }
+	until_ok 20 scanned
+	ok $? "the subagent over smb:// registers and completes a scan"
+	"$PLUGIN" -R "$URL1" -A "$A" -C 3h >"$T/plugin.out"
+	prc=$?
+	PERF=$(head -n 1 "$T/plugin.out" | "$PERL" "$top_srcdir/tests/perfdata.pl")
+	pv() { printf '%s\n' "$PERF" | awk -F'|' -v l="$1" '$1 == l { print $2 }'; }
+	is "$(get "$BASE.1.1.1.0")" "$prc" "subagent over SMB: ccmcUndState equals the plugin's exit status ($prc)"
+	is "$(get "$BASE.1.1.2.0")" "$(pv total_und)" "subagent over SMB: the total equals the plugin's total_und"
+	is "$(get "$BASE.1.2.1.4.1")/$(get "$BASE.1.2.1.7.1")" "$(pv import_und)/$(pv import_und_bytes)" \
+		"subagent over SMB: Import's count and bytes equal the plugin's"
+	is "$(get "$BASE.1.2.1.8.2")" "$(pv export_backlog)" "subagent over SMB: Export's backlog equals the plugin's"
+	# The logon is kept: the same helper, and the same smbd child serving it, across scans.
+	helper_pid() { pgrep -P "$SUBPID" -f "ccmc_und_smb -S"; }
+	h1=$(helper_pid)
+	c1=$(smbstatus -s "$T/s1/smb.conf" -p 2>/dev/null | awk '$2 == "exadmin" { print $1 }' | sort | tr '\n' ' ')
+	t1=$(get "$BASE.1.1.4.0")
+	later() { [ "$(get "$BASE.1.1.4.0")" != "$t1" ]; }
+	until_ok 10 later && until_ok 10 later
+	h2=$(helper_pid)
+	c2=$(smbstatus -s "$T/s1/smb.conf" -p 2>/dev/null | awk '$2 == "exadmin" { print $1 }' | sort | tr '\n' ' ')
+	ok "$([ -n "$h1" ] && [ "$h1" = "$h2" ]; echo $?)" "the subagent keeps one SMB helper across scans (pid $h1, then $h2)"
+	ok "$([ -n "$c1" ] && [ "$c1" = "$c2" ]; echo $?)" "... and one logon: the same smbd session serves it (pid $c1, then $c2)"
+	# The server goes away: the state is unknown; it comes back: the subagent reconnects.
+	# smbd's children go on serving their connections: they are stopped too.
+	pkill -P "${PIDS[0]}"
+	kill "${PIDS[0]}"
+	gone() { ! kill -0 "${PIDS[0]}" 2>/dev/null && [ "$(get "$BASE.1.1.1.0")" = 3 ]; }
+	until_ok 15 gone
+	ok $? "the server stopped: ccmcUndState goes unknown (3)"
+	like "$(get "$BASE.1.2.1.12.1")" "smb://127.0.0.1:$P1" "... and the folder's message names the server"
+	"$SMBD" -D -s "$T/s1/smb.conf"
+	until_ok 10 "$PERL" -MIO::Socket::INET -e "IO::Socket::INET->new('127.0.0.1:$P1') or exit 1"
+	PIDS[0]=$(cat "$T/s1/pid/smbd.pid")
+	back() { [ "$(get "$BASE.1.1.1.0")" = "$prc" ]; }
+	until_ok 15 back
+	ok $? "the server restarted: the subagent reconnects and serves the plugin's state again"
+	kill "$SUBPID"
+	wait "$SUBPID" 2>/dev/null
+else
+	skip "the subagent over SMB: no subagent or no snmpd in this build"
+fi
+
 # --- nothing written to /etc/samba, /var/lib/samba, /var/cache/samba or $HOME ----------------------
 snap() { find /etc/samba /var/lib/samba /var/cache/samba "$HOME" -xdev -printf '%p %s %T@\n' 2>/dev/null | sort; }
 snap >"$T/before"
