@@ -274,6 +274,31 @@ else
 	skip "the subagent over SMB: no subagent or no snmpd in this build"
 fi
 
+# --- the serving helper under valgrind: 50 scans and a server restart, no leak ---------------------
+if command -v valgrind >/dev/null; then
+	tree
+	mkf "$ROOT1/Import/a.und" 60 1
+	mkf "$ROOT1/Export/b.ccm" 60 1
+	cat >"$T/restart" <<EOF
+#!/bin/sh
+pkill -P \$(cat "$T/s1/pid/smbd.pid"); kill \$(cat "$T/s1/pid/smbd.pid")
+while kill -0 \$(cat "$T/s1/pid/smbd.pid") 2>/dev/null; do :; done
+"$SMBD" -D -s "$T/s1/smb.conf"
+until "$PERL" -MIO::Socket::INET -e "IO::Socket::INET->new('127.0.0.1:$P1') or exit 1"; do :; done
+EOF
+	chmod 755 "$T/restart"
+	"$PERL" "$top_srcdir/tests/smbdrive.pl" 50 25 "$T/restart" \
+		valgrind -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
+		--error-exitcode=99 --log-file="$T/vg.log" \
+		"$HELPER" -S -A "$A" s "$URL1" Import s "$URL1" Export s "$URL1" Submit >"$T/drive.out" 2>&1
+	is "$?" 0 "valgrind: the serving helper ran 50 scans and a server restart with no error and no leak"
+	is "$(grep -c 'entries 2 folders 3 fatal 0' "$T/drive.out")" 50 "every one of the 50 scans, the one after the restart too, listed the three folders"
+	is "$(grep -c 'definitely lost' "$T/vg.log")" 0 "valgrind's log has no 'definitely lost'"
+	PIDS[0]=$(cat "$T/s1/pid/smbd.pid")
+else
+	skip "valgrind is not installed"
+fi
+
 # --- nothing written to /etc/samba, /var/lib/samba, /var/cache/samba or $HOME ----------------------
 snap() { find /etc/samba /var/lib/samba /var/cache/samba "$HOME" -xdev -printf '%p %s %T@\n' 2>/dev/null | sort; }
 snap >"$T/before"
