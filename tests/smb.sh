@@ -299,6 +299,107 @@ else
 	skip "valgrind is not installed"
 fi
 
+# --- Nagios 4, as the nagios user, checks the store over smb:// ------------------------------------
+NAGIOS=/usr/sbin/nagios4
+if [ -x "$NAGIOS" ] && id nagios >/dev/null 2>&1; then
+	tree
+	mkf "$ROOT1/Import/a.und" 60 1
+	N="$T/nag"
+	mkdir -p "$N/rw" "$N/spool" "$N/libexec"
+	cp "$PLUGIN" "$N/libexec/check_ccmc_und"
+	cp "$HELPER" "$N/libexec/ccmc_und_smb"
+	install -m 0640 -o root -g nagios "$A" "$N/exch55.auth"
+	cat >"$N/objects.cfg" <<EOF
+define timeperiod {
+    timeperiod_name 24x7
+    alias always
+    sunday 00:00-24:00
+    monday 00:00-24:00
+    tuesday 00:00-24:00
+    wednesday 00:00-24:00
+    thursday 00:00-24:00
+    friday 00:00-24:00
+    saturday 00:00-24:00
+}
+define command {
+    command_name always-true
+    command_line /bin/true
+}
+define command {
+    command_name check_ccmc_und_smb
+    command_line $N/libexec/check_ccmc_und -R '$URL1' -A $N/exch55.auth -t 10
+}
+define contact {
+    contact_name nobody-here
+    service_notification_period 24x7
+    host_notification_period 24x7
+    service_notification_options n
+    host_notification_options n
+    service_notification_commands always-true
+    host_notification_commands always-true
+}
+define host {
+    host_name exch55
+    address 127.0.0.1
+    check_command always-true
+    max_check_attempts 1
+    check_period 24x7
+    notification_period 24x7
+    contacts nobody-here
+}
+define service {
+    host_name exch55
+    service_description ccmc-und-smb
+    check_command check_ccmc_und_smb
+    check_period 24x7
+    notification_period 24x7
+    notifications_enabled 0
+    contacts nobody-here
+    max_check_attempts 1
+    check_interval 1
+    retry_interval 1
+}
+EOF
+	cat >"$N/nagios.cfg" <<EOF
+cfg_file=$N/objects.cfg
+log_file=$N/nagios.log
+status_file=$N/status.dat
+status_update_interval=1
+object_cache_file=$N/objects.cache
+temp_file=$N/nagios.tmp
+lock_file=$N/nagios.pid
+command_file=$N/rw/nagios.cmd
+query_socket=$N/rw/nagios.qh
+check_result_path=$N/spool
+nagios_user=nagios
+nagios_group=nagios
+interval_length=1
+retain_state_information=0
+service_inter_check_delay_method=n
+host_inter_check_delay_method=n
+use_syslog=0
+log_service_retries=1
+check_workers=1
+EOF
+	chown -R nagios:nagios "$N/rw" "$N/spool"
+	chown nagios:nagios "$N"
+	CCMC_UND_SMB_HELPER="$N/libexec/ccmc_und_smb" "$NAGIOS" "$N/nagios.cfg" >"$N/stdout" 2>&1 &
+	NPID=$!
+	PIDS+=("$NPID")
+	logged() { grep -qF "$1" "$N/nagios.log" 2>/dev/null; }
+	until_ok 60 logged "SERVICE ALERT: exch55;ccmc-und-smb;CRITICAL;HARD;1;CCMC_UND CRITICAL - 1 .und file: Import 1"
+	ok $? "Nagios, as nagios, runs the check over smb:// and goes CRITICAL"
+	rm "$ROOT1/Import/a.und"
+	until_ok 60 logged "SERVICE ALERT: exch55;ccmc-und-smb;OK;HARD;1;CCMC_UND OK - no .und files"
+	ok $? "Nagios: OK again once the file is gone"
+	ps -o user= -p "$(cat "$N/nagios.pid" 2>/dev/null || echo "$NPID")" | grep -q nagios
+	ok $? "Nagios ran as the nagios user"
+	kill "$NPID"
+	wait "$NPID" 2>/dev/null
+else
+	skip "Nagios over SMB: nagios4 is not installed"
+fi
+
 # --- nothing written to /etc/samba, /var/lib/samba, /var/cache/samba or $HOME ----------------------
 snap() { find /etc/samba /var/lib/samba /var/cache/samba "$HOME" -xdev -printf '%p %s %T@\n' 2>/dev/null | sort; }
 snap >"$T/before"
