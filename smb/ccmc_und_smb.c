@@ -36,14 +36,16 @@
 #define STORE_NAMES_MAX 32
 
 static struct smb_auth auth;
+static bool use_kerberos;
 static const char *server; /* "smb://host:port/share", for messages */
 static unsigned char outbuf[64 * 1024];
 static size_t outlen;
+static int out_fd = STDOUT_FILENO; /* the records; the library's own prints go to stderr */
 
 static void flush_out(void)
 {
 	for (size_t o = 0; o < outlen;) {
-		ssize_t n = write(STDOUT_FILENO, outbuf + o, outlen - o);
+		ssize_t n = write(out_fd, outbuf + o, outlen - o);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -194,6 +196,10 @@ static const char *connect_hint(int e)
 	case ENETUNREACH: return "no route to the server";
 	case EACCES:
 	case EPERM:
+		if (use_kerberos)
+			return "logon with Kerberos failed: no valid ticket in the cache "
+			       "(KRB5CCNAME), "
+			       "or the server does not take Kerberos (no password is tried)";
 		return "logon failed: wrong user name or password, or the account is disabled "
 		       "or locked (NT_STATUS_LOGON_FAILURE or NT_STATUS_ACCOUNT_DISABLED)";
 	case ENOENT:
@@ -441,11 +447,19 @@ int main(int argc, char **argv)
 
 	/* Killed with the probe that runs it, which may be abandoned on a hung server. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/*
+	 * libsmbclient prints some failures (a Kerberos logon) to stdout: the
+	 * records get a descriptor of their own, and stdout becomes stderr, so no
+	 * text of the library's can pass for a record.
+	 */
+	out_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (out_fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+		return 3;
 	while ((c = getopt(argc, argv, "A:kP:St:")) != -1) {
 		switch (c) {
 		case 'S': serving = true; break;
 		case 'A': o.authfile = optarg; break;
-		case 'k': o.kerberos = true; break;
+		case 'k': o.kerberos = use_kerberos = true; break;
 		case 'P': parse_protocol(optarg, &o); break;
 		case 't': o.timeout_ms = atoi(optarg) > 0 ? atoi(optarg) : 20000; break;
 		default: usage();

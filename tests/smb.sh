@@ -170,6 +170,31 @@ like "$FIRST" "auth file $T/odd, line 1" "an auth file with an unknown key: the 
 run -A "$A" -R "smb://127.0.0.1:$P1/c\$/../etc"
 like "$FIRST" "give the path without '..'" "'..' in the URL is refused"
 
+id exadm2 >/dev/null 2>&1 || useradd -M exadm2
+printf 'Pw2-x!\nPw2-x!\n' | smbpasswd -c "$T/s1/smb.conf" -s -a exadm2 >/dev/null
+smbpasswd -c "$T/s1/smb.conf" -d exadm2 >/dev/null
+printf 'username = exadm2\npassword = Pw2-x!\n' >"$T/disabled"
+chmod 600 "$T/disabled"
+run -A "$T/disabled" -R "$URL1"
+is "$RC" 3 "a disabled account: UNKNOWN"
+like "$FIRST" "smb://127.0.0.1:$P1/c\$: cannot connect: logon failed" "a disabled account: the server and the step"
+like "$FIRST" "the account is disabled" "a disabled account: the message says it may be disabled"
+# Kerberos: no KDC here, so the plumbing: -k reaches the helper, no password is tried after it
+# (the auth file's password is right), and the library's own text on stdout is no record.
+OUT=$(KRB5CCNAME=FILE:$T/no-such-ccache "$PLUGIN" -A "$A" -R "$URL1" --use-kerberos)
+RC=$?
+is "$RC" 3 "--use-kerberos with no ticket: UNKNOWN"
+like "${OUT%%$'\n'*}" "cannot connect: logon with Kerberos failed: no valid ticket in the cache" \
+	"--use-kerberos: the logon was Kerberos only, and the message says so"
+# The same options from an ini section (--extra-opts).
+printf '[exch55]\nstore = %s\nauthentication-file = %s\nsmb-protocol = NT1:SMB3\n' "$URL1" "$A" >"$T/ini"
+chmod 600 "$T/ini"
+tree
+mkf "$ROOT1/Import/i.und" 60 1
+run --extra-opts="exch55@$T/ini"
+is "$RC" 2 "--extra-opts: store, authentication-file and smb-protocol from an ini section"
+like "$FIRST" "1 .und file: Import 1" "--extra-opts over SMB: the file is seen"
+
 # --- servers that stop answering: the answer still comes within -t + 1 s --------------------------
 "$PERL" -MIO::Socket::INET -e '
 	my $l = IO::Socket::INET->new(Listen => 5, LocalAddr => "127.0.0.1", ReuseAddr => 1) or die;
