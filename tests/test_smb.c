@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void ok(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void ok(bool cond, const char *fmt, ...)
+static void okf(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void okf(bool cond, const char *fmt, ...)
 {
 	char what[1024];
 	va_list ap;
@@ -48,8 +48,8 @@ static void url_bad(const char *in, const char *why)
 	for (char *c = shown; *c; c++)
 		if ((unsigned char)*c < 0x20)
 			*c = '?';
-	ok(smburl_parse(in, &u, err, sizeof(err)) < 0 && strstr(err, why) != NULL,
-	   "refused: %s (%s)", shown, err);
+	okf(smburl_parse(in, &u, err, sizeof(err)) < 0 && strstr(err, why) != NULL,
+	    "refused: %s (%s)", shown, err);
 }
 
 static void urls(void)
@@ -70,8 +70,8 @@ static void urls(void)
 	url_bad("smb://exch/c$/a?b", "'?'");
 	url_bad("smb://[::1/c$", "']'");
 	url_bad("/mnt/x", "not an smb");
-	ok(smburl_is("Smb://x") && !smburl_is("smbx://x") && !smburl_is("/smb://"), "%s",
-	   "smburl_is: the scheme in any case, nothing else");
+	okf(smburl_is("Smb://x") && !smburl_is("smbx://x") && !smburl_is("/smb://"), "%s",
+	    "smburl_is: the scheme in any case, nothing else");
 }
 
 static const char *write_auth(const char *dir, const char *text, mode_t mode)
@@ -94,39 +94,39 @@ static void authfiles(void)
 	if (!mkdtemp(dir))
 		abort();
 	p = write_auth(dir, "# c\nusername = ex\npassword =  S e=cr3t \ndomain=CORP\n", 0600);
-	ok(authfile_read(p, &a, err, sizeof(err)) == 0, "a good auth file is read (%s)", err);
+	okf(authfile_read(p, &a, err, sizeof(err)) == 0, "a good auth file is read (%s)", err);
 	tap_is_str(a.username, "ex", "username");
 	tap_is_str(a.password, "S e=cr3t",
 	           "password: inner blanks and '=' kept, outer ones trimmed");
 	tap_is_str(a.domain, "CORP", "domain");
 	p = write_auth(dir, "username = CORP\\ex\npassword = x\n", 0640);
-	ok(authfile_read(p, &a, err, sizeof(err)) == 0 && !strcmp(a.username, "ex") &&
-	       !strcmp(a.domain, "CORP"),
-	   "%s", "DOMAIN\\user sets both; mode 0640 is taken");
+	okf(authfile_read(p, &a, err, sizeof(err)) == 0 && !strcmp(a.username, "ex") &&
+	        !strcmp(a.domain, "CORP"),
+	    "%s", "DOMAIN\\user sets both; mode 0640 is taken");
 	p = write_auth(dir, "username = ex\npassword = x\n", 0604);
-	ok(authfile_read(p, &a, err, sizeof(err)) < 0 && strstr(err, "readable by no other user"),
-	   "readable by others: refused (%s)", err);
+	okf(authfile_read(p, &a, err, sizeof(err)) < 0 && strstr(err, "readable by no other user"),
+	    "readable by others: refused (%s)", err);
 	p = write_auth(dir, "username = ex\npassword = x\n", 0620);
-	ok(authfile_read(p, &a, err, sizeof(err)) < 0 && strstr(err, "mode 0620"), "%s",
-	   "group-writable: refused, the mode said");
+	okf(authfile_read(p, &a, err, sizeof(err)) < 0 && strstr(err, "mode 0620"), "%s",
+	    "group-writable: refused, the mode said");
 	p = write_auth(dir, "username = ex\npasswd = hunter2\n", 0600);
-	ok(authfile_read(p, &a, err, sizeof(err)) < 0 && strstr(err, "line 2") &&
-	       !strstr(err, "hunter2"),
-	   "an unknown key: the line named, its value not shown (%s)", err);
+	okf(authfile_read(p, &a, err, sizeof(err)) < 0 && strstr(err, "line 2") &&
+	        !strstr(err, "hunter2"),
+	    "an unknown key: the line named, its value not shown (%s)", err);
 	p = write_auth(dir, "password = x\n", 0600);
-	ok(authfile_read(p, &a, err, sizeof(err)) < 0 && strstr(err, "no \"username = \""), "%s",
-	   "no username: refused");
+	okf(authfile_read(p, &a, err, sizeof(err)) < 0 && strstr(err, "no \"username = \""), "%s",
+	    "no username: refused");
 	char longline[2100];
 	memset(longline, 'x', sizeof(longline) - 2);
 	memcpy(longline, "password = ", 11);
 	longline[sizeof(longline) - 2] = '\n';
 	longline[sizeof(longline) - 1] = '\0';
 	p = write_auth(dir, longline, 0600);
-	ok(authfile_read(p, &a, err, sizeof(err)) < 0 && strstr(err, "line 1"), "%s",
-	   "a line longer than the buffer: refused, not split");
-	ok(authfile_read("/nonexistent/auth", &a, err, sizeof(err)) < 0 &&
-	       strstr(err, "auth file /nonexistent/auth"),
-	   "%s", "a missing file: named");
+	okf(authfile_read(p, &a, err, sizeof(err)) < 0 && strstr(err, "line 1"), "%s",
+	    "a line longer than the buffer: refused, not split");
+	okf(authfile_read("/nonexistent/auth", &a, err, sizeof(err)) < 0 &&
+	        strstr(err, "auth file /nonexistent/auth"),
+	    "%s", "a missing file: named");
 	unlink(p);
 	rmdir(dir);
 }
