@@ -66,10 +66,12 @@ int authfile_read(const char *path, struct smb_auth *a, char *err, size_t errlen
 		char *t = trim(line);
 		if ((n == sizeof(line) - 1 && line[n - 1] != '\n') ||
 		    (*t && *t != '#' && *t != ';' && auth_line(t, a) < 0)) {
-			snprintf(err, errlen,
-			         "auth file %s, line %u: not \"username = \", \"password = \" or "
-			         "\"domain = \", or longer than 255 characters",
-			         path, no);
+			snprintf(
+			    err, errlen,
+			    "auth file %s, line %u: not \"username = \", \"password = \" or "
+			    "\"domain = \" with a value of at most 255 bytes, or a line over 1022 "
+			    "bytes",
+			    path, no);
 			fclose(f);
 			smb_auth_clear(a);
 			return -1;

@@ -178,6 +178,10 @@ static void probe_folder_smb(const struct folder_list *l, size_t i, struct smb_s
 		snprintf(r->errmsg, sizeof(r->errmsg),
 		         "%s: two folders match '%s' in different case", l->f[i].path,
 		         l->f[i].name);
+	} else if (rc == ENOTDIR) {
+		r->err = rc;
+		snprintf(r->errmsg, sizeof(r->errmsg),
+		         "%s: not a folder (a symlink or a file stands in its place)", r->path);
 	} else if (rc > 0) {
 		set_error(r, rc, absent(rc), r->path);
 	}

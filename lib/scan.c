@@ -19,6 +19,23 @@ static bool has_suffix(const char *name, const char *suffix)
 	return n > k && strcasecmp(name + n - k, suffix) == 0;
 }
 
+/*
+ * Keeps name in dst, cut where a character begins when it is longer (an SMB
+ * name may hold 765 bytes), so that the kept part is still text.
+ */
+static void name_keep(char *dst, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n >= len) {
+		n = len - 1;
+		while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(dst, name, n);
+	dst[n] = '\0';
+}
+
 bool scan_is_und(const char *name)
 {
 	return has_suffix(name, ".und");
@@ -86,7 +103,7 @@ static void list_offer(struct scan_file *h, size_t *n, size_t max, const struct 
 
 	if (max == 0)
 		return;
-	snprintf(f.name, sizeof(f.name), "%s", e->name);
+	name_keep(f.name, sizeof(f.name), e->name);
 	f.size = e->size;
 	f.mtime = e->mtime;
 	if (*n < max) {
@@ -123,7 +140,7 @@ static void note_skipped(struct scan_stats *st, const char *name, enum entry_kin
 	st->skipped[k]++;
 	if (st->nskipped_names < SCAN_SKIP_NAMES) {
 		st->skipped_kind[st->nskipped_names] = (unsigned char)k;
-		snprintf(st->skipped_names[st->nskipped_names++], SCAN_NAME_MAX, "%s", name);
+		name_keep(st->skipped_names[st->nskipped_names++], SCAN_NAME_MAX, name);
 	}
 }
 

@@ -80,9 +80,14 @@ static size_t helper_args(const char **av, char *tbuf, size_t tlen, const struct
 	return n;
 }
 
-static void helper_exec(const char **av, int wfd, int rfd, pid_t parent)
+/*
+ * A clean environment: PATH, and either the caller's ticket cache (Kerberos)
+ * or no Kerberos configuration at all, so that no file of the host's Samba
+ * or Kerberos set-up is read.
+ */
+static void helper_exec(const char **av, int wfd, int rfd, pid_t parent, bool kerberos)
 {
-	static char *envp[3] = {"PATH=/usr/bin:/bin", NULL, NULL};
+	static char *envp[3] = {"PATH=/usr/bin:/bin", "KRB5_CONFIG=/dev/null", NULL};
 	const char *cc = getenv("KRB5CCNAME");
 	static char ccbuf[PATH_MAX + 16];
 	int null = open("/dev/null", O_RDWR);
@@ -90,9 +95,12 @@ static void helper_exec(const char **av, int wfd, int rfd, pid_t parent)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(3);
-	if (cc && strlen(cc) < PATH_MAX) {
-		snprintf(ccbuf, sizeof(ccbuf), "KRB5CCNAME=%s", cc);
-		envp[1] = ccbuf;
+	if (kerberos) {
+		envp[1] = NULL;
+		if (cc && strlen(cc) < PATH_MAX) {
+			snprintf(ccbuf, sizeof(ccbuf), "KRB5CCNAME=%s", cc);
+			envp[1] = ccbuf;
+		}
 	}
 	dup2(wfd, STDOUT_FILENO);
 	dup2(rfd >= 0 ? rfd : null, STDIN_FILENO);
@@ -129,7 +137,7 @@ int smb_session_start(struct smb_session *s, const struct folder_list *l, size_t
 		return -1;
 	}
 	if (s->pid == 0)
-		helper_exec(av, pfd[1], qfd[0], parent);
+		helper_exec(av, pfd[1], qfd[0], parent, o && o->kerberos);
 	close(pfd[1]);
 	s->fd = pfd[0];
 	if (serving) {
@@ -212,7 +220,8 @@ int smb_folder_open(struct smb_session *s, char *resolved, size_t rlen)
 static int smb_list(const struct store_folder *f, const struct store_lister *l)
 {
 	struct smb_session *s = f->priv;
-	char name[256];
+	/* NTFS names hold 255 UTF-16 units: up to 765 bytes of UTF-8, more than NAME_MAX. */
+	char name[1024];
 
 	for (;;) {
 		char type;

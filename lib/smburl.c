@@ -16,12 +16,15 @@ bool smburl_is(const char *s)
 	return strncasecmp(s, SCHEME, strlen(SCHEME)) == 0;
 }
 
-/* Bytes no part of the URL may hold: controls (a name reaching output), and what the
- * URL syntax reserves for things this tool does not take. */
+/*
+ * Bytes no part of the URL may hold: controls (a name reaching output), what
+ * the URL syntax reserves for things this tool does not take, and '%':
+ * libsmbclient decodes %XX, so "%2e%2e" would be ".." past the check below.
+ */
 static const char *bad_byte(const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f || *p == '?' || *p == '#' || *p == '\\')
+		if (*p < 0x20 || *p == 0x7f || *p == '?' || *p == '#' || *p == '\\' || *p == '%')
 			return (const char *)p;
 	return NULL;
 }
@@ -115,8 +118,10 @@ int smburl_parse(const char *s, struct smburl *u, char *err, size_t errlen)
 		return -1;
 	}
 	if (bad_byte(s)) {
-		snprintf(err, errlen,
-		         "control characters, '?', '#' and '\\' are not taken in a URL");
+		snprintf(
+		    err, errlen,
+		    "control characters, '%%' (give names unencoded), '?', '#' and backslashes "
+		    "are not taken in a URL");
 		return -1;
 	}
 	const char *a = s + strlen(SCHEME);

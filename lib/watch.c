@@ -66,30 +66,35 @@ static int fstype_list(struct watch_config *c, const char *arg, char *err, size_
 	return 1;
 }
 
-/* libsmbclient's protocol names, as --smb-protocol takes them. */
-static bool protocol_name(const char *s, size_t n)
+/*
+ * The dialects Samba's client takes, oldest first (LANMAN and CORE are
+ * refused by Samba 4.17 itself). Returns the rank of the n bytes at s, or -1.
+ */
+static int protocol_rank(const char *s, size_t n)
 {
-	static const char *const names[] = {"NT1",     "SMB2",    "SMB2_02", "SMB2_10", "SMB2_22",
-	                                    "SMB2_24", "SMB3",    "SMB3_00", "SMB3_02", "SMB3_10",
-	                                    "SMB3_11", "LANMAN1", "LANMAN2", "CORE",    "COREPLUS"};
+	static const char *const names[] = {"NT1",  "SMB2",    "SMB2_02", "SMB2_10",
+	                                    "SMB3", "SMB3_00", "SMB3_02", "SMB3_11"};
+	static const int rank[] = {0, 1, 1, 2, 3, 3, 4, 5};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strlen(names[i]) == n && strncmp(names[i], s, n) == 0)
-			return true;
-	return false;
+			return rank[i];
+	return -1;
 }
 
 /* MIN or MIN:MAX: "NT1" for NT4 and Windows 2000, "NT1:SMB3" for a mixed site. */
 static int smb_protocol(struct watch_config *c, const char *arg, char *err, size_t errlen)
 {
 	const char *colon = strchr(arg, ':');
-	size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
+	int lo = protocol_rank(arg, colon ? (size_t)(colon - arg) : strlen(arg));
+	int hi = colon ? protocol_rank(colon + 1, strlen(colon + 1)) : lo;
 
-	if (!protocol_name(arg, n) || (colon && !protocol_name(colon + 1, strlen(colon + 1)))) {
-		snprintf(err, errlen,
-		         "--smb-protocol '%s': give MIN or MIN:MAX from NT1, SMB2_02, SMB2_10, "
-		         "SMB3, SMB3_11 ...",
-		         arg);
+	if (lo < 0 || hi < 0 || lo > hi) {
+		snprintf(
+		    err, errlen,
+		    "--smb-protocol '%s': give MIN or MIN:MAX, oldest first, from NT1, SMB2_02, "
+		    "SMB2_10, SMB3, SMB3_00, SMB3_02, SMB3_11",
+		    arg);
 		return -1;
 	}
 	c->smb.protocol = arg;

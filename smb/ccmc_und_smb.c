@@ -160,9 +160,13 @@ static SMBCCTX *client_start(const struct client_opts *o)
 {
 	char home[64];
 
-	/* The library reads its configuration as the first context is made. */
+	/*
+	 * The library reads its configuration as the first context is made; the
+	 * folder is gone again at once, so that a kill leaves nothing behind.
+	 */
 	private_config(home, sizeof(home));
 	SMBCCTX *c = smbc_new_context();
+	private_config_remove(home);
 	if (!c)
 		fatal("%s: cannot start the SMB client: %s", server, strerror(errno));
 	smbc_setOptionUseKerberos(c, o->kerberos);
@@ -176,12 +180,8 @@ static SMBCCTX *client_start(const struct client_opts *o)
 		      "SMB3 ...)",
 		      server, o->proto_min, o->proto_max ? ":" : "",
 		      o->proto_max ? o->proto_max : "");
-	if (!smbc_init_context(c)) {
-		int e = errno;
-		private_config_remove(home);
-		fatal("%s: cannot start the SMB client: %s", server, strerror(e));
-	}
-	private_config_remove(home);
+	if (!smbc_init_context(c))
+		fatal("%s: cannot start the SMB client: %s", server, strerror(errno));
 	smbc_set_context(c);
 	return c;
 }
@@ -274,8 +274,7 @@ static void list_folder(const char *url)
 	char type = SMBWIRE_OPEN;
 
 	if (dh < 0) {
-		int e = errno == ENOTDIR ? ENOENT : errno;
-		put_code(type, e);
+		put_code(type, errno);
 		put_text(url);
 		return;
 	}
@@ -319,7 +318,7 @@ static int store_lookup(const char *store, const char *name, char *dst, size_t l
 		err = 0;
 		int dh = smbc_opendir(store);
 		if (dh < 0) {
-			err = errno == ENOTDIR ? ENOENT : errno;
+			err = errno;
 		} else {
 			struct stat st;
 			const struct libsmb_file_info *fi;

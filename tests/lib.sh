@@ -124,3 +124,35 @@ perf_u_parsed() {
 	u=$(printf '%s\n' "${FIRST#*|}" | tr ' ' '\n' | grep -c '=U;')
 	ok $((u > 0 && PARSED + u == RAW ? 0 : 1)) "Monitoring::Plugin parses every entry but the $u U ones"
 }
+
+# nagios_common_objects: what every Nagios test site has: a 24x7 time period, a command that
+# always succeeds, and a contact that is never notified.
+nagios_common_objects() {
+	cat <<'EOF'
+define timeperiod {
+    timeperiod_name         24x7
+    alias                   always
+    sunday                  00:00-24:00
+    monday                  00:00-24:00
+    tuesday                 00:00-24:00
+    wednesday               00:00-24:00
+    thursday                00:00-24:00
+    friday                  00:00-24:00
+    saturday                00:00-24:00
+}
+define command {
+    command_name            always-true
+    command_line            /bin/true
+}
+define contact {
+    contact_name                    nobody-here
+    alias                           no one
+    service_notification_period     24x7
+    host_notification_period        24x7
+    service_notification_options    n
+    host_notification_options       n
+    service_notification_commands   always-true
+    host_notification_commands      always-true
+}
+EOF
+}

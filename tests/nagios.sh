@@ -14,32 +14,9 @@ chmod 644 "$T/etc/ccmc-und.ini"
 
 # What a site has already: a time period, a contact, the generic-service
 # template Debian's sample config defines, and the hosts.
-cat >"$T/n/site.cfg" <<'EOF'
-define timeperiod {
-    timeperiod_name         24x7
-    alias                   always
-    sunday                  00:00-24:00
-    monday                  00:00-24:00
-    tuesday                 00:00-24:00
-    wednesday               00:00-24:00
-    thursday                00:00-24:00
-    friday                  00:00-24:00
-    saturday                00:00-24:00
-}
-define command {
-    command_name            always-true
-    command_line            /bin/true
-}
-define contact {
-    contact_name                    nobody-here
-    alias                           no one
-    service_notification_period     24x7
-    host_notification_period        24x7
-    service_notification_options    n
-    host_notification_options       n
-    service_notification_commands   always-true
-    host_notification_commands      always-true
-}
+{
+	nagios_common_objects
+	cat <<'EOF'
 define service {
     name                    generic-service
     register                0
@@ -72,6 +49,7 @@ define host {
     contacts                nobody-here
 }
 EOF
+} >"$T/n/site.cfg"
 for f in ccmc_und.cfg ccmc_und_nrpe.cfg; do
 	sed "s|/etc/ccmc-und/|$T/etc/|g" "$top_srcdir/examples/nagios/$f" >"$T/n/$f"
 done

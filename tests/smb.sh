@@ -5,16 +5,16 @@
 # verdict over SMB equals the local one on the same trees, and each failure
 # is UNKNOWN, names the server and the step, and comes within -t + 1 s.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/smbd_lib.sh"
 
 HELPER="$top_builddir/smb/ccmc_und_smb"
 [ -x "$HELPER" ] || skip_all "built without --with-smbclient (no smb/ccmc_und_smb)"
 [ "$(id -u)" -eq 0 ] || skip_all "needs root to add the share's user and run smbd"
 SMBD=$(command -v smbd || echo /usr/sbin/smbd)
 export CCMC_UND_SMB_HELPER="$HELPER"
+find /tmp -maxdepth 1 -name 'ccmc-und-smb.*' | sort >"$T/private.before"
 
-free_port() {
-	"$PERL" -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1")->sockport'
-}
+free_port() { smbd_port; }
 
 PIDS=()
 stop_all() {
@@ -23,40 +23,10 @@ stop_all() {
 }
 trap stop_all EXIT
 
-# server DIR PORT [EXTRA]: a private smbd serving DIR/share as c$, case-insensitive.
+# server DIR PORT [EXTRA]: a private smbd (tests/smbd_lib.sh), stopped at the end.
 server() {
-	local s=$1 port=$2
-	mkdir -p "$s"/{private,lock,state,cache,pid,ncalrpc,log} "$s/share"
-	cat >"$s/smb.conf" <<EOF
-[global]
-  netbios name = EXCH55
-  workgroup = CORP
-  server role = standalone server
-  smb ports = $port
-  interfaces = 127.0.0.1
-  bind interfaces only = yes
-  private dir = $s/private
-  lock directory = $s/lock
-  state directory = $s/state
-  cache directory = $s/cache
-  pid directory = $s/pid
-  ncalrpc dir = $s/ncalrpc
-  log file = $s/log/%m.log
-  passdb backend = tdbsam:$s/private/passdb.tdb
-  server min protocol = NT1
-  ${3:-}
-  load printers = no
-  disable spoolss = yes
-[c\$]
-  path = $s/share
-  read only = no
-  case sensitive = no
-EOF
-	printf 'Secr3t!\nSecr3t!\n' | smbpasswd -c "$s/smb.conf" -s -a exadmin >/dev/null
-	"$SMBD" -D -s "$s/smb.conf"
-	until_ok 10 test -s "$s/pid/smbd.pid"
-	until_ok 10 "$PERL" -MIO::Socket::INET -e "IO::Socket::INET->new('127.0.0.1:$port') or exit 1"
-	PIDS+=("$(cat "$s/pid/smbd.pid")")
+	smbd_start "$@" || { echo "Bail out! smbd did not start on port $2"; exit 1; }
+	PIDS+=("$(cat "$1/pid/smbd.pid")")
 }
 
 id exadmin >/dev/null 2>&1 || useradd -M exadmin
@@ -194,6 +164,35 @@ mkf "$ROOT1/Import/i.und" 60 1
 run --extra-opts="exch55@$T/ini"
 is "$RC" 2 "--extra-opts: store, authentication-file and smb-protocol from an ini section"
 like "$FIRST" "1 .und file: Import 1" "--extra-opts over SMB: the file is seen"
+
+# --- the hostile sweep of issue 12: one block per finding ------------------------------------------
+# F1: an NTFS name may hold 765 bytes of UTF-8; Samba's catia module makes such names (z -> U+F07A).
+P3=$(free_port)
+server "$T/s3" "$P3" "vfs objects = catia
+  catia:mappings = 0x7a:0xf07a"
+mkdir -p "$T/s3/share/C/Import"
+long=$(printf 'z%.0s' $(seq 251))
+mkf "$T/s3/share/C/Import/$long.und" 60 1
+mkf "$T/s3/share/C/Import/$(printf 'z%.0s' $(seq 83))aa.und-zzzz.txt" 60 1
+run -A "$A" -d "smb://127.0.0.1:$P3/c\$/C/Import"
+is "$RC" 2 "F1: a 757-byte name ending in .und is counted, whole"
+like "$FIRST" "1 .und file" "F1: one .und file, not the 261-byte one that only looks like one when cut"
+# F2: libsmbclient decodes %XX: '%' is refused before it can spell '..' or cut a path.
+run -A "$A" -R "smb://127.0.0.1:$P1/c\$/Exchsrvr/%2e%2e/Other"
+is "$RC" 3 "F2: %2e%2e in a URL: UNKNOWN"
+like "$FIRST" "'%' (give names unencoded)" "F2: '%' is refused, and why"
+run -A "$A" -d "$URL1/Import" -d "$URL1/Import%00/junk"
+like "$FIRST" "'%' (give names unencoded)" "F2: %00 is refused"
+# F3: protocol names Samba refuses, and MIN above MAX, are usage errors.
+for p in SMB2_22 LANMAN1 SMB3:NT1; do
+	run -A "$A" -R "$URL1" --smb-protocol=$p
+	like "$RC $FIRST" "3 CCMC_UND UNKNOWN - --smb-protocol '$p': give MIN or MIN:MAX, oldest first" "F3: --smb-protocol=$p is refused"
+done
+# F4: a file where a folder should be is 'not a folder', as locally, not 'missing'.
+tree
+rm -r "$ROOT1/Submit"
+: >"$ROOT1/Submit"
+same_as_local "F4: a file named Submit, --missing ok" -R @S@ --missing ok -v
 
 # --- servers that stop answering: the answer still comes within -t + 1 s --------------------------
 "$PERL" -MIO::Socket::INET -e '
@@ -334,34 +333,12 @@ if [ -x "$NAGIOS" ] && id nagios >/dev/null 2>&1; then
 	cp "$PLUGIN" "$N/libexec/check_ccmc_und"
 	cp "$HELPER" "$N/libexec/ccmc_und_smb"
 	install -m 0640 -o root -g nagios "$A" "$N/exch55.auth"
-	cat >"$N/objects.cfg" <<EOF
-define timeperiod {
-    timeperiod_name 24x7
-    alias always
-    sunday 00:00-24:00
-    monday 00:00-24:00
-    tuesday 00:00-24:00
-    wednesday 00:00-24:00
-    thursday 00:00-24:00
-    friday 00:00-24:00
-    saturday 00:00-24:00
-}
-define command {
-    command_name always-true
-    command_line /bin/true
-}
+	{
+		nagios_common_objects
+		cat <<EOF
 define command {
     command_name check_ccmc_und_smb
     command_line $N/libexec/check_ccmc_und -R '$URL1' -A $N/exch55.auth -t 10
-}
-define contact {
-    contact_name nobody-here
-    service_notification_period 24x7
-    host_notification_period 24x7
-    service_notification_options n
-    host_notification_options n
-    service_notification_commands always-true
-    host_notification_commands always-true
 }
 define host {
     host_name exch55
@@ -385,6 +362,7 @@ define service {
     retry_interval 1
 }
 EOF
+	} >"$N/objects.cfg"
 	cat >"$N/nagios.cfg" <<EOF
 cfg_file=$N/objects.cfg
 log_file=$N/nagios.log
@@ -433,7 +411,8 @@ mkf "$ROOT1/Import/a.und" 60 1
 for i in 1 2 3; do run -A "$A" -R "$URL1"; done
 snap >"$T/after"
 is "$(diff "$T/before" "$T/after")" "" "three checks wrote nothing in /etc/samba, /var/lib/samba, /var/cache/samba or \$HOME"
-is "$(find /tmp -maxdepth 1 -name 'ccmc-und-smb.*' | wc -l)" 0 "the helper's private configuration folder is gone"
+is "$(find /tmp -maxdepth 1 -name 'ccmc-und-smb.*' | sort | comm -13 "$T/private.before" -)" "" \
+	"no private configuration folder of the helper's is left in /tmp"
 # The helpers of the timed-out checks died with their probes (PR_SET_PDEATHSIG).
 helpers_gone() { ! pgrep -f "^$HELPER " >/dev/null; }
 until_ok 5 helpers_gone

@@ -68,6 +68,8 @@ static void urls(void)
 	url_bad("smb://exch/c$/../x", "'..'");
 	url_bad("smb://exch/c$/a\nb", "control");
 	url_bad("smb://exch/c$/a?b", "'?'");
+	url_bad("smb://exch/c$/x/%2e%2e/y", "'%'");
+	url_bad("smb://exch/c$/Import%00/junk", "unencoded");
 	url_bad("smb://[::1/c$", "']'");
 	url_bad("/mnt/x", "not an smb");
 	okf(smburl_is("Smb://x") && !smburl_is("smbx://x") && !smburl_is("/smb://"), "%s",
