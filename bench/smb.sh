@@ -22,41 +22,16 @@ chmod 755 "$W" # smbd reads the share as the share's user
 pids=()
 cleanup() { for p in "${pids[@]}"; do pkill -P "$p" 2>/dev/null; kill "$p" 2>/dev/null; done; rm -rf "$W"; }
 trap cleanup EXIT
-port() { perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1")->sockport'; }
+port() { smbd_port; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 col() { awk -F'\t' -v l="$2" -v c="$3" '$1 == l { print $c }' "$1"; }
 
+# shellcheck source=../tests/smbd_lib.sh
+. "$src/tests/smbd_lib.sh"
 server() { # DIR PORT EXTRA
-	local s=$1
-	mkdir -p "$s"/{private,lock,state,cache,pid,ncalrpc,log} "$s/share"
-	cat >"$s/smb.conf" <<EOF
-[global]
-  server role = standalone server
-  smb ports = $2
-  interfaces = 127.0.0.1
-  bind interfaces only = yes
-  private dir = $s/private
-  lock directory = $s/lock
-  state directory = $s/state
-  cache directory = $s/cache
-  pid directory = $s/pid
-  ncalrpc dir = $s/ncalrpc
-  log file = $s/log/%m.log
-  passdb backend = tdbsam:$s/private/passdb.tdb
-  server min protocol = NT1
-  $3
-  load printers = no
-  disable spoolss = yes
-[c\$]
-  path = $s/share
-  read only = yes
-  case sensitive = no
-EOF
-	printf 'Secr3t!\nSecr3t!\n' | smbpasswd -c "$s/smb.conf" -s -a exadmin >/dev/null
-	smbd -D -s "$s/smb.conf"
-	until perl -MIO::Socket::INET -e "IO::Socket::INET->new('127.0.0.1:$2') or exit 1"; do :; done
-	pids+=("$(cat "$s/pid/smbd.pid")")
+	smbd_start "$@" || { echo "bench/smb.sh: smbd did not start" >&2; exit 1; }
+	pids+=("$(cat "$1/pid/smbd.pid")")
 }
 
 id exadmin >/dev/null 2>&1 || useradd -M exadmin
