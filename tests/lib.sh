@@ -156,3 +156,28 @@ define contact {
 }
 EOF
 }
+
+# nagios_main_cfg DIR: the main settings of a test Nagios whose files all live in DIR
+# (DIR/rw and DIR/spool must exist), run as nagios, checking every second of the clock.
+nagios_main_cfg() {
+	cat <<EOF
+log_file=$1/nagios.log
+status_file=$1/status.dat
+status_update_interval=1
+object_cache_file=$1/objects.cache
+temp_file=$1/nagios.tmp
+lock_file=$1/nagios.pid
+command_file=$1/rw/nagios.cmd
+query_socket=$1/rw/nagios.qh
+check_result_path=$1/spool
+nagios_user=nagios
+nagios_group=nagios
+interval_length=1
+retain_state_information=0
+service_inter_check_delay_method=n
+host_inter_check_delay_method=n
+use_syslog=0
+log_service_retries=1
+check_workers=1
+EOF
+}

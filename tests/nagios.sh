@@ -59,30 +59,9 @@ printf '$USER1$=%s\n' "$L" >"$T/n/resource.cfg"
 nagios_cfg() {
 	local f
 	for f in "$@"; do printf 'cfg_file=%s/n/%s\n' "$T" "$f"; done
-	cat <<EOF
-resource_file=$T/n/resource.cfg
-log_file=$T/n/nagios.log
-status_file=$T/n/status.dat
-status_update_interval=1
-object_cache_file=$T/n/objects.cache
-temp_file=$T/n/nagios.tmp
-lock_file=$T/n/nagios.pid
-command_file=$T/n/rw/nagios.cmd
-query_socket=$T/n/rw/nagios.qh
-check_result_path=$T/n/spool
-nagios_user=nagios
-nagios_group=nagios
-interval_length=1
-retain_state_information=0
-service_inter_check_delay_method=n
-host_inter_check_delay_method=n
-use_syslog=0
-log_service_retries=1
-log_event_handlers=1
-enable_event_handlers=1
-event_handler_timeout=30
-check_workers=1
-EOF
+	printf 'resource_file=%s/n/resource.cfg\n' "$T"
+	nagios_main_cfg "$T/n"
+	printf 'log_event_handlers=1\nenable_event_handlers=1\nevent_handler_timeout=30\n'
 }
 nagios_cfg site.cfg ccmc_und.cfg ccmc_und_nrpe.cfg >"$T/n/verify.cfg"
 nagios_cfg site.cfg ccmc_und.cfg >"$T/n/nagios.cfg"

@@ -363,27 +363,10 @@ define service {
 }
 EOF
 	} >"$N/objects.cfg"
-	cat >"$N/nagios.cfg" <<EOF
-cfg_file=$N/objects.cfg
-log_file=$N/nagios.log
-status_file=$N/status.dat
-status_update_interval=1
-object_cache_file=$N/objects.cache
-temp_file=$N/nagios.tmp
-lock_file=$N/nagios.pid
-command_file=$N/rw/nagios.cmd
-query_socket=$N/rw/nagios.qh
-check_result_path=$N/spool
-nagios_user=nagios
-nagios_group=nagios
-interval_length=1
-retain_state_information=0
-service_inter_check_delay_method=n
-host_inter_check_delay_method=n
-use_syslog=0
-log_service_retries=1
-check_workers=1
-EOF
+	{
+		printf 'cfg_file=%s/objects.cfg\n' "$N"
+		nagios_main_cfg "$N"
+	} >"$N/nagios.cfg"
 	chown -R nagios:nagios "$N/rw" "$N/spool"
 	chown nagios:nagios "$N"
 	CCMC_UND_SMB_HELPER="$N/libexec/ccmc_und_smb" "$NAGIOS" "$N/nagios.cfg" >"$N/stdout" 2>&1 &
