@@ -294,6 +294,46 @@ if [ -x "$SUB" ] && command -v snmpget >/dev/null && [ -x /usr/sbin/snmpd ]; the
 	ok $? "the server restarted: the subagent reconnects and serves the plugin's state again"
 	kill "$SUBPID"
 	wait "$SUBPID" 2>/dev/null
+
+	# The subagent itself under valgrind: 50 scans over SMB with a server restart after the
+	# 25th; its kept helpers, their pipes and the pool must leak nothing.
+	if readelf -d "$SUB" | grep -q libasan; then
+		skip "the subagent over SMB under valgrind: this is an ASan build"
+	elif command -v valgrind >/dev/null; then
+		VB=.1.3.6.1.4.1.8072.9999.9999.212795
+		valgrind --leak-check=full --show-leak-kinds=definite,indirect \
+			--errors-for-leak-kinds=definite,indirect --error-exitcode=99 --child-silent-after-fork=yes \
+			--log-file="$T/vgsub.log" \
+			"$SUB" -R "$URL1" -A "$A" -x "$T/agentx/master" -f --interval 2 -t 1 --ping-interval 1 -C 3h \
+			--base-oid "$VB" >"$T/vgsub.out" 2>&1 &
+		VGS=$!
+		PIDS+=("$VGS")
+		last=""
+		scans=0
+		next_scan() { t=$(get "$VB.1.1.4.0") && [ -n "$t" ] && [ "$t" != "$last" ] && ! printf '%s' "$t" | grep -q "No Such\|Timeout"; }
+		while [ "$scans" -lt 50 ] && until_ok 20 next_scan; do
+			last=$(get "$VB.1.1.4.0")
+			scans=$((scans + 1))
+			if [ "$scans" -eq 25 ]; then
+				smbd_stop "$T/s1"
+				until_ok 10 sh -c "! kill -0 ${PIDS[0]} 2>/dev/null"
+				server "$T/s1" "$P1"
+				PIDS[0]=$(cat "$T/s1/pid/smbd.pid")
+			fi
+		done
+		is "$scans" 50 "the subagent under valgrind scanned 50 times over SMB, the server restarted after the 25th"
+		is "$(get "$VB.1.1.1.0")" "$prc" "under valgrind: the state after the restart is the plugin's again"
+		kill -TERM "$VGS"
+		wait "$VGS"
+		vrc=$?
+		is "$vrc" 0 "under valgrind: SIGTERM, exit 0 (99 would be a memory error or a leak)"
+		like "$(cat "$T/vgsub.log")" "ERROR SUMMARY: 0 errors" "under valgrind: no invalid read, write or jump"
+		lost=$(grep -E "definitely lost|indirectly lost" "$T/vgsub.log" | grep -v ": 0 bytes" | head -2)
+		is "$lost" "" "under valgrind: nothing definitely or indirectly lost across 50 scans"
+		[ "$vrc" = 0 ] || sed 's/^/# /' "$T/vgsub.log" | head -40
+	else
+		skip "valgrind is not installed"
+	fi
 else
 	skip "the subagent over SMB: no subagent or no snmpd in this build"
 fi
