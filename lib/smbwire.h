@@ -5,7 +5,14 @@
  *   'E' u8 kind, i64 size, i64 mtime, u16 len, name   one entry of the folder opened
  *   'D' i32 err                  the end of that folder's listing
  *   'X' u16 len, text            the server could not be used: the text names it and the step
- *   'Z'                          the end of one scan, when the helper serves scans (-S)
+ *   'Z'                          the end of one request, when the helper serves them (-S)
+ * Serving (-S), the helper also takes "get URL" and "del SIZE MTIME CTIME URL" (times in ns):
+ *   'A' i32 err, i64 size, i64 mtime, i64 ctime   a file's attributes, as the server gives them
+ *   'B' u32 len, bytes           a piece of the file, for get
+ * get answers 'A' before the read, the 'B' pieces, and 'A' after it: the file is unchanged
+ * when both agree to the 100 ns the server keeps. del removes the file only when its
+ * attributes still equal the three numbers, and answers 'A' with err 0, ESTALE (changed),
+ * or the server's refusal (EACCES, EPERM, EBUSY, ENOENT).
  * Integers in the host's byte order: both ends run on one machine.
  */
 #ifndef CCMC_SMBWIRE_H
@@ -16,5 +23,7 @@
 #define SMBWIRE_DONE 'D'
 #define SMBWIRE_FATAL 'X'
 #define SMBWIRE_END 'Z'
+#define SMBWIRE_ATTR 'A'
+#define SMBWIRE_BYTES 'B'
 
 #endif

@@ -8,7 +8,8 @@
  *   ITEM is "s URL NAME" (folder NAME of store URL, found in any letter case
  *   by one listing of the store) or "d URL" (a folder named by its URL).
  * Output: records as lib/smbwire.h says, on stdout. Exit 0, or 3 after 'X'.
- * With -S it serves one scan per "scan" line on stdin, until end of file.
+ * With -S it serves one request per line on stdin until end of file: "scan",
+ * and "get" and "del" for the handler (lib/smbwire.h).
  */
 #include "config.h"
 
@@ -418,6 +419,96 @@ static bool scan(SMBCCTX *c, const char *share, int argc, char **argv, int first
 	return true;
 }
 
+static int64_t ns_of(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
+}
+
+/* 'A': err, and when it is 0, the size, write time and change time of st. */
+static void put_attr(int32_t err, const struct stat *st)
+{
+	int64_t v[3] = {0, 0, 0};
+
+	if (!err && st)
+		v[0] = st->st_size, v[1] = ns_of(&st->st_mtim), v[2] = ns_of(&st->st_ctim);
+	put_code(SMBWIRE_ATTR, err);
+	put(v, sizeof(v));
+}
+
+/*
+ * get URL: the file's attributes, its bytes, and its attributes again, so
+ * that the caller keeps a copy only of a file that did not change while it
+ * was read (the connector before SP3 appends to .und files).
+ */
+static void get_file(const char *url)
+{
+	static unsigned char buf[60 * 1024];
+	struct stat st;
+	char type = SMBWIRE_BYTES;
+	int fd = smbc_open(url, O_RDONLY, 0);
+
+	if (fd < 0 || smbc_fstat(fd, &st) < 0) {
+		put_attr(errno, NULL);
+		if (fd >= 0)
+			smbc_close(fd);
+		return;
+	}
+	put_attr(0, &st);
+	for (;;) {
+		ssize_t n = smbc_read(fd, buf, sizeof(buf));
+		if (n <= 0) {
+			int e = n < 0 ? errno : 0;
+			smbc_close(fd);
+			if (e || smbc_stat(url, &st) < 0)
+				put_attr(e ? e : errno, NULL);
+			else
+				put_attr(0, &st);
+			return;
+		}
+		uint32_t len = (uint32_t)n;
+		put(&type, 1);
+		put(&len, sizeof(len));
+		put(buf, (size_t)n);
+	}
+}
+
+/* del SIZE MTIME CTIME URL: removes the file only if it is still as it was read. */
+static void del_file(const char *args)
+{
+	long long size, mtime, ctime;
+	int at = 0;
+	struct stat st;
+
+	if (sscanf(args, "%lld %lld %lld %n", &size, &mtime, &ctime, &at) != 3 || !args[at]) {
+		put_attr(EINVAL, NULL);
+		return;
+	}
+	const char *url = args + at;
+	if (smbc_stat(url, &st) < 0) {
+		put_attr(errno, NULL);
+		return;
+	}
+	if (st.st_size != size || ns_of(&st.st_mtim) != mtime || ns_of(&st.st_ctim) != ctime) {
+		put_attr(ESTALE, NULL);
+		return;
+	}
+	put_attr(smbc_unlink(url) < 0 ? errno : 0, &st);
+}
+
+/* One request line, without its newline. */
+static void request(SMBCCTX *c, const char *share, int argc, char **argv, int first,
+                    const char *line)
+{
+	if (strcmp(line, "scan") == 0)
+		scan(c, share, argc, argv, first);
+	else if (strncmp(line, "get ", 4) == 0)
+		get_file(line + 4);
+	else if (strncmp(line, "del ", 4) == 0)
+		del_file(line + 4);
+	else
+		put_attr(EINVAL, NULL);
+}
+
 /*
  * -S: serves a scan for each "scan" line on stdin, with the connection kept
  * between them, and ends each with 'Z'. The subagent keeps one such helper
@@ -425,13 +516,21 @@ static bool scan(SMBCCTX *c, const char *share, int argc, char **argv, int first
  */
 static void serve(SMBCCTX *c, const char *share, int argc, char **argv, int first)
 {
-	char line[64];
+	static char line[PATH_MAX + 128];
 	char end = SMBWIRE_END;
 
 	while (fgets(line, sizeof(line), stdin)) {
-		if (strcmp(line, "scan\n") != 0)
-			continue;
-		scan(c, share, argc, argv, first);
+		size_t n = strlen(line);
+		if (n == 0 || line[n - 1] != '\n') {
+			/* A request longer than any URL: refused whole, not read as two. */
+			int ch;
+			while (n && (ch = getchar()) != EOF && ch != '\n')
+				;
+			put_attr(ENAMETOOLONG, NULL);
+		} else {
+			line[n - 1] = '\0';
+			request(c, share, argc, argv, first, line);
+		}
 		put(&end, 1);
 		flush_out();
 	}
