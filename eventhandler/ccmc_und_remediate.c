@@ -313,8 +313,9 @@ static int recover(int64_t now, char *why, size_t len)
 		const struct run_record *r = &run.journal.unfinished[i];
 		struct mover m = {.run_id = r->id, .now = now, .runfd = -1, .manifest_fd = -1};
 		bool started = false;
+		int rec_err = 0;
 		if (r->path[0] && mover_reopen(&m, r->path) == 0)
-			move_recover(&m, run.pl.src, run.pl.nsrc);
+			rec_err = move_recover(&m, run.pl.src, run.pl.nsrc);
 		mover_end(&m);
 		if (r->stopped && !r->started) {
 			enum svc_state now_st;
@@ -326,14 +327,18 @@ static int recover(int64_t now, char *why, size_t len)
 			}
 			journal_append(&run.journal, now, r->id, "start", NULL);
 		}
-		journal_append(&run.journal, now, r->id, "end", "recovered");
-		int n = snprintf(run.recovered + o, sizeof(run.recovered) - o,
-		                 "; finished interrupted run %s (%s%lld unfinished cop%s removed, "
-		                 "the source%s still in place; %lld manifest line%s restored)",
-		                 r->id, started ? "connector started, " : "",
-		                 (long long)m.st.rolled_back, m.st.rolled_back == 1 ? "y" : "ies",
-		                 m.st.rolled_back == 1 ? "" : "s", (long long)m.st.recovered,
-		                 m.st.recovered == 1 ? "" : "s");
+		/* Lines recovery could not write keep the run unfinished, for the next try. */
+		if (rec_err == 0 && m.st.unrecorded == 0)
+			journal_append(&run.journal, now, r->id, "end", "recovered");
+		bool done = rec_err == 0 && m.st.unrecorded == 0;
+		int n =
+		    snprintf(run.recovered + o, sizeof(run.recovered) - o,
+		             "; %s interrupted run %s (%s%lld unfinished cop%s removed, "
+		             "the source%s still in place; %lld manifest line%s restored)",
+		             done ? "finished" : "could not yet finish", r->id,
+		             started ? "connector started, " : "", (long long)m.st.rolled_back,
+		             m.st.rolled_back == 1 ? "y" : "ies", m.st.rolled_back == 1 ? "" : "s",
+		             (long long)m.st.recovered, m.st.recovered == 1 ? "" : "s");
 		o += n > 0 && (size_t)n < sizeof(run.recovered) - o ? (size_t)n : 0;
 		syslog(LOG_WARNING, "finished interrupted run %s", r->id);
 	}
@@ -373,18 +378,24 @@ static int dry_run(bool act, const char *why)
 /* Lists the files left in place, for the lines after the summary. */
 static void report_errors(const struct move_stats *st)
 {
+	int64_t listed_left = 0;
+
 	for (size_t i = 0; i < st->nerrors; i++) {
 		const struct move_error *e = &st->errors[i];
+		const char *what = e->quarantined
+		                       ? "quarantined without a manifest line (the next run "
+		                         "writes it)"
+		                       : "left in place";
 		char path[PATH_MAX + NAME_MAX + 2], safe[sizeof(path) * 4];
 		snprintf(path, sizeof(path), "%s/%s", e->src->path, e->name);
-		detail("left in place: %s (%s%s%s)", path, e->op, e->err ? ": " : "",
+		listed_left += !e->quarantined;
+		detail("%s: %s (%s%s%s)", what, path, e->op, e->err ? ": " : "",
 		       e->err ? strerror(e->err) : "");
-		syslog(LOG_WARNING, "left in place: %s (%s%s%s)",
-		       name_escape(path, safe, sizeof(safe)), e->op, e->err ? ": " : "",
-		       e->err ? strerror(e->err) : "");
+		syslog(LOG_WARNING, "%s: %s (%s%s%s)", what, name_escape(path, safe, sizeof(safe)),
+		       e->op, e->err ? ": " : "", e->err ? strerror(e->err) : "");
 	}
-	if (st->left > (int64_t)st->nerrors)
-		detail("and %lld more left in place", (long long)(st->left - (int64_t)st->nerrors));
+	if (st->left > listed_left)
+		detail("and %lld more left in place", (long long)(st->left - listed_left));
 }
 
 /* Moves the files, with the connector confirmed stopped. */
@@ -405,7 +416,8 @@ static void move_all(struct mover *m)
 static void finish_moves(struct mover *m, const char *id, int64_t now, bool running)
 {
 	mover_end(m);
-	if (running)
+	/* Lines not written keep the run unfinished: the next run's recovery writes them. */
+	if (running && m->st.unrecorded == 0)
 		journal_append(&run.journal, now, id, "end", "done");
 	if (run.verbose)
 		detail("manifest: %s/manifest.tsv; %lld renamed, %lld copied and verified, %lld "
@@ -429,7 +441,7 @@ static int report_moves(const struct mover *m, int64_t total, bool running, cons
 		         st->abort_op, strerror(st->abort_err));
 		code = st->moved ? EXIT_PARTIAL : EXIT_FAILED;
 	}
-	if (st->left || not_reached)
+	if (st->left || not_reached || st->unrecorded)
 		code = code == EXIT_DONE ? EXIT_PARTIAL : code;
 	if (st->deadline_hit && not_reached > 0)
 		snprintf(tail, sizeof(tail), "; %s, %lld left for the next run",
@@ -438,6 +450,10 @@ static int report_moves(const struct mover *m, int64_t total, bool running, cons
 	if (st->left)
 		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail), "; %lld left in place",
 		         (long long)st->left);
+	if (st->unrecorded)
+		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail),
+		         "; %lld quarantined without a manifest line, which the next run writes",
+		         (long long)st->unrecorded);
 	/* A file removed by someone else mid-run needs no copy: nothing is left behind. */
 	if (st->vanished)
 		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail),

@@ -20,11 +20,20 @@ void hashq_final(const struct hashq_item *it, char *final, size_t len)
 		snprintf(final, len, "%s~%u", it->name, it->suffix);
 }
 
+/* The entry at final is not the inode looked at before the rename. */
+static bool not_ours(const struct hashq_item *it, const struct stat *st)
+{
+	return !S_ISREG(st->st_mode) || st->st_dev != it->dev || st->st_ino != it->ino;
+}
+
 /*
  * Hashes one renamed file from the run folder, which is where the check
- * that the entry renamed is the inode opened is made: between the open and
- * the rename, someone may have given the name to a symlink or another file.
- * Such an item is marked swapped, and the mover puts the entry back.
+ * that the entry renamed is the inode looked at is made: between the look
+ * and the rename, someone may have given the name to a symlink, a socket or
+ * another file. Such an item is marked swapped, and the mover puts the entry
+ * back. The inode is checked before the open (an open may fail on what was
+ * swapped in) and again on the descriptor. A failure with the right inode is
+ * the item's err: the file stays quarantined, its line left to recovery.
  */
 static void hash_item(struct hashq_item *it)
 {
@@ -32,6 +41,14 @@ static void hash_item(struct hashq_item *it)
 	struct stat st;
 
 	hashq_final(it, final, sizeof(final));
+	if (fstatat(it->sub, final, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		it->err = errno;
+		return;
+	}
+	if (not_ours(it, &st)) {
+		it->swapped = true;
+		return;
+	}
 	int fd = openat(it->sub, final, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		it->err = errno;
@@ -40,7 +57,7 @@ static void hash_item(struct hashq_item *it)
 	}
 	if (fstat(fd, &st) < 0)
 		it->err = errno;
-	else if (!S_ISREG(st.st_mode) || st.st_dev != it->dev || st.st_ino != it->ino)
+	else if (not_ours(it, &st))
 		it->swapped = true;
 	else
 		it->err = sha256_fd(fd, it->sha, &it->size);

@@ -50,18 +50,31 @@ static bool quarantine_fatal(int e)
 	return e == ENOSPC || e == EDQUOT || e == EIO || e == EROFS || e == EFBIG;
 }
 
-void note_error(struct mover *m, const struct move_src *src, const char *name, const char *op,
-                int err)
+struct move_error *note_error(struct mover *m, const struct move_src *src, const char *name,
+                              const char *op, int err)
 {
 	struct move_error *e;
 
 	if (m->st.nerrors == MOVE_ERRORS_MAX)
-		return;
+		return NULL;
 	e = &m->st.errors[m->st.nerrors++];
 	e->src = src;
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	e->op = op;
 	e->err = err;
+	e->quarantined = false;
+	return e;
+}
+
+/* A file in the quarantine whose manifest line is left to the next run's recovery. */
+static void unrecorded(struct mover *m, const struct move_src *src, const char *name,
+                       const char *op, int err)
+{
+	struct move_error *e = note_error(m, src, name, op, err);
+
+	m->st.unrecorded++;
+	if (e)
+		e->quarantined = true;
 }
 
 /* A file that stays where it is; one that vanished meanwhile needs no move and is not "left". */
@@ -380,8 +393,10 @@ void mover_hashed(struct mover *m)
 		                  : manifest_add(m, it->src->path, it->name, it->size, it->mtime,
 		                                 it->sha, final);
 		if (err)
-			note_error(m, it->src, it->name,
-			           it->err ? "hash after the move" : "manifest line after the move",
+			unrecorded(m, it->src, it->name,
+			           it->err ? "its hash could not be read"
+			                   : "its manifest line could not be "
+			                     "written",
 			           err);
 	}
 	hashq_free(m->hq);

@@ -43,11 +43,15 @@ struct move_error {
 	char name[NAME_MAX + 1];
 	const char *op; /* "read", "unlink", "changed since it was copied" ... */
 	int err;
+	bool quarantined; /* it was moved, but its manifest line could not be written */
 };
 
 struct move_stats {
 	int64_t found, moved, bytes, left;
 	int64_t vanished; /* gone before they could be moved: nothing left behind */
+	/* Moved, but with no manifest line yet (a hash or a write failed): the run is left
+	 * unfinished in the journal, so that the next run's recovery writes their lines. */
+	int64_t unrecorded;
 	int64_t moved_in[MOVE_SOURCES_MAX];
 	int64_t renamed, copied; /* how the moved files went */
 	/* By move_recover: manifest lines restored, and copies removed because

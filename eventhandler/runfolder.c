@@ -83,6 +83,13 @@ static int manifest_open(struct mover *m)
 	return 0;
 }
 
+/* Lines that never reached the file are counted: the run stays unfinished for them. */
+static void lines_lost(struct mover *m, size_t from)
+{
+	for (size_t i = from; i < m->manifest_len; i++)
+		m->st.unrecorded += m->manifest_buf[i] == '\n';
+}
+
 int manifest_flush(struct mover *m)
 {
 	size_t done = 0;
@@ -92,8 +99,13 @@ int manifest_flush(struct mover *m)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
+			int err = errno;
+			/* A line cut by the failed write counts too; recovery drops a torn tail. */
+			while (done > 0 && m->manifest_buf[done - 1] != '\n')
+				done--;
+			lines_lost(m, done);
 			m->manifest_len = 0;
-			return errno;
+			return err;
 		}
 		done += (size_t)n;
 	}
@@ -174,8 +186,10 @@ void mover_end(struct mover *m)
 {
 	mover_hashed(m);
 	if (m->manifest_fd >= 0) {
-		manifest_flush(m);
-		fdatasync(m->manifest_fd);
+		int err = manifest_flush(m);
+		/* Lines written but not made durable: recovery checks each against its file. */
+		if (!err && fdatasync(m->manifest_fd) < 0 && !m->st.unrecorded)
+			m->st.unrecorded = 1;
 		close(m->manifest_fd);
 	}
 	if (m->runfd >= 0)

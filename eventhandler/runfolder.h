@@ -31,8 +31,8 @@ int manifest_add(struct mover *m, const char *folder, const char *name, int64_t 
 /* Writes the queued lines. Returns 0 or an errno. */
 int manifest_flush(struct mover *m);
 
-/* Records a file that stays, and why (move.c). */
-void note_error(struct mover *m, const struct move_src *src, const char *name, const char *op,
-                int err);
+/* Records a file that stays, and why (move.c); NULL once the list is full. */
+struct move_error *note_error(struct mover *m, const struct move_src *src, const char *name,
+                              const char *op, int err);
 
 #endif

@@ -342,4 +342,62 @@ handler CRITICAL HARD 1
 chattr -i "$S/Import/a.und"
 like "$FIRST" "PARTIAL: moved 0 of 1 .und file to" "D: 'moved 0 of 1 .und file', no '(none)'"
 
+# --- E (sweep of issue 11): a manifest line that cannot be written leaves the run unfinished --------
+# The lines are written after the connector's start; an ENOSPC there must not lose them for good.
+SILENT_CONNECTOR=1
+fresh
+for i in 1 2 3; do und Import "m$i.und"; done
+handler_opts
+"$STRACE" -f -qq -y -s 64 -o "$T/trace" -e trace=write "$HANDLER" "${HOPTS[@]}" CRITICAL HARD 1 >/dev/null 2>&1
+n=$(sed -E 's/^[0-9]+ +//' "$T/trace" | grep '^write(' | grep -n -m 1 'manifest.tsv>, ".*m[123]\.und' | cut -d: -f1)
+fresh
+for i in 1 2 3; do und Import "m$i.und"; done
+injected "write:error=ENOSPC:when=$n" CRITICAL HARD 1
+is "$RC" 1 "E: the manifest's write fails (ENOSPC, write $n): exit 1 (partial), not 0"
+like "$FIRST" "3 quarantined without a manifest line, which the next run writes" "E: the summary says so"
+is "$(find "$Q" -name 'm*.und' | wc -l)/$(find "$S/Import" -name 'm*.und' | wc -l)" "3/0" \
+	"E: the three files are in the quarantine, none in Import"
+unlike "$OUT" "left in place:" "E: no file is said to be left in place"
+unlike "$(cut -f3,4 "$SD/journal.tsv" | tail -n 1)" "end" "E: the journal leaves the run unfinished"
+handler CRITICAL HARD 1
+is "$RC" 0 "E: the next run exits 0 ($FIRST)"
+like "$FIRST" "finished interrupted run" "E: it finishes the first run"
+manifest_check
+is "$MANIFEST_LINES/$MANIFEST_BAD" "3/0" "E: the three lines are written, each matching its file"
+SILENT_CONNECTOR=
+
+# --- F (sweep of issue 11): a socket swapped in between the look and the rename is put back ---------
+fresh
+und Import a.und
+cp "$S/Import/a.und" "$T/a.orig"
+traced renameat2 CRITICAL HARD 1
+n=$(call_index '"a.und"')
+fresh
+cp "$T/a.orig" "$S/Import/a.und"
+handler_opts
+"$STRACE" -qq -o /dev/null -e trace=renameat2 -e inject="renameat2:delay_enter=3000000:when=$n" \
+	"$HANDLER" "${HOPTS[@]}" CRITICAL HARD 1 >"$T/out" 2>&1 &
+spid=$!
+in_rename() {
+	local h
+	h=$(pgrep -P "$spid") || return 1
+	[ "$(cut -d' ' -f1 "/proc/$h/syscall" 2>/dev/null)" = 316 ] && [ -f "$S/Import/a.und" ]
+}
+until_ok 10 in_rename
+mv "$S/Import/a.und" "$T/a.away"
+"$PERL" -MIO::Socket::UNIX -e 'IO::Socket::UNIX->new(Type => 1, Local => $ARGV[0], Listen => 1) or die "$!"' \
+	"$S/Import/a.und"
+wait "$spid"
+RC=$?
+OUT=$(cat "$T/out")
+is "$RC" 1 "F: a swapped-in socket: exit 1 (partial)"
+like "$OUT" "left in place: $S/Import/a.und (replaced by another entry while being moved; that entry was put back)" \
+	"F: the file is named, and what happened"
+ok "$([ -S "$S/Import/a.und" ]; echo $?)" "F: the socket is back in Import"
+is "$(find "$Q" -name 'a.und*' | wc -l)" 0 "F: nothing named a.und is in the quarantine"
+manifest_check
+is "$MANIFEST_LINES" 0 "F: no manifest line"
+cmp -s "$T/a.away" "$T/a.orig"
+ok $? "F: the original file is where the swap put it, unchanged"
+
 done_testing
