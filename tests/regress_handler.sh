@@ -122,32 +122,39 @@ is "$(cat "$S/Import/x.und")" "SECOND version of the report" "A2: the new bytes 
 is "$(find "$Q" -name 'x.und*' | wc -l)" 0 "A2: its outdated copy is not kept"
 is "$(leftovers)" 0 "A2: no temp copy is left"
 
-# --- A3: a symlink swapped in between the look at the file and its rename (same fs) ----------
-fresh
-und Import a.und
-cp "$S/Import/a.und" "$T/a.orig"
-echo secret >"$T/target"
-traced renameat2 CRITICAL HARD 1
-n=$(call_index '"a.und"')
-fresh
-cp "$T/a.orig" "$S/Import/a.und"
-handler_opts
-"$STRACE" -qq -o /dev/null -e trace=renameat2 -e inject="renameat2:delay_enter=3000000:when=$n" \
-	"$HANDLER" "${HOPTS[@]}" CRITICAL HARD 1 >"$T/out" 2>&1 &
-spid=$!
-# The handler has looked at a.und and waits at its rename: swap the name then.
+# swap_at_rename COMMAND...: runs the handler on Import/a.und and, while it waits at that file's
+# rename (after looking at it), moves the file to $T/a.away and runs COMMAND to put another
+# entry at its name. Sets RC and OUT.
+swap_at_rename() {
+	fresh
+	und Import a.und
+	cp "$S/Import/a.und" "$T/a.orig"
+	traced renameat2 CRITICAL HARD 1
+	local n
+	n=$(call_index '"a.und"')
+	fresh
+	cp "$T/a.orig" "$S/Import/a.und"
+	handler_opts
+	"$STRACE" -qq -o /dev/null -e trace=renameat2 -e inject="renameat2:delay_enter=3000000:when=$n" \
+		"$HANDLER" "${HOPTS[@]}" CRITICAL HARD 1 >"$T/out" 2>&1 &
+	spid=$!
+	until_ok 10 in_rename
+	mv "$S/Import/a.und" "$T/a.away"
+	"$@"
+	wait "$spid"
+	RC=$?
+	OUT=$(cat "$T/out")
+}
 # (316: renameat2 on x86-64, as /proc/PID/syscall shows a tracee stopped at it.)
 in_rename() {
 	local h
 	h=$(pgrep -P "$spid") || return 1
 	[ "$(cut -d' ' -f1 "/proc/$h/syscall" 2>/dev/null)" = 316 ] && [ -f "$S/Import/a.und" ]
 }
-until_ok 10 in_rename
-mv "$S/Import/a.und" "$T/a.away"
-ln -s "$T/target" "$S/Import/a.und"
-wait "$spid"
-RC=$?
-OUT=$(cat "$T/out")
+
+# --- A3: a symlink swapped in between the look at the file and its rename (same fs) ----------
+echo secret >"$T/target"
+swap_at_rename ln -s "$T/target" "$S/Import/a.und"
 is "$RC" 1 "A3: a swapped-in symlink: exit 1 (partial)"
 like "$OUT" "left in place: $S/Import/a.und (replaced by another entry while being moved; that entry was put back)" \
 	"A3: the file is named, and what happened"
@@ -367,29 +374,8 @@ is "$MANIFEST_LINES/$MANIFEST_BAD" "3/0" "E: the three lines are written, each m
 SILENT_CONNECTOR=
 
 # --- F (sweep of issue 11): a socket swapped in between the look and the rename is put back ---------
-fresh
-und Import a.und
-cp "$S/Import/a.und" "$T/a.orig"
-traced renameat2 CRITICAL HARD 1
-n=$(call_index '"a.und"')
-fresh
-cp "$T/a.orig" "$S/Import/a.und"
-handler_opts
-"$STRACE" -qq -o /dev/null -e trace=renameat2 -e inject="renameat2:delay_enter=3000000:when=$n" \
-	"$HANDLER" "${HOPTS[@]}" CRITICAL HARD 1 >"$T/out" 2>&1 &
-spid=$!
-in_rename() {
-	local h
-	h=$(pgrep -P "$spid") || return 1
-	[ "$(cut -d' ' -f1 "/proc/$h/syscall" 2>/dev/null)" = 316 ] && [ -f "$S/Import/a.und" ]
-}
-until_ok 10 in_rename
-mv "$S/Import/a.und" "$T/a.away"
-"$PERL" -MIO::Socket::UNIX -e 'IO::Socket::UNIX->new(Type => 1, Local => $ARGV[0], Listen => 1) or die "$!"' \
-	"$S/Import/a.und"
-wait "$spid"
-RC=$?
-OUT=$(cat "$T/out")
+unix_socket() { "$PERL" -MIO::Socket::UNIX -e 'IO::Socket::UNIX->new(Type => 1, Local => $ARGV[0], Listen => 1) or die "$!"' "$1"; }
+swap_at_rename unix_socket "$S/Import/a.und"
 is "$RC" 1 "F: a swapped-in socket: exit 1 (partial)"
 like "$OUT" "left in place: $S/Import/a.und (replaced by another entry while being moved; that entry was put back)" \
 	"F: the file is named, and what happened"
