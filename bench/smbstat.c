@@ -6,36 +6,22 @@
  */
 #include "config.h"
 
+#include "authfile.h"
+
 #include <libsmbclient.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static char user[512], pass[512];
+static struct smb_auth cred;
 
 static void auth(SMBCCTX *c, const char *srv, const char *shr, char *wg, int wglen, char *un,
                  int unlen, char *pw, int pwlen)
 {
 	(void)c, (void)srv, (void)shr, (void)wg, (void)wglen;
-	snprintf(un, (size_t)unlen, "%s", user);
-	snprintf(pw, (size_t)pwlen, "%s", pass);
-}
-
-static void read_auth(const char *path)
-{
-	char line[512];
-	FILE *f = fopen(path, "r");
-
-	while (f && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (!strncmp(line, "username = ", 11))
-			snprintf(user, sizeof(user), "%s", line + 11);
-		if (!strncmp(line, "password = ", 11))
-			snprintf(pass, sizeof(pass), "%s", line + 11);
-	}
-	if (f)
-		fclose(f);
+	snprintf(un, (size_t)unlen, "%s", cred.username);
+	snprintf(pw, (size_t)pwlen, "%s", cred.password);
 }
 
 int main(int argc, char **argv)
@@ -44,9 +30,14 @@ int main(int argc, char **argv)
 	struct stat st;
 	long n = 0, bytes = 0;
 
+	char err[4096 + 256];
+
 	if (argc != 4)
 		return 2;
-	read_auth(argv[1]);
+	if (authfile_read(argv[1], &cred, err, sizeof(err)) < 0) {
+		fprintf(stderr, "smbstat: %s\n", err);
+		return 1;
+	}
 	SMBCCTX *c = smbc_new_context();
 	smbc_setFunctionAuthDataWithContext(c, auth);
 	if (strcmp(argv[2], "-") != 0)

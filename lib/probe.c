@@ -86,6 +86,22 @@ static void probe_mount(const struct folder *f, const struct probe_opts *o, stru
 	r->mount_failed = rc != 0;
 }
 
+/* Why folder f (at r->path) could not be opened, by any backend. */
+static void open_failed(struct probe_result *r, const struct folder *f, int rc)
+{
+	if (rc == EEXIST) {
+		r->err = rc;
+		snprintf(r->errmsg, sizeof(r->errmsg),
+		         "%.4000s: two folders match '%.255s' in different case", f->path, f->name);
+	} else if (rc == ENOTDIR || rc == ELOOP) {
+		r->err = rc;
+		snprintf(r->errmsg, sizeof(r->errmsg),
+		         "%s: not a folder (a symlink or a file stands in its place)", r->path);
+	} else {
+		set_error(r, rc, absent(rc), r->path);
+	}
+}
+
 static void probe_folder(const struct folder_list *l, size_t i, struct store_dir *sd,
                          const struct probe_opts *o, struct probe *p, struct progress *pg)
 {
@@ -98,20 +114,8 @@ static void probe_folder(const struct folder_list *l, size_t i, struct store_dir
 
 	pg->step = STEP_OPEN;
 	rc = folder_open(l, i, sd, &fd, r->path, sizeof(r->path));
-	if (rc == EEXIST) {
-		r->err = rc;
-		snprintf(r->errmsg, sizeof(r->errmsg),
-		         "%s: two folders match '%s' in different case", f->path, f->name);
-		return;
-	}
-	if (rc == ENOTDIR || rc == ELOOP) {
-		r->err = rc;
-		snprintf(r->errmsg, sizeof(r->errmsg),
-		         "%s: not a folder (a symlink or a file stands in its place)", r->path);
-		return;
-	}
 	if (rc != 0) {
-		set_error(r, rc, absent(rc), r->path);
+		open_failed(r, f, rc);
 		return;
 	}
 	pg->step = STEP_SCAN;
@@ -173,17 +177,8 @@ static void probe_folder_smb(const struct folder_list *l, size_t i, struct smb_s
 		r->scan_us = mono_us() - t0;
 		if (rc != 0 && !ss->fatal[0])
 			set_error(r, rc, false, r->path);
-	} else if (rc == EEXIST) {
-		r->err = rc;
-		snprintf(r->errmsg, sizeof(r->errmsg),
-		         "%s: two folders match '%s' in different case", l->f[i].path,
-		         l->f[i].name);
-	} else if (rc == ENOTDIR) {
-		r->err = rc;
-		snprintf(r->errmsg, sizeof(r->errmsg),
-		         "%s: not a folder (a symlink or a file stands in its place)", r->path);
 	} else if (rc > 0) {
-		set_error(r, rc, absent(rc), r->path);
+		open_failed(r, &l->f[i], rc);
 	}
 	if (ss->fatal[0]) {
 		r->err = EIO;

@@ -37,14 +37,10 @@ const char *smb_helper_path(void)
 
 void smb_share_of(const struct folder *f, char *dst, size_t len)
 {
-	struct smburl u;
 	char err[256];
 
-	dst[0] = '\0';
-	if (!smburl_is(f->path) || smburl_parse(f->path, &u, err, sizeof(err)) < 0)
-		return;
-	u.path[0] = '\0';
-	smburl_format(&u, dst, len);
+	if (!smburl_is(f->path) || smburl_share(f->path, dst, len, err, sizeof(err)) < 0)
+		dst[0] = '\0';
 }
 
 /* The helper's argv: options, then one item per folder of the share from first on. */
@@ -120,7 +116,6 @@ int smb_session_start(struct smb_session *s, const struct folder_list *l, size_t
 
 	memset(s, 0, sizeof(*s));
 	s->fd = s->wfd = -1;
-	s->serving = serving;
 	smb_share_of(&l->f[first], s->share, sizeof(s->share));
 	helper_args(av, tbuf, sizeof(tbuf), l, first, o, timeout_ms, s->share, serving);
 	if (access(av[0], X_OK) != 0) {

@@ -149,3 +149,13 @@ int smburl_format(const struct smburl *u, char *dst, size_t len)
 	n = snprintf(dst, len, "smb://%s%s/%s%s", u->host, port, u->share, u->path);
 	return n < 0 || (size_t)n >= len ? -1 : n;
 }
+
+int smburl_share(const char *s, char *dst, size_t len, char *err, size_t errlen)
+{
+	struct smburl u;
+
+	if (smburl_parse(s, &u, err, errlen) < 0)
+		return -1;
+	u.path[0] = '\0';
+	return smburl_format(&u, dst, len);
+}

@@ -33,4 +33,10 @@ int smburl_parse(const char *s, struct smburl *u, char *err, size_t errlen);
  */
 int smburl_format(const struct smburl *u, char *dst, size_t len);
 
+/*
+ * The share of URL s ("smb://host[:port]/share"), the unit a connection and
+ * a logon serve. Returns its length, or -1 with a message in err.
+ */
+int smburl_share(const char *s, char *dst, size_t len, char *err, size_t errlen);
+
 #endif

@@ -364,13 +364,10 @@ static void parse_protocol(char *arg, struct client_opts *o)
 /* The share's URL of an item's URL, for the connection step and messages. */
 static void share_of(const char *url, char *dst, size_t len)
 {
-	struct smburl u;
 	char err[256];
 
-	if (smburl_parse(url, &u, err, sizeof(err)) < 0)
+	if (smburl_share(url, dst, len, err, sizeof(err)) < 0)
 		fatal("%s: %s", url, err);
-	u.path[0] = '\0';
-	smburl_format(&u, dst, len);
 }
 
 static void put_fatal(const char *msg)
