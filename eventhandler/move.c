@@ -325,6 +325,8 @@ static int rename_one(struct mover *m, size_t index, const struct move_src *src,
 static int rename_loop(struct mover *m, size_t index, const struct move_src *src, int sub,
                        const struct und_list *l, size_t *i)
 {
+	uid_t euid = geteuid();
+
 	for (; *i < l->n; (*i)++) {
 		const char *name = l->name[*i];
 		struct stat st;
@@ -340,7 +342,7 @@ static int rename_loop(struct mover *m, size_t index, const struct move_src *src
 		if (!S_ISREG(st.st_mode))
 			continue;
 		/* A file that cannot be read could not be hashed: it stays. Root reads all. */
-		if (m->euid != 0 && faccessat(src->fd, name, R_OK, AT_EACCESS) < 0) {
+		if (euid != 0 && faccessat(src->fd, name, R_OK, AT_EACCESS) < 0) {
 			left_in_place(m, src, name, "open", errno);
 			continue;
 		}
@@ -356,7 +358,6 @@ static int rename_files(struct mover *m, size_t index, const struct move_src *sr
 {
 	int err = 0;
 
-	m->euid = geteuid();
 	if (!m->hq && (!(m->hq = malloc(sizeof(*m->hq))) ||
 	               (err = hashq_start(m->hq, m->files_total)) != 0)) {
 		stop_all(m, err ? err : ENOMEM, "thread");

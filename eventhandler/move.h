@@ -87,7 +87,6 @@ struct mover {
 	 * folders it reads through (held), until mover_hashed. */
 	struct hashq *hq;
 	size_t files_total;
-	uid_t euid;
 	int held[MOVE_SOURCES_MAX];
 	size_t nheld;
 	/* Manifest lines wait here and go out in one write per batch; recovery restores a lost
