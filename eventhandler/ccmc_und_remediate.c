@@ -44,6 +44,7 @@
 
 static const char usage_text[] =
     "Usage: " PROGNAME " [-f FILE] {-R STORE | -d DIR [-d DIR ...]} -Q DIR\n"
+    "       [-A AUTHFILE] [--smb-protocol MIN[:MAX]] [--use-kerberos]\n"
     "       --stop-cmd CMD --start-cmd CMD --status-cmd CMD [--stop-timeout DUR]\n"
     "       [--start-timeout DUR] [--deadline DUR] [--state-dir DIR] [--max-runs N]\n"
     "       [--window DUR] [--soft-attempt N] [-n] [-v] {STATE STATETYPE ATTEMPT | --force}\n"
@@ -58,9 +59,15 @@ static const char help_text[] =
     "Options:\n"
     " -f, --config=FILE         read settings from FILE (ccmc_und_remediate.conf(5));\n"
     "                           options given here override it\n"
-    " -R, --store=STORE         connector store root (Ccmcdata): Import and Export\n"
+    " -R, --store=STORE         connector store root (Ccmcdata): Import and Export;\n"
+    "                           a path, or smb://HOST[:PORT]/SHARE/PATH (no mount)\n"
     " -d, --dir=DIR             a folder to empty of .und files (repeatable)\n"
-    " -Q, --quarantine=DIR      absolute path of the quarantine, outside the store\n"
+    " -Q, --quarantine=DIR      absolute path of the quarantine, on local disk,\n"
+    "                           outside the store\n"
+    " -A, --authentication-file=FILE  user, password and domain for smb://\n"
+    "                           (smbclient's format, mode 0600)\n"
+    "     --smb-protocol=MIN[:MAX]  SMB dialects to allow: NT1 for NT4 and 2000\n"
+    "     --use-kerberos        log on to smb:// with the caller's Kerberos ticket\n"
     "     --stop-cmd=CMD        command that stops the connector\n"
     "     --start-cmd=CMD       command that starts it\n"
     "     --status-cmd=CMD      command that tells whether it runs\n"
@@ -96,6 +103,8 @@ enum {
 	OPT_MAX_RUNS,
 	OPT_WINDOW,
 	OPT_SOFT_ATTEMPT,
+	OPT_SMB_PROTOCOL,
+	OPT_USE_KERBEROS,
 	OPT_FORCE,
 };
 
@@ -114,6 +123,9 @@ static const struct option long_opts[] = {
     {"max-runs", required_argument, NULL, OPT_MAX_RUNS},
     {"window", required_argument, NULL, OPT_WINDOW},
     {"soft-attempt", required_argument, NULL, OPT_SOFT_ATTEMPT},
+    {"smb-protocol", required_argument, NULL, OPT_SMB_PROTOCOL},
+    {"use-kerberos", no_argument, NULL, OPT_USE_KERBEROS},
+    {"authentication-file", required_argument, NULL, 'A'},
     {"force", no_argument, NULL, OPT_FORCE},
     {"dry-run", no_argument, NULL, 'n'},
     {"verbose", no_argument, NULL, 'v'},
@@ -121,7 +133,7 @@ static const struct option long_opts[] = {
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
-static const char short_opts[] = "f:R:d:Q:nvhV";
+static const char short_opts[] = "f:R:d:Q:A:nvhV";
 
 /* Global so that the strings they own stay reachable to the end. */
 static struct settings cfg;
@@ -142,7 +154,15 @@ static void sanitize_process(void)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
 			_exit(EXIT_FAILED);
 	close_range(3, ~0U, 0);
+	/* Kept for smb://: the caller's Kerberos ticket cache, and an uninstalled build's SMB
+	 * helper (smb_helper_path() trusts it only when no one else could have swapped it). */
+	char *keep[] = {"KRB5CCNAME", "CCMC_UND_SMB_HELPER"}, *val[2];
+	for (size_t i = 0; i < 2; i++)
+		val[i] = getenv(keep[i]) ? strdup(getenv(keep[i])) : NULL;
 	clearenv();
+	for (size_t i = 0; i < 2; i++)
+		if (val[i])
+			setenv(keep[i], val[i], 1), free(val[i]);
 	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
 	setenv("LC_ALL", "C", 1);
 	umask(077);
@@ -200,8 +220,9 @@ static const char *option_key(int opt, int idx)
 	case 'R': return "store";
 	case 'd': return "dir";
 	case 'Q': return "quarantine";
+	case 'A': return "authentication-file";
 	default:
-		return idx >= 0 && opt >= OPT_STATE_DIR && opt <= OPT_SOFT_ATTEMPT
+		return idx >= 0 && opt >= OPT_STATE_DIR && opt <= OPT_USE_KERBEROS
 		           ? long_opts[idx].name
 		           : NULL;
 	}
@@ -311,7 +332,8 @@ static int recover(int64_t now, char *why, size_t len)
 
 	for (size_t i = 0; i < run.journal.nunfinished; i++) {
 		const struct run_record *r = &run.journal.unfinished[i];
-		struct mover m = {.run_id = r->id, .now = now, .runfd = -1, .manifest_fd = -1};
+		struct mover m = {
+		    .run_id = r->id, .now = now, .runfd = -1, .manifest_fd = -1, .fetched_fd = -1};
 		bool started = false;
 		int rec_err = 0;
 		if (r->path[0] && mover_reopen(&m, r->path) == 0)
@@ -327,10 +349,11 @@ static int recover(int64_t now, char *why, size_t len)
 			}
 			journal_append(&run.journal, now, r->id, "start", NULL);
 		}
-		/* Lines recovery could not write keep the run unfinished, for the next try. */
-		if (rec_err == 0 && m.st.unrecorded == 0)
+		/* Lines recovery could not write, and copies from a share whose original the
+		 * server did not answer for, keep the run unfinished, for the next try. */
+		bool done = rec_err == 0 && m.st.unrecorded == 0 && m.st.unsettled == 0;
+		if (done)
 			journal_append(&run.journal, now, r->id, "end", "recovered");
-		bool done = rec_err == 0 && m.st.unrecorded == 0;
 		int n =
 		    snprintf(run.recovered + o, sizeof(run.recovered) - o,
 		             "; %s interrupted run %s (%s%lld unfinished cop%s removed, "
@@ -354,7 +377,7 @@ static int dry_run(bool act, const char *why)
 	if (!act)
 		return finish(EXIT_DONE, "DRY RUN: nothing to do: %s", why);
 	int rc = places_open_sources(&run.pl, &cfg, err, sizeof(err));
-	if (rc < 0 || (total = places_list(&run.pl, true, &bytes, err, sizeof(err))) < 0)
+	if (rc < 0 || (total = places_list(&run.pl, &cfg, true, &bytes, err, sizeof(err))) < 0)
 		return finish(rc == -2 ? EXIT_USAGE : EXIT_FAILED, "DRY RUN: would fail: %s", err);
 	if (total == 0)
 		return finish(EXIT_DONE, "DRY RUN: nothing to do: no .und files");
@@ -382,13 +405,15 @@ static void report_errors(const struct move_stats *st)
 
 	for (size_t i = 0; i < st->nerrors; i++) {
 		const struct move_error *e = &st->errors[i];
-		const char *what = e->quarantined
-		                       ? "quarantined without a manifest line (the next run "
-		                         "writes it)"
+		const char *what = e->unsettled ? "copied, its removal on the server not confirmed "
+		                                  "(the next run settles it)"
+		                   : e->quarantined
+		                       ? "quarantined without a manifest line (the next "
+		                         "run writes it)"
 		                       : "left in place";
 		char path[PATH_MAX + NAME_MAX + 2], safe[sizeof(path) * 4];
 		snprintf(path, sizeof(path), "%s/%s", e->src->path, e->name);
-		listed_left += !e->quarantined;
+		listed_left += !e->quarantined && !e->unsettled;
 		detail("%s: %s (%s%s%s)", what, path, e->op, e->err ? ": " : "",
 		       e->err ? strerror(e->err) : "");
 		syslog(LOG_WARNING, "%s: %s (%s%s%s)", what, name_escape(path, safe, sizeof(safe)),
@@ -416,8 +441,9 @@ static void move_all(struct mover *m)
 static void finish_moves(struct mover *m, const char *id, int64_t now, bool running)
 {
 	mover_end(m);
-	/* Lines not written keep the run unfinished: the next run's recovery writes them. */
-	if (running && m->st.unrecorded == 0)
+	/* Lines not written, and deletes not confirmed, keep the run unfinished: the next run's
+	 * recovery finishes them. */
+	if (running && m->st.unrecorded == 0 && m->st.unsettled == 0)
 		journal_append(&run.journal, now, id, "end", "done");
 	if (run.verbose)
 		detail("manifest: %s/manifest.tsv; %lld renamed, %lld copied and verified, %lld "
@@ -430,7 +456,7 @@ static void finish_moves(struct mover *m, const char *id, int64_t now, bool runn
 static int report_moves(const struct mover *m, int64_t total, bool running, const char *connector)
 {
 	const struct move_stats *st = &m->st;
-	char folders[512], tail[1024] = "", abort_part[256] = "";
+	char folders[512], tail[1024] = "", abort_part[1200] = "";
 	int64_t not_reached = total - st->moved - st->left - st->vanished;
 	int code = EXIT_DONE;
 
@@ -440,8 +466,12 @@ static int report_moves(const struct mover *m, int64_t total, bool running, cons
 		         "; quarantine %s failed: %s, every file not yet moved left in place",
 		         st->abort_op, strerror(st->abort_err));
 		code = st->moved ? EXIT_PARTIAL : EXIT_FAILED;
+	} else if (st->server_failed[0]) {
+		snprintf(abort_part, sizeof(abort_part),
+		         "; %.900s, every file not yet moved left in place", st->server_failed);
+		code = st->moved ? EXIT_PARTIAL : EXIT_FAILED;
 	}
-	if (st->left || not_reached || st->unrecorded)
+	if (st->left || not_reached || st->unrecorded || st->unsettled)
 		code = code == EXIT_DONE ? EXIT_PARTIAL : code;
 	if (st->deadline_hit && not_reached > 0)
 		snprintf(tail, sizeof(tail), "; %s, %lld left for the next run",
@@ -454,6 +484,12 @@ static int report_moves(const struct mover *m, int64_t total, bool running, cons
 		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail),
 		         "; %lld quarantined without a manifest line, which the next run writes",
 		         (long long)st->unrecorded);
+	if (st->unsettled)
+		snprintf(
+		    tail + strlen(tail), sizeof(tail) - strlen(tail),
+		    "; %lld copied whose removal on the server is not confirmed, which the next "
+		    "run settles",
+		    (long long)st->unsettled);
 	/* A file removed by someone else mid-run needs no copy: nothing is left behind. */
 	if (st->vanished)
 		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail),
@@ -593,6 +629,7 @@ static int act_on_files(int64_t total, int64_t now)
 	rc = mover_begin(&m, run.pl.qfd);
 	if (rc == 0)
 		move_all(&m);
+	places_close_shares(&run.pl);
 	bool running = restart(id, now, we_stop, t_stop, connector, sizeof(connector));
 	finish_moves(&m, id, now, running);
 	if (rc != 0)
@@ -609,7 +646,8 @@ static int act_on_files(int64_t total, int64_t now)
  */
 static int store_answers(int64_t now, char *err, size_t errlen)
 {
-	struct probe_opts o = {.now = now, .list_max = 1, .timeout_ms = STORE_TIMEOUT_MS};
+	struct probe_opts o = {
+	    .now = now, .list_max = 1, .timeout_ms = STORE_TIMEOUT_MS, .smb = &cfg.smb};
 	struct probe p;
 	int rc = probe_run(&cfg.folders, &o, &p);
 
@@ -661,7 +699,7 @@ static int remediate(bool act, const char *why)
 		              recent, duration_format(cfg.window, w, sizeof(w)), cfg.max_runs,
 		              run.recovered);
 	}
-	if ((total = places_list(&run.pl, false, &bytes, err, sizeof(err))) < 0)
+	if ((total = places_list(&run.pl, &cfg, false, &bytes, err, sizeof(err))) < 0)
 		return finish(EXIT_FAILED, "FAILED: %s; nothing touched%s", err, run.recovered);
 	if (total == 0)
 		return finish(EXIT_DONE, "NOTHING TO DO: no .und files%s", run.recovered);

@@ -10,7 +10,9 @@
 #include "clock.h"
 #include "files.h"
 #include "hash.h"
+#include "fetch.h"
 #include "hashq.h"
+#include "movestep.h"
 #include "runfolder.h"
 #include "scan.h"
 
@@ -44,8 +46,7 @@ struct pending {
 
 static struct pending batch[BATCH_FILES];
 
-/* Errors in the quarantine that make every further copy pointless. */
-static bool quarantine_fatal(int e)
+bool quarantine_fatal(int e)
 {
 	return e == ENOSPC || e == EDQUOT || e == EIO || e == EROFS || e == EFBIG;
 }
@@ -66,9 +67,8 @@ struct move_error *note_error(struct mover *m, const struct move_src *src, const
 	return e;
 }
 
-/* A file in the quarantine whose manifest line is left to the next run's recovery. */
-static void unrecorded(struct mover *m, const struct move_src *src, const char *name,
-                       const char *op, int err)
+void unrecorded(struct mover *m, const struct move_src *src, const char *name, const char *op,
+                int err)
 {
 	struct move_error *e = note_error(m, src, name, op, err);
 
@@ -77,9 +77,9 @@ static void unrecorded(struct mover *m, const struct move_src *src, const char *
 		e->quarantined = true;
 }
 
-/* A file that stays where it is; one that vanished meanwhile needs no move and is not "left". */
-static void left_in_place(struct mover *m, const struct move_src *src, const char *name,
-                          const char *op, int err)
+/* One that vanished meanwhile needs no move and is not "left". */
+void left_in_place(struct mover *m, const struct move_src *src, const char *name, const char *op,
+                   int err)
 {
 	if (err == ENOENT) {
 		m->st.vanished++;
@@ -94,15 +94,15 @@ static void left_in_place(struct mover *m, const struct move_src *src, const cha
  * PATH_MAX, or its manifest line could not say where it is: such a file is
  * left in place, and said so.
  */
-static bool rel_fits(struct mover *m, const struct move_src *src, const char *name)
+bool rel_fits(struct mover *m, const struct move_src *src, const char *name)
 {
-	if (strlen(m->run_path) + strlen(src->path) + strlen(name) + 6 < PATH_MAX)
+	if (strlen(m->run_path) + strlen(src->mirror) + strlen(name) + 6 < PATH_MAX)
 		return true;
 	left_in_place(m, src, name, "its path in the quarantine would be too long", ENAMETOOLONG);
 	return false;
 }
 
-static void stop_all(struct mover *m, int err, const char *op)
+void stop_all(struct mover *m, int err, const char *op)
 {
 	if (!m->st.abort_err) {
 		m->st.abort_err = err;
@@ -110,7 +110,7 @@ static void stop_all(struct mover *m, int err, const char *op)
 	}
 }
 
-static bool past_deadline(struct mover *m)
+bool past_deadline(struct mover *m)
 {
 	if (m->stop_asked && *m->stop_asked)
 		m->st.interrupted = true;
@@ -172,16 +172,22 @@ static void und_lost(const char *name, int err, void *ctx)
 		und_add(ctx, name, -1);
 }
 
-int und_list_read(int dirfd, bool sizes, struct und_list *l)
+int und_list_folder(const struct store_folder *f, bool sizes, struct und_list *l)
 {
 	struct lister ls = {l, sizes, 0};
 	struct store_lister sl = {und_pick, und_entry, und_lost, &ls};
-	struct store_folder f = store_folder_local(dirfd);
 	int rc;
 
 	memset(l, 0, sizeof(*l));
-	rc = folder_list_entries(&f, &sl);
+	rc = folder_list_entries(f, &sl);
 	return rc ? rc : ls.err;
+}
+
+int und_list_read(int dirfd, bool sizes, struct und_list *l)
+{
+	struct store_folder f = store_folder_local(dirfd);
+
+	return und_list_folder(&f, sizes, l);
 }
 
 /*
@@ -189,8 +195,8 @@ int und_list_read(int dirfd, bool sizes, struct und_list *l)
  * is taken; never replaces. File systems without RENAME_NOREPLACE get
  * link and unlink, which cannot replace either.
  */
-static int place(int fromfd, const char *from, int sub, const char *name, char *final, size_t flen,
-                 unsigned *suffix)
+int place(int fromfd, const char *from, int sub, const char *name, char *final, size_t flen,
+          unsigned *suffix)
 {
 	for (unsigned i = 0; i <= SUFFIX_MAX; i++) {
 		*suffix = i;
@@ -229,7 +235,7 @@ int source_open(const struct move_src *src, const char *name, struct stat *st)
 	return fd;
 }
 
-static void moved(struct mover *m, size_t index, int64_t size)
+void moved(struct mover *m, size_t index, int64_t size)
 {
 	m->st.moved++;
 	m->st.bytes += size;
@@ -239,13 +245,13 @@ static void moved(struct mover *m, size_t index, int64_t size)
 		m->on_progress(&m->st, false, m->progress_ctx);
 }
 
-static int sync_folders(struct mover *m, int sub, int srcfd)
+int sync_folders(struct mover *m, int sub, int srcfd)
 {
 	int err = manifest_flush(m);
 
 	if (err)
 		return err;
-	if (fsync(sub) < 0 || fsync(srcfd) < 0 || fdatasync(m->manifest_fd) < 0)
+	if (fsync(sub) < 0 || (srcfd >= 0 && fsync(srcfd) < 0) || fdatasync(m->manifest_fd) < 0)
 		return errno;
 	return 0;
 }
@@ -391,8 +397,8 @@ void mover_hashed(struct mover *m)
 			continue;
 		}
 		int err = it->err ? it->err
-		                  : manifest_add(m, it->src->path, it->name, it->size, it->mtime,
-		                                 it->sha, final);
+		                  : manifest_add(m, it->src->path, it->src->mirror, it->name,
+		                                 it->size, it->mtime, it->sha, final);
 		if (err)
 			unrecorded(m, it->src, it->name,
 			           it->err ? "its hash could not be read"
@@ -483,14 +489,13 @@ static int copy_one(struct mover *m, const struct move_src *src, const char *nam
 	return 0;
 }
 
-/* Re-reads a copy and compares it with what was read from the source. */
-static bool copy_verified(int sub, const struct pending *p)
+bool copy_verified(int sub, const char *tmp, int64_t want_size, const char *want_sha)
 {
 	char sha[SHA256_HEX];
 	int64_t size;
-	int fd = openat(sub, p->tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	bool ok = fd >= 0 && sha256_fd(fd, sha, &size) == 0 && size == p->size &&
-	          strcmp(sha, p->sha) == 0;
+	int fd = openat(sub, tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	bool ok = fd >= 0 && sha256_fd(fd, sha, &size) == 0 && size == want_size &&
+	          strcmp(sha, want_sha) == 0;
 
 	if (fd >= 0)
 		close(fd);
@@ -540,7 +545,7 @@ static int flush_copies(struct mover *m, size_t index, const struct move_src *sr
 		return abandon_batch(m, sub, n, errno, "sync");
 	for (size_t k = 0; k < n; k++) {
 		struct pending *p = &batch[k];
-		if (!copy_verified(sub, p))
+		if (!copy_verified(sub, p->tmp, p->size, p->sha))
 			return abandon_batch(m, sub, n, EIO, "verify");
 		unsigned suffix;
 		int err =
@@ -566,8 +571,8 @@ static int flush_copies(struct mover *m, size_t index, const struct move_src *sr
 				left_in_place(m, src, name, "unlink", err);
 			continue;
 		}
-		err = manifest_add(m, src->path, name, p->size, p->st.st_mtim.tv_sec, p->sha,
-		                   p->final);
+		err = manifest_add(m, src->path, src->mirror, name, p->size, p->st.st_mtim.tv_sec,
+		                   p->sha, p->final);
 		if (err)
 			note_error(m, src, name, "manifest line after the move", err);
 		m->st.copied++;
@@ -620,6 +625,8 @@ int move_folder(struct mover *m, size_t index, const struct move_src *src, const
 	m->st.found += (int64_t)l->n;
 	if (l->n == 0)
 		return 0;
+	if (src->smb)
+		return fetch_folder(m, index, src, l);
 	sub = open_sub(m, src);
 	if (sub < 0) {
 		stop_all(m, errno, "mkdir");

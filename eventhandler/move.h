@@ -11,6 +11,7 @@
 #define CCMC_MOVE_H
 
 #include "manifest.h"
+#include "smbread.h"
 
 #include <limits.h>
 #include <signal.h>
@@ -32,9 +33,11 @@
  */
 struct move_src {
 	char name[NAME_MAX + 1]; /* for people: "Import" */
-	char path[PATH_MAX];     /* absolute, canonical */
-	int fd;                  /* open on the folder */
-	dev_t dev;               /* its file system, read once when it was opened, or DEV_UNKNOWN */
+	char path[PATH_MAX];   /* absolute, canonical; or its smb:// URL, as the server spells it */
+	char mirror[PATH_MAX]; /* its place in a run folder: path, or "/smb/HOST/SHARE/..." */
+	int fd;                /* open on the folder; -1 on a share */
+	dev_t dev;             /* its file system, read once when it was opened, or DEV_UNKNOWN */
+	struct smb_session *smb; /* the helper serving its share (fetch.h), or NULL */
 };
 
 /* A file left in place, and why: op, with err's text when err is not 0. */
@@ -44,6 +47,7 @@ struct move_error {
 	const char *op; /* "read", "unlink", "changed since it was copied" ... */
 	int err;
 	bool quarantined; /* it was moved, but its manifest line could not be written */
+	bool unsettled;   /* copied from a share, but its removal there is not confirmed */
 };
 
 struct move_stats {
@@ -52,6 +56,10 @@ struct move_stats {
 	/* Moved, but with no manifest line yet (a hash or a write failed): the run is left
 	 * unfinished in the journal, so that the next run's recovery writes their lines. */
 	int64_t unrecorded;
+	/* Copied from a share, the copy durable, but whether the server removed the original is
+	 * not known (the connection failed): the run stays unfinished, and the next run's recovery
+	 * asks the server again. */
+	int64_t unsettled;
 	int64_t moved_in[MOVE_SOURCES_MAX];
 	int64_t renamed, copied; /* how the moved files went */
 	/* By move_recover: manifest lines restored, and copies removed because
@@ -61,6 +69,7 @@ struct move_stats {
 	struct move_error errors[MOVE_ERRORS_MAX];
 	int abort_err; /* a quarantine error that stopped all moving (ENOSPC, EIO) */
 	const char *abort_op;
+	char server_failed[1024]; /* why an SMB server stopped all moving, naming it */
 	bool deadline_hit;
 	bool interrupted; /* moving stopped for SIGTERM or SIGINT, not the deadline */
 };
@@ -93,6 +102,7 @@ struct mover {
 	 * tail. */
 	char manifest_buf[64 * 1024];
 	size_t manifest_len;
+	int fetched_fd; /* fetched.tsv (fetch.h), opened at the first copy from a share, or -1 */
 };
 
 /* The names of the regular .und files directly in a folder. */
@@ -111,6 +121,10 @@ struct und_list {
  * that moving it reports why. Returns 0 or an errno.
  */
 int und_list_read(int dirfd, bool sizes, struct und_list *l);
+
+/* The same, through any backend (an smb:// folder's listing). */
+struct store_folder;
+int und_list_folder(const struct store_folder *f, bool sizes, struct und_list *l);
 
 /*
  * Checks that the quarantine root qfd is neither a store folder nor inside

@@ -2,7 +2,9 @@
 
 #include "places.h"
 
+#include "clock.h"
 #include "files.h"
+#include "smburl.h"
 #include "state.h"
 
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -56,6 +59,130 @@ static int source_unique(const struct places *pl, struct move_src *s, struct sta
 	return 0;
 }
 
+/* A source's name for people, its last component, and its place in a run folder. */
+static void source_names(struct move_src *s)
+{
+	const char *base = strrchr(s->path, '/');
+	const char *scheme = strstr(s->path, "://");
+
+	snprintf(s->name, sizeof(s->name), "%.*s", NAME_MAX, base && base[1] ? base + 1 : s->path);
+	if (s->smb && scheme)
+		snprintf(s->mirror, sizeof(s->mirror), "/smb/%.*s", PATH_MAX - 6, scheme + 3);
+	else
+		snprintf(s->mirror, sizeof(s->mirror), "%s", s->path);
+}
+
+/*
+ * An smb:// folder that holds .und files, at url as its server spells it:
+ * with add, made a source (-2 when it is one already, whatever the letter
+ * case); else the source it is, or NULL.
+ */
+static struct move_src *remote_source(struct places *pl, struct smb_session *s, const char *url,
+                                      bool add, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < pl->nsrc; i++)
+		if (pl->src[i].smb && strcasecmp(pl->src[i].path, url) == 0) {
+			if (!add)
+				return &pl->src[i];
+			snprintf(err, errlen, "%s is named twice", url);
+			return NULL;
+		}
+	if (!add || pl->nsrc == MOVE_SOURCES_MAX)
+		return NULL;
+	struct move_src *src = &pl->src[pl->nsrc++];
+	memset(src, 0, sizeof(*src));
+	snprintf(src->path, sizeof(src->path), "%s", url);
+	src->fd = -1;
+	src->dev = DEV_UNKNOWN;
+	src->smb = s;
+	source_names(src);
+	return src;
+}
+
+/*
+ * Reads one folder of a share's scan, opened at url: with add, makes it a
+ * source; else lists its .und files into its source's list. Returns 0, -1
+ * or -2 with err.
+ */
+static int remote_folder(struct places *pl, struct smb_session *s, const char *url, bool add,
+                         char *err, size_t errlen)
+{
+	struct und_list scratch;
+	struct store_folder sf = {.be = &backend_smb, .fd = -1, .priv = s};
+	struct move_src *src = remote_source(pl, s, url, add, err, errlen);
+
+	if (add && !src && err[0])
+		return -2;
+	bool keep = src && !add;
+	int rc = und_list_folder(&sf, true, keep ? &pl->list[src - pl->src] : &scratch);
+	if (!keep) {
+		free(scratch.name);
+		free(scratch.size);
+	}
+	if (s->fatal[0] || rc) {
+		snprintf(err, errlen, "cannot list %s: %s", url,
+		         s->fatal[0] ? s->fatal : strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* One scan of a share's folders, read in the order its helper lists them (smbread.c). */
+static int remote_share_scan(struct places *pl, const struct settings *cfg, struct smb_session *s,
+                             bool add, char *err, size_t errlen)
+{
+	char share[PATH_MAX], url[PATH_MAX];
+	int rc = 0;
+
+	s->until_ms = mono_ms() + SMB_STEP_MS;
+	smb_session_ask(s);
+	for (size_t i = 0; i < cfg->folders.n && rc == 0; i++) {
+		const struct folder *f = &cfg->folders.f[i];
+		smb_share_of(f, share, sizeof(share));
+		if (strcmp(share, s->share) != 0)
+			continue;
+		int o = smb_folder_open(s, url, sizeof(url));
+		if (o < 0) {
+			snprintf(err, errlen, "%s", s->fatal);
+			rc = -1;
+		} else if (o > 0 && (f->roles & ROLE_UND) && !(o == ENOENT && f->in_store)) {
+			snprintf(err, errlen, "cannot open %s: %s", url, strerror(o));
+			rc = -1;
+		} else if (o == 0) {
+			rc = remote_folder(pl, s, url, add && (f->roles & ROLE_UND), err, errlen);
+		}
+	}
+	if (rc == 0)
+		smb_session_scan_end(s);
+	return rc;
+}
+
+/*
+ * Scans every share of cfg's smb:// folders through the run's serving
+ * helpers: with add, makes their folders sources; else lists them.
+ */
+static int remote_scan(struct places *pl, const struct settings *cfg, bool add, char *err,
+                       size_t errlen)
+{
+	int rc = 0;
+
+	err[0] = '\0';
+	smb_pool_prepare(&pl->pool, &cfg->folders, &cfg->smb, SMB_STEP_MS);
+	for (size_t k = 0; k < pl->pool.n && rc == 0; k++) {
+		if (pl->pool.s[k].fatal[0]) {
+			snprintf(err, errlen, "%s", pl->pool.s[k].fatal);
+			return -1;
+		}
+		rc = remote_share_scan(pl, cfg, &pl->pool.s[k], add, err, errlen);
+	}
+	return rc;
+}
+
+void places_close_shares(struct places *pl)
+{
+	smb_pool_reset(&pl->pool);
+}
+
 /* Opens the folders to empty; a missing one holds no .und files. Returns 0 or -1 with err. */
 int places_open_sources(struct places *pl, const struct settings *cfg, char *err, size_t errlen)
 {
@@ -67,7 +194,7 @@ int places_open_sources(struct places *pl, const struct settings *cfg, char *err
 	for (size_t i = 0; i < cfg->folders.n; i++) {
 		const struct folder *f = &cfg->folders.f[i];
 		int fd, rc;
-		if (!(f->roles & ROLE_UND))
+		if (!(f->roles & ROLE_UND) || smburl_is(f->path))
 			continue;
 		rc = folder_open(&cfg->folders, i, &sd, &fd, resolved, sizeof(resolved));
 		if (rc == ENOENT && f->in_store && sd.fd >= 0)
@@ -86,15 +213,14 @@ int places_open_sources(struct places *pl, const struct settings *cfg, char *err
 			store_dir_close(&sd);
 			return -1;
 		}
-		const char *base = strrchr(s->path, '/');
-		snprintf(s->name, sizeof(s->name), "%s", base && base[1] ? base + 1 : s->path);
+		source_names(s);
 		if (source_unique(pl, s, seen, err, errlen) < 0) {
 			store_dir_close(&sd);
 			return -2;
 		}
 	}
 	store_dir_close(&sd);
-	return 0;
+	return remote_scan(pl, cfg, true, err, errlen);
 }
 
 /* Splits path into its parent folder and last name; -1 when the last name is none, "." or "..". */
@@ -182,12 +308,20 @@ static bool same_fs(const struct places *pl, size_t i)
 }
 
 /* Lists every folder's .und files. Returns the total, or -1 with err. */
-int64_t places_list(struct places *pl, bool sizes, int64_t *bytes, char *err, size_t errlen)
+int64_t places_list(struct places *pl, const struct settings *cfg, bool sizes, int64_t *bytes,
+                    char *err, size_t errlen)
 {
 	int64_t total = 0;
 
 	*bytes = 0;
+	if (remote_scan(pl, cfg, false, err, errlen) < 0)
+		return -1;
 	for (size_t i = 0; i < pl->nsrc; i++) {
+		if (pl->src[i].smb) {
+			total += (int64_t)pl->list[i].n;
+			*bytes += pl->list[i].bytes;
+			continue;
+		}
 		int rc = und_list_read(pl->src[i].fd, sizes || !same_fs(pl, i), &pl->list[i]);
 		if (rc) {
 			snprintf(err, errlen, "cannot list %s: %s", pl->src[i].path, strerror(rc));
@@ -208,7 +342,7 @@ int places_space_check(const struct places *pl, char *err, size_t errlen)
 	if (pl->qdev == DEV_UNKNOWN || fstatvfs(pl->qfd, &v) < 0)
 		return 0;
 	for (size_t i = 0; i < pl->nsrc; i++)
-		if (pl->src[i].dev != DEV_UNKNOWN && !same_fs(pl, i))
+		if (pl->src[i].smb || (pl->src[i].dev != DEV_UNKNOWN && !same_fs(pl, i)))
 			need += pl->list[i].bytes + (int64_t)pl->list[i].n * (int64_t)v.f_bsize;
 	if (need <= (int64_t)v.f_bavail * (int64_t)v.f_frsize)
 		return 0;

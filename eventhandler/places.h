@@ -8,23 +8,29 @@
 
 #include "move.h"
 #include "settings.h"
+#include "smbread.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+/* How long the SMB server may take over each step of listing, and the helper's own time-out. */
+#define SMB_STEP_MS 5000
+
 struct places {
 	struct move_src src[MOVE_SOURCES_MAX];
 	struct und_list list[MOVE_SOURCES_MAX];
 	size_t nsrc;
-	int qfd;    /* the quarantine root, or -1 */
-	dev_t qdev; /* its file system */
+	int qfd;              /* the quarantine root, or -1 */
+	dev_t qdev;           /* its file system */
+	struct smb_pool pool; /* one serving SMB helper per share of the smb:// folders */
 };
 
 /*
  * Opens the folders of cfg that hold .und files; a missing store folder
- * holds none. Returns 0, -1 with err when one cannot be opened (exit 3), or
- * -2 when a folder is given twice (exit 2).
+ * holds none. An smb:// folder is found by a scan of its share, through the
+ * helper that then serves the run. Returns 0, -1 with err when one cannot
+ * be opened (exit 3), or -2 when a folder is given twice (exit 2).
  */
 int places_open_sources(struct places *pl, const struct settings *cfg, char *err, size_t errlen);
 
@@ -38,9 +44,14 @@ int places_open_quarantine(struct places *pl, const struct settings *cfg, char *
 
 /* Lists every folder's .und files (sizes where a copy needs them). Returns the total, or -1 with
  * err. */
-int64_t places_list(struct places *pl, bool sizes, int64_t *bytes, char *err, size_t errlen);
+int64_t places_list(struct places *pl, const struct settings *cfg, bool sizes, int64_t *bytes,
+                    char *err, size_t errlen);
 
-/* Copies across file systems need room; renames do not. Returns 0, or -1 with err. */
+/* Copies across file systems and from shares need room; renames do not. Returns 0, or -1 with err.
+ */
 int places_space_check(const struct places *pl, char *err, size_t errlen);
+
+/* Ends the SMB helpers: once the moving is over, nothing more is asked of the servers. */
+void places_close_shares(struct places *pl);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include "recover.h"
 
+#include "fetch.h"
 #include "files.h"
 #include "hash.h"
 #include "runfolder.h"
@@ -25,6 +26,7 @@ struct recovery {
 	size_t nsrc;
 	char **rec; /* the manifest's quarantine paths, sorted */
 	size_t nrec;
+	struct fetched_log log; /* what was copied from shares (fetch.h) */
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -109,11 +111,11 @@ static bool unfinished_move(const struct move_src *src, const char *name, int di
 	return same;
 }
 
-/* The configured source whose canonical path is folder, or NULL. */
-static const struct move_src *source_at(const struct recovery *r, const char *folder)
+/* The configured source mirrored at mirror, or NULL. */
+static const struct move_src *source_at(const struct recovery *r, const char *mirror)
 {
 	for (size_t i = 0; i < r->nsrc; i++)
-		if (strcmp(r->src[i].path, folder) == 0)
+		if (strcmp(r->src[i].mirror, mirror) == 0)
 			return &r->src[i];
 	return NULL;
 }
@@ -121,8 +123,9 @@ static const struct move_src *source_at(const struct recovery *r, const char *fo
 /*
  * One file of a killed run, in the mirror of folder. Recorded: done. A move
  * that did not finish (its own source still holds it): the copy goes, and
- * the source moves again. Otherwise the copy is the file: its manifest line
- * is restored.
+ * the source moves again. A copy from a share: the server's answer to its
+ * delete, replayed, decides (fetch.h). Otherwise the copy is the file: its
+ * manifest line is restored.
  */
 static void recover_file(struct recovery *r, const char *folder, int dirfd, const char *name)
 {
@@ -139,14 +142,24 @@ static void recover_file(struct recovery *r, const char *folder, int dirfd, cons
 	const char *key = path;
 	if (r->rec && bsearch(&key, r->rec, r->nrec, sizeof(*r->rec), cmp_str))
 		return;
-	if (src && unfinished_move(src, base, dirfd, name)) {
+	int drop = 0;
+	if (src && src->smb)
+		drop = fetch_recheck(src, &r->log, base);
+	else if (src)
+		drop = unfinished_move(src, base, dirfd, name);
+	if (drop < 0) {
+		r->m->st.unsettled++;
+		return;
+	}
+	if (drop) {
 		if (unlinkat(dirfd, name, 0) == 0)
 			r->m->st.rolled_back++;
 		return;
 	}
 	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0 && sha256_fd(fd, sha, &size) == 0 &&
-	    manifest_add(r->m, folder, base, size, st.st_mtim.tv_sec, sha, name) == 0)
+	    manifest_add(r->m, src ? src->path : folder, folder, base, size, st.st_mtim.tv_sec, sha,
+	                 name) == 0)
 		r->m->st.recovered++;
 	if (fd >= 0)
 		close(fd);
@@ -199,10 +212,12 @@ static void recover_dir(struct recovery *r, int dirfd, const char *folder, int d
 int move_recover(struct mover *m, const struct move_src *src, size_t n)
 {
 	char *text;
-	struct recovery r = {m, src, n, NULL, 0};
+	struct recovery r = {m, src, n, NULL, 0, {0}};
 
 	r.rec = recorded_paths(m, &r.nrec, &text);
+	fetched_load(m->runfd, &r.log);
 	recover_dir(&r, m->runfd, "", 0);
+	fetched_free(&r.log);
 	free(r.rec);
 	free(text);
 	int err = manifest_flush(m);

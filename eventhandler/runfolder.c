@@ -114,15 +114,15 @@ int manifest_flush(struct mover *m)
 }
 
 /* Where a copy of folder's file final lies, relative to the quarantine root. */
-void quarantine_rel(const struct mover *m, const char *folder, const char *final, char *dst,
+void quarantine_rel(const struct mover *m, const char *mirror, const char *final, char *dst,
                     size_t len)
 {
-	snprintf(dst, len, "%s%s/%s", m->run_name, strcmp(folder, "/") == 0 ? "" : folder, final);
+	snprintf(dst, len, "%s%s/%s", m->run_name, strcmp(mirror, "/") == 0 ? "" : mirror, final);
 }
 
 /* Called from the calling thread only, hence the static buffers. */
-int manifest_add(struct mover *m, const char *folder, const char *name, int64_t size, int64_t mtime,
-                 const char *sha, const char *final)
+int manifest_add(struct mover *m, const char *folder, const char *mirror, const char *name,
+                 int64_t size, int64_t mtime, const char *sha, const char *final)
 {
 	static struct manifest_entry e;
 	static char line[MANIFEST_LINE_MAX];
@@ -132,7 +132,7 @@ int manifest_add(struct mover *m, const char *folder, const char *name, int64_t 
 	snprintf(e.folder, sizeof(e.folder), "%s", folder);
 	snprintf(e.name, sizeof(e.name), "%s", name);
 	snprintf(e.sha256, sizeof(e.sha256), "%s", sha);
-	quarantine_rel(m, folder, final, e.path, sizeof(e.path));
+	quarantine_rel(m, mirror, final, e.path, sizeof(e.path));
 	n = manifest_format(&e, line, sizeof(line));
 	if (n < 0)
 		return ENAMETOOLONG;
@@ -156,7 +156,7 @@ void mover_init(struct mover *m, const char *qpath)
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	snprintf(m->run_name, sizeof(m->run_name), "%s-%s", stamp, m->run_id);
 	snprintf(m->run_path, sizeof(m->run_path), "%s/%s", qpath, m->run_name);
-	m->runfd = m->manifest_fd = -1;
+	m->runfd = m->manifest_fd = m->fetched_fd = -1;
 }
 
 int mover_begin(struct mover *m, int qfd)
@@ -175,7 +175,7 @@ int mover_reopen(struct mover *m, const char *run_path)
 
 	snprintf(m->run_path, sizeof(m->run_path), "%s", run_path);
 	snprintf(m->run_name, sizeof(m->run_name), "%s", slash ? slash + 1 : run_path);
-	m->manifest_fd = -1;
+	m->manifest_fd = m->fetched_fd = -1;
 	m->runfd = open(run_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (m->runfd < 0)
 		return errno;
@@ -192,9 +192,11 @@ void mover_end(struct mover *m)
 			m->st.unrecorded = 1;
 		close(m->manifest_fd);
 	}
+	if (m->fetched_fd >= 0)
+		close(m->fetched_fd);
 	if (m->runfd >= 0)
 		close(m->runfd);
-	m->manifest_fd = m->runfd = -1;
+	m->manifest_fd = m->runfd = m->fetched_fd = -1;
 	if (m->on_progress)
 		m->on_progress(&m->st, true, m->progress_ctx);
 }
@@ -221,7 +223,7 @@ int open_sub(struct mover *m, const struct move_src *src)
 	char comp[NAME_MAX + 1];
 	int dir = openat(m->runfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	for (const char *p = src->path; dir >= 0 && *p;) {
+	for (const char *p = src->mirror; dir >= 0 && *p;) {
 		size_t n;
 		p += strspn(p, "/");
 		n = strcspn(p, "/");

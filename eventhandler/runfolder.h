@@ -19,14 +19,14 @@
  */
 int open_sub(struct mover *m, const struct move_src *src);
 
-/* Where folder's file final lies, relative to the quarantine root. */
-void quarantine_rel(const struct mover *m, const char *folder, const char *final, char *dst,
+/* Where the file final of the folder mirrored at mirror lies, relative to the quarantine root. */
+void quarantine_rel(const struct mover *m, const char *mirror, const char *final, char *dst,
                     size_t len);
 
 /* Queues the manifest line of one file; lines go out in one write per batch. Returns 0 or an errno.
  */
-int manifest_add(struct mover *m, const char *folder, const char *name, int64_t size, int64_t mtime,
-                 const char *sha, const char *final);
+int manifest_add(struct mover *m, const char *folder, const char *mirror, const char *name,
+                 int64_t size, int64_t mtime, const char *sha, const char *final);
 
 /* Writes the queued lines. Returns 0 or an errno. */
 int manifest_flush(struct mover *m);

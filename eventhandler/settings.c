@@ -7,6 +7,8 @@
 #include "duration.h"
 #include "inifile.h"
 #include "number.h"
+#include "smburl.h"
+#include "authfile.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -92,10 +94,49 @@ static int add_folder(struct settings *s, const char *key, const char *value, bo
 	                     : folders_add_dir(&s->folders, value, err, errlen);
 }
 
+/* The SMB settings, shared with check_ccmc_und. Returns 1 when key is not one of them. */
+static int smb_setting(struct settings *s, const char *key, const char *value, char *err,
+                       size_t errlen)
+{
+	static char *authfile, *protocol;
+
+	if (strcmp(key, "use-kerberos") == 0) {
+		if (value && value[0]) {
+			snprintf(err, errlen, "'%s' is a flag: write '%s =' with no value", key,
+			         key);
+			return -1;
+		}
+		s->smb.kerberos = true;
+		return 0;
+	}
+	if (strcmp(key, "authentication-file") == 0) {
+		if (set_string(&authfile, key, value, true, err, errlen) < 0)
+			return -1;
+		s->smb.authfile = authfile;
+		return 0;
+	}
+	if (strcmp(key, "smb-protocol") == 0) {
+		if (smb_protocol_check(value, err, errlen) < 0)
+			return -1;
+		free(protocol);
+		s->smb.protocol = protocol = strdup(value);
+		return 0;
+	}
+	return 1;
+}
+
 int setting_apply(struct settings *s, const char *key, const char *value, bool from_cli, char *err,
                   size_t errlen)
 {
+	int rc;
+
 	err[0] = '\0';
+	if ((rc = smb_setting(s, key, value, err, errlen)) <= 0)
+		return rc;
+	if (!value) {
+		snprintf(err, errlen, "%s: needs a value", key);
+		return -1;
+	}
 	if (strcmp(key, "store") == 0 || strcmp(key, "dir") == 0)
 		return add_folder(s, key, value, from_cli, err, errlen);
 	if (strcmp(key, "quarantine") == 0)
@@ -154,6 +195,18 @@ int config_load(const char *path, struct settings *s, char *err, size_t errlen)
 	return -1;
 }
 
+/* The auth file is read once here, so that a bad one is refused before anything is touched. */
+static int auth_check(const struct settings *s, char *err, size_t errlen)
+{
+	struct smb_auth a;
+	int rc = 0;
+
+	if (s->smb.authfile)
+		rc = authfile_read(s->smb.authfile, &a, err, errlen);
+	smb_auth_clear(&a);
+	return rc;
+}
+
 int settings_check(const struct settings *s, char *err, size_t errlen)
 {
 	if (s->folders.n == 0)
@@ -166,6 +219,6 @@ int settings_check(const struct settings *s, char *err, size_t errlen)
 		snprintf(err, errlen,
 		         "the deadline must be longer than the stop and start time-outs together");
 	else
-		return 0;
+		return auth_check(s, err, errlen);
 	return -1;
 }

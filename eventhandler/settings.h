@@ -5,6 +5,7 @@
 #ifndef CCMC_SETTINGS_H
 #define CCMC_SETTINGS_H
 
+#include "smbread.h"
 #include "store.h"
 
 #include <stdbool.h>
@@ -23,13 +24,15 @@ struct settings {
 	char *stop_cmd, *start_cmd, *status_cmd;
 	int64_t stop_timeout, start_timeout, deadline, window;
 	long max_runs, soft_attempt;
+	struct smb_opts smb; /* -A, --smb-protocol, --use-kerberos: for smb:// folders */
 };
 
 void settings_default(struct settings *s);
 
 /*
- * Sets key ("stop-cmd", "max-runs", ...) to value. Returns 0, or -1 with a
- * message in err for an unknown key or a bad value.
+ * Sets key ("stop-cmd", "max-runs", ...) to value; a flag ("use-kerberos")
+ * takes NULL or "". Returns 0, or -1 with a message in err for an unknown
+ * key or a bad value.
  */
 int setting_apply(struct settings *s, const char *key, const char *value, bool from_cli, char *err,
                   size_t errlen);

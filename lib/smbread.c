@@ -2,17 +2,20 @@
 
 #include "smbread.h"
 
+#include "clock.h"
 #include "smburl.h"
 #include "smbwire.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -125,7 +128,10 @@ int smb_session_start(struct smb_session *s, const struct folder_list *l, size_t
 		         s->share, av[0], strerror(errno));
 		return -1;
 	}
-	if (pipe2(pfd, O_CLOEXEC) != 0 || (serving && pipe2(qfd, O_CLOEXEC) != 0) ||
+	/* Requests go on a socket: send() with MSG_NOSIGNAL finds a helper gone without a SIGPIPE.
+	 */
+	if (pipe2(pfd, O_CLOEXEC) != 0 ||
+	    (serving && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, qfd) != 0) ||
 	    (s->pid = fork()) < 0) {
 		snprintf(s->fatal, sizeof(s->fatal), "%.600s: cannot start the SMB helper: %s",
 		         s->share, strerror(errno));
@@ -142,6 +148,26 @@ int smb_session_start(struct smb_session *s, const struct folder_list *l, size_t
 	return 0;
 }
 
+/* False, with s->fatal set and the helper ended, when it did not answer by s->until_ms. */
+static bool answered_in_time(struct smb_session *s)
+{
+	struct pollfd p = {.fd = s->fd, .events = POLLIN};
+	int rc;
+
+	if (!s->until_ms)
+		return true;
+	do {
+		int64_t left = s->until_ms - mono_ms();
+		rc = poll(&p, 1, left > 0 ? (int)(left < 60000 ? left : 60000) : 0);
+	} while ((rc < 0 && errno == EINTR) || (rc == 0 && mono_ms() < s->until_ms));
+	if (rc > 0)
+		return true;
+	snprintf(s->fatal, sizeof(s->fatal), "%.600s: the server did not answer in time", s->share);
+	if (s->pid > 0)
+		kill(s->pid, SIGKILL);
+	return false;
+}
+
 /* n bytes of the helper's output; -1 once it ended or failed. */
 static int take(struct smb_session *s, void *dst, size_t n)
 {
@@ -149,6 +175,8 @@ static int take(struct smb_session *s, void *dst, size_t n)
 
 	while (n > 0) {
 		if (s->off == s->len) {
+			if (!answered_in_time(s))
+				return -1;
 			ssize_t got = read(s->fd, s->buf, sizeof(s->buf));
 			if (got < 0 && errno == EINTR)
 				continue;
@@ -263,7 +291,7 @@ void smb_session_ask(struct smb_session *s)
 	if (s->asked || s->fatal[0])
 		return;
 	s->asked = true;
-	if (write(s->wfd, req, sizeof(req) - 1) != (ssize_t)(sizeof(req) - 1))
+	if (send(s->wfd, req, sizeof(req) - 1, MSG_NOSIGNAL) != (ssize_t)(sizeof(req) - 1))
 		snprintf(s->fatal, sizeof(s->fatal), "%.600s: the SMB helper is gone: %s", s->share,
 		         strerror(errno));
 }
@@ -341,4 +369,114 @@ void smb_pool_reset(struct smb_pool *p)
 	for (size_t i = 0; i < p->n; i++)
 		smb_session_end(&p->s[i]);
 	p->n = 0;
+}
+
+/* Sends one request line; -1 with s->fatal when the helper is gone. */
+static int request(struct smb_session *s, const char *line, size_t n)
+{
+	if (s->fatal[0])
+		return -1;
+	while (n > 0) {
+		ssize_t k = send(s->wfd, line, n, MSG_NOSIGNAL);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			snprintf(s->fatal, sizeof(s->fatal), "%.600s: the SMB helper is gone: %s",
+			         s->share, strerror(errno));
+			return -1;
+		}
+		line += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* "HEXNAME FOLDER": the request's file, as smb/ccmc_und_smb.c reads it. */
+static int file_arg(char *dst, size_t len, const char *folder, const char *name)
+{
+	size_t o = 0, n = strlen(name);
+
+	if (2 * n + strlen(folder) + 2 > len)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		o += (size_t)snprintf(dst + o, len - o, "%02x", (unsigned char)name[i]);
+	snprintf(dst + o, len - o, " %s", folder);
+	return 0;
+}
+
+static int take_attr(struct smb_session *s, struct smb_attr *a)
+{
+	char type;
+	int64_t v[3];
+
+	if (take(s, &type, 1) < 0)
+		return session_failed(s, 0);
+	if (type != SMBWIRE_ATTR)
+		return session_failed(s, type);
+	if (take(s, &a->err, sizeof(a->err)) < 0 || take(s, v, sizeof(v)) < 0)
+		return session_failed(s, 0);
+	a->size = v[0], a->mtime = v[1], a->ctime = v[2];
+	return 0;
+}
+
+static int take_end(struct smb_session *s)
+{
+	char type;
+
+	if (take(s, &type, 1) < 0)
+		return session_failed(s, 0);
+	return type == SMBWIRE_END ? 0 : session_failed(s, type);
+}
+
+int smb_get(struct smb_session *s, const char *folder, const char *name, smb_sink *sink, void *ctx,
+            struct smb_attr *before, struct smb_attr *after)
+{
+	static char line[2 * PATH_MAX + 1024];
+	static unsigned char piece[64 * 1024];
+
+	memcpy(line, "get ", 4);
+	if (file_arg(line + 4, sizeof(line) - 5, folder, name) < 0) {
+		before->err = after->err = ENAMETOOLONG;
+		return 0;
+	}
+	strcat(line, "\n");
+	if (request(s, line, strlen(line)) < 0 || take_attr(s, before) < 0)
+		return -1;
+	after->err = before->err;
+	if (before->err)
+		return take_end(s);
+	for (;;) {
+		char type;
+		uint32_t n;
+		if (take(s, &type, 1) < 0)
+			return session_failed(s, 0);
+		if (type == SMBWIRE_ATTR) {
+			s->off--;
+			break;
+		}
+		if (type != SMBWIRE_BYTES || take(s, &n, sizeof(n)) < 0 || n > sizeof(piece) ||
+		    take(s, piece, n) < 0)
+			return session_failed(s, type == SMBWIRE_BYTES ? 0 : type);
+		sink(piece, n, ctx);
+	}
+	return take_attr(s, after) < 0 ? -1 : take_end(s);
+}
+
+int smb_del(struct smb_session *s, const char *folder, const char *name, const struct smb_attr *a,
+            int *err)
+{
+	static char line[2 * PATH_MAX + 1024];
+	struct smb_attr got;
+	int o = snprintf(line, sizeof(line), "del %lld %lld %lld ", (long long)a->size,
+	                 (long long)a->mtime, (long long)a->ctime);
+
+	if (file_arg(line + o, sizeof(line) - (size_t)o - 1, folder, name) < 0) {
+		*err = ENAMETOOLONG;
+		return 0;
+	}
+	strcat(line, "\n");
+	if (request(s, line, strlen(line)) < 0 || take_attr(s, &got) < 0 || take_end(s) < 0)
+		return -1;
+	*err = got.err;
+	return 0;
 }

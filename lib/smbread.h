@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct smb_opts {
@@ -34,7 +35,17 @@ struct smb_session {
 	unsigned char buf[16384];
 	size_t len, off;
 	char fatal[1024]; /* once set, the helper failed: why, naming the server and the step */
+	int64_t until_ms; /* monotonic: a wait for the helper past it ends it; 0 for none */
 };
+
+/* A file's attributes as the server keeps them: times in ns, to its 100 ns. */
+struct smb_attr {
+	int32_t err; /* 0, or why the file could not be read or removed */
+	int64_t size, mtime, ctime;
+};
+
+/* Takes each piece of a file that smb_get reads. */
+typedef void smb_sink(const void *p, size_t n, void *ctx);
 
 /*
  * The helpers the subagent keeps, one per share, each serving one scan per
@@ -80,6 +91,24 @@ int smb_session_start(struct smb_session *s, const struct folder_list *l, size_t
 int smb_folder_open(struct smb_session *s, char *resolved, size_t rlen);
 
 void smb_session_end(struct smb_session *s);
+
+/*
+ * Through a serving session: reads file name of the folder at URL folder,
+ * giving its attributes before the read, each piece to sink, and its
+ * attributes after. Returns 0 (before->err says whether it could be read),
+ * or -1 with s->fatal: the helper failed, or did not answer by s->until_ms
+ * and was ended.
+ */
+int smb_get(struct smb_session *s, const char *folder, const char *name, smb_sink *sink, void *ctx,
+            struct smb_attr *before, struct smb_attr *after);
+
+/*
+ * Removes name from folder only when its attributes still equal a's. Returns
+ * 0 with the server's answer in *err (0, ENOENT, ESTALE when the file
+ * changed, or its refusal), or -1 with s->fatal.
+ */
+int smb_del(struct smb_session *s, const char *folder, const char *name, const struct smb_attr *a,
+            int *err);
 
 /* Lists the folder just opened; priv is the struct smb_session. */
 extern const struct store_backend backend_smb;

@@ -159,3 +159,34 @@ int smburl_share(const char *s, char *dst, size_t len, char *err, size_t errlen)
 	u.path[0] = '\0';
 	return smburl_format(&u, dst, len);
 }
+
+/*
+ * The dialects Samba's client takes, oldest first (LANMAN and CORE are
+ * refused by Samba 4.17 itself). Returns the rank of the n bytes at s, or -1.
+ */
+static int protocol_rank(const char *s, size_t n)
+{
+	static const char *const names[] = {"NT1",  "SMB2",    "SMB2_02", "SMB2_10",
+	                                    "SMB3", "SMB3_00", "SMB3_02", "SMB3_11"};
+	static const int rank[] = {0, 1, 1, 2, 3, 3, 4, 5};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n && strncmp(names[i], s, n) == 0)
+			return rank[i];
+	return -1;
+}
+
+int smb_protocol_check(const char *arg, char *err, size_t errlen)
+{
+	const char *colon = strchr(arg, ':');
+	int lo = protocol_rank(arg, colon ? (size_t)(colon - arg) : strlen(arg));
+	int hi = colon ? protocol_rank(colon + 1, strlen(colon + 1)) : lo;
+
+	if (lo >= 0 && hi >= 0 && lo <= hi)
+		return 0;
+	snprintf(err, errlen,
+	         "--smb-protocol '%s': give MIN or MIN:MAX, oldest first, from NT1, SMB2_02, "
+	         "SMB2_10, SMB3, SMB3_00, SMB3_02, SMB3_11",
+	         arg);
+	return -1;
+}

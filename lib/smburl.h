@@ -39,4 +39,10 @@ int smburl_format(const struct smburl *u, char *dst, size_t len);
  */
 int smburl_share(const char *s, char *dst, size_t len, char *err, size_t errlen);
 
+/*
+ * Checks an --smb-protocol value: MIN or MIN:MAX, oldest first, of the
+ * dialects Samba's client takes. Returns 0, or -1 with a message in err.
+ */
+int smb_protocol_check(const char *arg, char *err, size_t errlen);
+
 #endif

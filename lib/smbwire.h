@@ -6,7 +6,9 @@
  *   'D' i32 err                  the end of that folder's listing
  *   'X' u16 len, text            the server could not be used: the text names it and the step
  *   'Z'                          the end of one request, when the helper serves them (-S)
- * Serving (-S), the helper also takes "get URL" and "del SIZE MTIME CTIME URL" (times in ns):
+ * Serving (-S), the helper also takes "get HEXNAME FOLDERURL" and
+ * "del SIZE MTIME CTIME HEXNAME FOLDERURL" (times in ns; the name in lower-case hex, so that
+ * any byte of it passes):
  *   'A' i32 err, i64 size, i64 mtime, i64 ctime   a file's attributes, as the server gives them
  *   'B' u32 len, bytes           a piece of the file, for get
  * get answers 'A' before the read, the 'B' pieces, and 'A' after it: the file is unchanged

@@ -432,16 +432,59 @@ static void put_attr(int32_t err, const struct stat *st)
 	put(v, sizeof(v));
 }
 
+static int hex_value(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
 /*
- * get URL: the file's attributes, its bytes, and its attributes again, so
+ * "HEXNAME FOLDERURL" into the file's URL. The name comes in hex so that any
+ * byte a listing gave (a newline, '%', '?') reaches the server as it was;
+ * in the URL every byte but [A-Za-z0-9._~-] is %-escaped, as the library
+ * decodes the path whole. The folder's URL was checked by smburl: no '%'.
+ */
+static int file_url(const char *args, char *dst, size_t len)
+{
+	static const char keep[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~-";
+	const char *sp = strchr(args, ' ');
+	size_t hex = sp ? (size_t)(sp - args) : 0, o;
+
+	if (!sp || hex == 0 || hex % 2 || !sp[1])
+		return -1;
+	o = (size_t)snprintf(dst, len, "%s/", sp + 1);
+	for (size_t i = 0; i < hex; i += 2) {
+		int hi = hex_value(args[i]), lo = hex_value(args[i + 1]);
+		if (hi < 0 || lo < 0 || (hi | lo) == 0 || o + 4 > len)
+			return -1;
+		unsigned char c = (unsigned char)(hi << 4 | lo);
+		if (c == '/' || c == '\\')
+			return -1;
+		if (strchr(keep, c))
+			dst[o++] = (char)c;
+		else
+			o += (size_t)snprintf(dst + o, len - o, "%%%02X", c);
+	}
+	dst[o] = '\0';
+	return o < len ? 0 : -1;
+}
+
+/*
+ * get HEXNAME FOLDERURL: the file's attributes, its bytes, and its attributes again, so
  * that the caller keeps a copy only of a file that did not change while it
  * was read (the connector before SP3 appends to .und files).
  */
-static void get_file(const char *url)
+static void get_file(const char *args)
 {
 	static unsigned char buf[60 * 1024];
+	static char url[2 * PATH_MAX + 4 * NAME_MAX];
 	struct stat st;
 	char type = SMBWIRE_BYTES;
+
+	if (file_url(args, url, sizeof(url)) < 0) {
+		put_attr(EINVAL, NULL);
+		return;
+	}
 	int fd = smbc_open(url, O_RDONLY, 0);
 
 	if (fd < 0 || smbc_fstat(fd, &st) < 0) {
@@ -469,18 +512,19 @@ static void get_file(const char *url)
 	}
 }
 
-/* del SIZE MTIME CTIME URL: removes the file only if it is still as it was read. */
+/* del SIZE MTIME CTIME HEXNAME FOLDERURL: removes the file only if it is still as it was read. */
 static void del_file(const char *args)
 {
+	static char url[2 * PATH_MAX + 4 * NAME_MAX];
 	long long size, mtime, ctime;
 	int at = 0;
 	struct stat st;
 
-	if (sscanf(args, "%lld %lld %lld %n", &size, &mtime, &ctime, &at) != 3 || !args[at]) {
+	if (sscanf(args, "%lld %lld %lld %n", &size, &mtime, &ctime, &at) != 3 ||
+	    file_url(args + at, url, sizeof(url)) < 0) {
 		put_attr(EINVAL, NULL);
 		return;
 	}
-	const char *url = args + at;
 	if (smbc_stat(url, &st) < 0) {
 		put_attr(errno, NULL);
 		return;
@@ -513,7 +557,7 @@ static void request(SMBCCTX *c, const char *share, int argc, char **argv, int fi
  */
 static void serve(SMBCCTX *c, const char *share, int argc, char **argv, int first)
 {
-	static char line[PATH_MAX + 128];
+	static char line[2 * PATH_MAX + 1024];
 	char end = SMBWIRE_END;
 
 	while (fgets(line, sizeof(line), stdin)) {

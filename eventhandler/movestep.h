@@ -1,0 +1,52 @@
+/*
+ * The steps of a move that the local paths (move.c) and the SMB path
+ * (fetch.c) share: the per-file checks, the counting, and placing a copy
+ * under its final name.
+ */
+#ifndef CCMC_MOVESTEP_H
+#define CCMC_MOVESTEP_H
+
+#include "move.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Errors in the quarantine that make every further copy pointless. */
+bool quarantine_fatal(int e);
+
+/* A file that stays where it is; one that vanished meanwhile is counted as vanished. */
+void left_in_place(struct mover *m, const struct move_src *src, const char *name, const char *op,
+                   int err);
+
+/* A file in the quarantine whose manifest line is left to the next run's recovery. */
+void unrecorded(struct mover *m, const struct move_src *src, const char *name, const char *op,
+                int err);
+
+/* Stops all moving; the first reason is kept. */
+void stop_all(struct mover *m, int err, const char *op);
+
+/* True, and noted, once the deadline passed or SIGTERM/SIGINT came. */
+bool past_deadline(struct mover *m);
+
+/* False, with the file left in place, when its quarantine path would not fit in PATH_MAX. */
+bool rel_fits(struct mover *m, const struct move_src *src, const char *name);
+
+/* Counts one file moved out of folder index. */
+void moved(struct mover *m, size_t index, int64_t size);
+
+/*
+ * Renames from (in fromfd) into sub as name, or name~N when name is taken;
+ * never replaces. Returns 0 or an errno.
+ */
+int place(int fromfd, const char *from, int sub, const char *name, char *final, size_t flen,
+          unsigned *suffix);
+
+/* Re-reads the copy tmp in sub and compares it with what was read from the source. */
+bool copy_verified(int sub, const char *tmp, int64_t size, const char *sha);
+
+/* Writes the queued manifest lines and syncs sub, the source folder (when srcfd >= 0) and
+ * the manifest. Returns 0 or an errno. */
+int sync_folders(struct mover *m, int sub, int srcfd);
+
+#endif

@@ -1,0 +1,273 @@
+#!/bin/bash
+# The handler on an smb:// store (issue 13): a private smbd on loopback
+# serves the store, the quarantine is local. Each quarantined file is
+# byte-identical to its original and its manifest hash is the original's;
+# a file the server will not delete, or that changes while it is read,
+# stays; a kill at any local write, rename, unlink or sync, or at any
+# request to the server, is finished by the next run; a server killed or
+# stopped mid-copy ends the moving and the connector is started again.
+. "$top_srcdir/tests/remediate_lib.sh"
+. "$top_srcdir/tests/smbd_lib.sh"
+
+HELPER="$top_builddir/smb/ccmc_und_smb"
+[ -x "$HELPER" ] || skip_all "built without --with-smbclient (no smb/ccmc_und_smb)"
+need_root_strace
+export CCMC_UND_SMB_HELPER="$HELPER"
+
+SMBDIR="$T/smbd"
+PORT=$(smbd_port)
+serve() { smbd_start "$SMBDIR" "$PORT" || { echo "Bail out! smbd did not start on port $PORT"; exit 1; }; }
+stop_server() { smbd_stop "$SMBDIR"; }
+cleanup_smb() { stop_server; cleanup_all; }
+trap cleanup_smb EXIT
+mkdir -p "$SMBDIR/share"
+chmod 755 "$T" "$SMBDIR" "$SMBDIR/share"
+serve
+A="$T/auth"
+printf 'username = exadmin\npassword = Secr3t!\ndomain = CORP\n' >"$A"
+chmod 600 "$A"
+URL="smb://127.0.0.1:$PORT/c\$/store"
+FOLDERS=(-R "$URL" -A "$A")
+
+# fresh_smb [QUARANTINE]: a new store on the share, and everything fresh() makes.
+fresh_smb() {
+	fresh "$@"
+	rm -rf "$SMBDIR/share/store"
+	mkdir -p "$SMBDIR/share/store"/{Import,Export,Submit}
+	S="$SMBDIR/share/store"
+}
+# served: the share's user owns the store, as the handler's account may write there.
+served() { chown -R exadmin "$S"; }
+smbc() { smbclient "//127.0.0.1/c\$" -p "$PORT" -A "$A" -c "$1" >/dev/null 2>&1; }
+count_in() { find "$1" -type f \( -iname '*.und' -o -iname '*.und~[0-9]*' \) | wc -l; }
+inq() { find "$Q" -type f ! -name manifest.tsv ! -name fetched.tsv | wc -l; }
+
+# --- a plain run: every file moved, byte-identical, with the original's hash ---------------------
+fresh_smb
+und Import a.und
+und Import B.UND
+und Import 'fifty% off #1 &more é.und'
+und Export d.und
+und Export e.Und
+served
+handler CRITICAL HARD 1
+is "$RC" 0 "smb://: exit 0"
+like "$FIRST" "REMEDIATED: moved 5 .und files (Import 3, Export 2) to $Q/" "smb://: the summary counts both folders"
+no_loss "smb://"
+is "$(count_in "$S")" 0 "smb://: the store holds no .und file"
+manifest_check
+is "$MANIFEST_LINES/$MANIFEST_BAD" "5/0" "smb://: five manifest lines, each hash the original's and the copy's"
+is "$(cut -f2 "$(run_folder)/manifest.tsv" | grep -c "^$URL/Import\$")" 3 "smb://: the manifest's folder is the server's URL"
+ok "$([ -f "$(run_folder)/smb/127.0.0.1:$PORT/c\$/store/Import/fifty% off #1 &more é.und" ]; echo $?)" \
+	"smb://: a name with %, #, & and é keeps its name in the quarantine"
+is "$(calls)" "status stop status start status" "smb://: the connector was stopped and started"
+is "$(tail -n 1 "$SD/journal.tsv" | cut -f3,4)" "end	done" "smb://: the journal says the run ended"
+is "$(leftovers)" 0 "smb://: no temp copy is left"
+mt=$(find "$(run_folder)" -name a.und -printf '%T@')
+is "${mt%%.*}" "$(grep -m1 'a.und' "$(run_folder)/manifest.tsv" | cut -f5 | xargs -I{} date -d {} +%s)" \
+	"smb://: the copy keeps the server's write time"
+
+# --- nothing to do, a dry run, and refusals before anything is touched ---------------------------
+fresh_smb
+served
+handler CRITICAL HARD 1
+is "$RC/$FIRST" "0/NOTHING TO DO: no .und files" "smb://, an empty store: nothing to do"
+und Import a.und
+served
+handler -n CRITICAL HARD 1
+like "$FIRST" "DRY RUN: would move 1 .und file" "smb://, dry run: counts the file"
+like "$OUT" "would move $URL/Import/a.und" "smb://, dry run: names it by its URL"
+is "$(count_in "$S")" 1 "smb://, dry run: nothing touched"
+printf 'username = exadmin\npassword = wrong\n' >"$T/bad.auth"
+chmod 600 "$T/bad.auth"
+FOLDERS=(-R "$URL" -A "$T/bad.auth")
+handler CRITICAL HARD 1
+is "$RC" 3 "a wrong password: exit 3"
+like "$FIRST" "FAILED: " "a wrong password: FAILED"
+like "$FIRST" "nothing touched" "a wrong password: nothing touched"
+ok "$([ ! -e "$C/calls" ]; echo $?)" "a wrong password: the connector was not stopped"
+chmod 644 "$T/bad.auth"
+FOLDERS=(-R "$URL" -A "$T/bad.auth")
+handler CRITICAL HARD 1
+is "$RC" 2 "an auth file others can read: exit 2"
+FOLDERS=(-R "$URL" -A "$A" --smb-protocol SMB3:NT1)
+handler CRITICAL HARD 1
+is "$RC" 2 "--smb-protocol newest first: exit 2"
+FOLDERS=(-R "$URL" -A "$A")
+
+# --- a file the server refuses to delete: copied, kept in place, reported, retried ---------------
+fresh_smb
+und Import a.und
+und Import ro.und
+served
+smbc 'setmode store/Import/ro.und +r'
+handler CRITICAL HARD 1
+is "$RC" 1 "a read-only file: exit 1"
+like "$FIRST" "PARTIAL: moved 1 of 2 .und files (Import 1)" "a read-only file: the other moved"
+like "$OUT" "left in place: $URL/Import/ro.und (the server refused to delete it" "a read-only file: named, with why"
+ok "$([ -f "$S/Import/ro.und" ] && [ -z "$(find "$Q" -name 'ro.und*')" ]; echo $?)" \
+	"a read-only file: it stays on the share, and its copy is gone"
+no_loss "a read-only file"
+is "$(connector_state)" running "a read-only file: the connector runs"
+handler CRITICAL HARD 1
+is "$RC" 1 "still read-only, the next run: exit 1 again"
+smbc 'setmode store/Import/ro.und -r'
+handler CRITICAL HARD 1
+is "$RC/$(count_in "$S")" "0/0" "writable again: the next run moves it"
+no_loss "a read-only file, later moved"
+
+# --- a file that changes while it is read: not deleted, moved by the next run -------------------
+# run_paused ACTION ARGS...: runs the handler, stops it (SIGSTOP) once its copy of big.und has
+# begun and before it ends (the helper then waits on the pipe), runs ACTION, and lets it go on.
+run_paused() {
+	local action=$1 hpid
+	shift
+	handler_opts
+	"$HANDLER" "${HOPTS[@]}" "$@" >"$T/out" 2>&1 &
+	hpid=$!
+	"$PERL" -MFile::Find -MTime::HiRes=sleep -e '
+		my ($q, $pid, $size) = @ARGV;
+		for (1 .. 30000) {
+			my $tmp;
+			find(sub { $tmp = $File::Find::name if /^\.ccmc-.*\.tmp$/ && -s $_ }, $q) if -d $q;
+			if ($tmp) {
+				kill "STOP", $pid;
+				exit((-s $tmp // $size) < $size ? 0 : 1);
+			}
+			sleep 0.001;
+		}
+		exit 2' "$Q" "$hpid" "$(stat -c %s "$S/Import/big.und")"
+	PAUSED=$?
+	$action
+	kill -CONT "$hpid"
+	wait "$hpid"
+	RC=$?
+	OUT=$(cat "$T/out")
+	FIRST=${OUT%%$'\n'*}
+}
+big_setup() {
+	fresh_smb
+	und Import big.und
+	head -c $((96 * 1024 * 1024)) /dev/urandom >>"$S/Import/big.und"
+	sha256sum <"$S/Import/big.und" | cut -d' ' -f1 >"$ORIG"
+	served
+}
+grow() { printf 'a retry, appended as the connector before SP3 does\n' >>"$S/Import/big.und"; }
+rewrite() { printf 'XXXXXXXX' | dd of="$S/Import/big.und" bs=1 seek=4096 conv=notrunc status=none; }
+for change in grow rewrite; do
+	big_setup
+	run_paused $change CRITICAL HARD 1
+	is "$PAUSED" 0 "$change: the handler was stopped mid-copy"
+	is "$RC" 1 "$change while copied: exit 1"
+	like "$OUT" "left in place: $URL/Import/big.und (changed while it was copied)" "$change while copied: not deleted, and said why"
+	sha256sum <"$S/Import/big.und" | cut -d' ' -f1 >"$ORIG"
+	no_loss "$change while copied"
+	is "$(leftovers)" 0 "$change while copied: the partial copy is removed"
+	handler CRITICAL HARD 1
+	is "$RC" 0 "$change while copied: the next run moves it"
+	no_loss "$change while copied, then moved"
+done
+
+# --- the server killed, or stopped past --deadline, mid-copy -------------------------------------
+kill_server() { pkill -KILL -f "smbd -D -s $SMBDIR/smb.conf"; }
+big_setup
+run_paused kill_server CRITICAL HARD 1
+is "$PAUSED" 0 "smbd killed: the handler was stopped mid-copy first"
+is "$RC" 3 "smbd killed mid-copy: exit 3"
+like "$FIRST" "FAILED: moved 0 of 1 .und file to $Q/" "smbd killed mid-copy: nothing moved"
+like "$FIRST" "; smb://127.0.0.1:$PORT/c\$: read: " "smbd killed mid-copy: the summary names the server and the step"
+is "$(connector_state)" running "smbd killed mid-copy: the connector runs"
+is "$(leftovers)" 0 "smbd killed mid-copy: no temp copy is left"
+no_loss "smbd killed mid-copy"
+serve
+handler CRITICAL HARD 1
+is "$RC/$(count_in "$S")" "0/0" "smbd back: the next run moves the file"
+no_loss "smbd killed, then back"
+
+stop_server_now() { pkill -STOP -f "smbd -D -s $SMBDIR/smb.conf"; }
+big_setup
+t0=$(date +%s%N)
+run_paused stop_server_now --deadline 8s --stop-timeout 2s --start-timeout 2s CRITICAL HARD 1
+took=$((($(date +%s%N) - t0) / 1000000))
+pkill -CONT -f "smbd -D -s $SMBDIR/smb.conf"
+is "$PAUSED" 0 "smbd stopped: the handler was stopped mid-copy first"
+is "$RC" 3 "smbd stopped mid-copy: exit 3"
+like "$FIRST" "did not answer in time, every file not yet moved left in place" "smbd stopped: the summary says the server did not answer"
+ok "$([ "$took" -le 9000 ]; echo $?)" "smbd stopped: the run ended within --deadline + 1 s ($took ms)"
+is "$(connector_state)" running "smbd stopped: the connector runs"
+no_loss "smbd stopped mid-copy"
+handler CRITICAL HARD 1
+is "$RC/$(count_in "$S")" "0/0" "smbd going again: the next run moves the file"
+
+# --- a delete whose answer is lost: the next run asks the server again --------------------------
+fresh_smb
+und Import a.und
+und Import b.und
+served
+traced sendto CRITICAL HARD 1
+n=$(calls_of sendto | grep -n '"del ' | head -n 1 | cut -d: -f1)
+fresh_smb
+und Import a.und
+und Import b.und
+served
+injected "sendto:error=EPIPE:when=$n" CRITICAL HARD 1
+is "$RC" 3 "the helper lost at the first delete, nothing confirmed moved: exit 3"
+like "$FIRST" "copied whose removal on the server is not confirmed, which the next run settles" \
+	"the helper lost: the summary says the deletes are unsettled"
+like "$OUT" "copied, its removal on the server not confirmed (the next run settles it): $URL/Import/" \
+	"the helper lost: the files are named"
+is "$(tail -n 1 "$SD/journal.tsv" | cut -f3)" start "the helper lost: the run stays unfinished in the journal"
+is "$(connector_state)" running "the helper lost: the connector runs"
+handler CRITICAL HARD 1
+is "$RC" 0 "the next run: exit 0"
+like "$FIRST" "finished interrupted run" "the next run: it finished the interrupted run"
+no_loss "a lost delete, settled by the next run"
+manifest_check
+is "$MANIFEST_LINES/$MANIFEST_BAD/$(inq)" "2/0/2" "a lost delete: each copy has one manifest line"
+
+# --- SIGKILL at every write, rename, unlink and sync, and at every request to the server ---------
+crash_setup() {
+	fresh_smb
+	und Import a.und
+	und Import B.UND
+	und Import c.und
+	und Export d.und
+	und Export e.und
+	served
+}
+KILLS=0
+FAMS=""
+for set in "$F_WRITE" "$F_RENAME" "$F_UNLINK" "$F_SYNC" sendto; do
+	crash_setup
+	traced "$set" CRITICAL HARD 1
+	for sc in $(calls_of | grep -oE '^[a-z0-9_]+' | sort -u); do
+		calls_n=$(calls_of "$sc" | wc -l)
+		for n in $(seq "$calls_n"); do
+			crash_setup
+			injected "$sc:signal=SIGKILL:when=$n" CRITICAL HARD 1
+			killed=$RC
+			handler CRITICAL HARD 1
+			why=""
+			[ "$killed" -eq 137 ] || why="$why the first run was not killed ($killed);"
+			[ "$(present)" = "$(sort "$ORIG")" ] || why="$why files lost or doubled;"
+			[ "$(count_in "$S")" -eq 0 ] || why="$why $(count_in "$S") left on the share;"
+			[ "$(leftovers)" -eq 0 ] || why="$why temp copies left;"
+			[ "$(connector_state)" = running ] || why="$why connector $(connector_state);"
+			[ "$RC" -eq 0 ] || why="$why second run exit $RC ($FIRST);"
+			manifest_check
+			[ "$MANIFEST_LINES" -eq "$(inq)" ] && [ "$MANIFEST_BAD" -eq 0 ] ||
+				why="$why manifest has $MANIFEST_LINES lines ($MANIFEST_BAD bad) for $(inq) files;"
+			[ -z "$why" ]
+			ok $? "smb://, SIGKILL at $sc call $n of $calls_n: the next run leaves every file once, each in the manifest, and the connector running"
+			[ -z "$why" ] || echo "#  $why"
+			KILLS=$((KILLS + 1))
+		done
+		FAMS="$FAMS $sc"
+	done
+done
+echo "# $KILLS kill points:$FAMS"
+for want in write renameat2 fsync fdatasync syncfs sendto; do
+	like "$FAMS " " $want " "kill points include every $want call"
+done
+
+done_testing
