@@ -225,6 +225,105 @@ no_loss "a lost delete, settled by the next run"
 manifest_check
 is "$MANIFEST_LINES/$MANIFEST_BAD/$(inq)" "2/0/2" "a lost delete: each copy has one manifest line"
 
+# --- the whole loop under Nagios 4, as nagios: the check and the handler both on smb:// ------------
+NAGIOS=/usr/sbin/nagios4
+if [ -x "$NAGIOS" ] && id nagios >/dev/null 2>&1; then
+	fresh_smb
+	N="$T/nag"
+	L="$N/libexec"
+	mkdir -p "$N/rw" "$N/spool" "$L/eventhandlers" "$N/q" "$N/state"
+	cp "$top_builddir/plugin/check_ccmc_und" "$L/"
+	cp "$HANDLER" "$L/eventhandlers/"
+	cp "$HELPER" "$L/ccmc_und_smb"
+	cp "$top_builddir/examples/ccmc-sim/ccmc-sim" "$L/"
+	install -m 0640 -o root -g nagios "$A" "$N/exch55.auth"
+	# The connector (ccmc-sim, as nagios) works on the share's folders; the share's user deletes.
+	chmod 0777 "$S" "$S"/*
+	SIM=("$L/ccmc-sim" -R "$S" --poll 0.2)
+	printf '[ccmc_und]\nstore = %s\nauthentication-file = %s\n' "$URL" "$N/exch55.auth" >"$N/ccmc-und.ini"
+	cat >"$N/remediate.conf" <<CONF
+store               = $URL
+authentication-file = $N/exch55.auth
+quarantine          = $N/q
+state-dir           = $N/state
+stop-cmd    = $L/ccmc-sim -R $S stop
+start-cmd   = $L/ccmc-sim -R $S --poll 0.2 start
+status-cmd  = $L/ccmc-sim -R $S status
+stop-timeout  = 5s
+start-timeout = 5s
+CONF
+	chgrp nagios "$N/remediate.conf" "$N/ccmc-und.ini"
+	chmod 640 "$N/remediate.conf" "$N/ccmc-und.ini"
+	{
+		nagios_common_objects
+		cat <<EOF
+define command {
+    command_name check_ccmc_und
+    command_line $L/check_ccmc_und --extra-opts=ccmc_und@$N/ccmc-und.ini -t 20
+}
+define command {
+    command_name ccmc_und_remediate
+    command_line $L/eventhandlers/ccmc_und_remediate -f $N/remediate.conf \$SERVICESTATE\$ \$SERVICESTATETYPE\$ \$SERVICEATTEMPT\$
+}
+define host {
+    host_name exchange1
+    address 127.0.0.1
+    check_command always-true
+    max_check_attempts 1
+    check_period 24x7
+    notification_period 24x7
+    contacts nobody-here
+}
+define service {
+    host_name exchange1
+    service_description ccmc-und
+    check_command check_ccmc_und
+    check_period 24x7
+    notification_period 24x7
+    notifications_enabled 0
+    contacts nobody-here
+    max_check_attempts 1
+    check_interval 1
+    retry_interval 1
+    event_handler ccmc_und_remediate
+    event_handler_enabled 1
+}
+EOF
+	} >"$N/objects.cfg"
+	{
+		printf 'cfg_file=%s/objects.cfg\n' "$N"
+		nagios_main_cfg "$N"
+		printf 'log_event_handlers=1\nenable_event_handlers=1\nevent_handler_timeout=30\n'
+	} >"$N/nagios.cfg"
+	chown -R nagios:nagios "$N/rw" "$N/spool" "$N/q" "$N/state"
+	chown nagios:nagios "$N"
+	chmod 700 "$N/q" "$N/state"
+	as_nagios() { setpriv --reuid=nagios --regid=nagios --init-groups -- "$@"; }
+	as_nagios "${SIM[@]}" start >/dev/null
+	as_nagios "${SIM[@]}" send 3
+	und_file=$(as_nagios "${SIM[@]}" reject Import)
+	und_sum=$(sha256sum <"$und_file" | cut -d' ' -f1)
+	CCMC_UND_SMB_HELPER="$L/ccmc_und_smb" "$NAGIOS" "$N/nagios.cfg" >"$N/stdout" 2>&1 &
+	NPID=$!
+	logged() { grep -qF "$1" "$N/nagios.log" 2>/dev/null; }
+	until_ok 60 logged "SERVICE ALERT: exchange1;ccmc-und;CRITICAL;HARD;1;CCMC_UND CRITICAL - 1 .und file: Import 1"
+	ok $? "Nagios, as nagios: the check over smb:// goes CRITICAL"
+	until_ok 30 logged "SERVICE EVENT HANDLER: exchange1;ccmc-und;CRITICAL;HARD;1;ccmc_und_remediate"
+	ok $? "Nagios runs the handler"
+	until_ok 60 logged "SERVICE ALERT: exchange1;ccmc-und;OK;HARD;1;CCMC_UND OK - no .und files"
+	ok $? "Nagios: OK again once the handler moved the file over smb://"
+	q=$(find "$N/q" -iname '*.und')
+	is "$(sha256sum <"$q" | cut -d' ' -f1)" "$und_sum" "the quarantined file is byte-identical"
+	is "$(stat -c %U "$q")" nagios "the handler ran as nagios"
+	ok "$([ "$(grep -c ' started ' "$S/ccmc-sim.log")" -ge 2 ]; echo $?)" "the handler restarted the connector"
+	unlike "$(cat "$N/nagios.log")" "Warning: Event handler command" "no event handler time-out or error in the log"
+	kill "$NPID"
+	wait "$NPID" 2>/dev/null
+	as_nagios "${SIM[@]}" stop >/dev/null
+else
+	skip "Nagios over smb://: nagios4 is not installed"
+fi
+
 # --- SIGKILL at every write, rename, unlink and sync, and at every request to the server ---------
 crash_setup() {
 	fresh_smb

@@ -5,6 +5,9 @@
 # SMB1 as an NT4 host would be. The command lines of
 # examples/remediate/samba.conf (host and auth file substituted) must stop,
 # start and report the service, and the handler, run with them, remediates.
+# Then the whole fix over SMB with examples/remediate/exchange-net-rpc.conf:
+# the service's scripts drive ccmc-sim, the store is on the same server's
+# share, the handler moves the files with no mount, and the check goes OK.
 # Building the chroot takes about 2 minutes; past 5, or without the archive,
 # this test says SKIP with the reason. It is kept in CCMC_SVCCTL_CHROOT
 # (default /var/cache/ccmc-und-tests/bullseye) for the next run: CI runs the
@@ -15,7 +18,11 @@
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (debootstrap, chroot, mount)"
 NET=$(command -v net) || { echo "Bail out! Samba's net is missing (apt-get install samba-common-bin)"; exit 1; }
 HANDLER="$top_builddir/eventhandler/ccmc_und_remediate"
+PLUGIN="$top_builddir/plugin/check_ccmc_und"
 EXAMPLE="$top_srcdir/examples/remediate/samba.conf"
+SMB_EXAMPLE="$top_srcdir/examples/remediate/exchange-net-rpc.conf"
+export CCMC_UND_SMB_HELPER="$top_builddir/smb/ccmc_und_smb"
+CH_STORE=/srv/c/exchsrvr/ccmcdata
 
 # The archive apt uses: the first URIs line of a deb822 source, or a one-line source.
 mirror() {
@@ -29,6 +36,7 @@ R=${CCMC_SVCCTL_CHROOT:-/var/cache/ccmc-und-tests/bullseye}
 MOUNTED=
 SMBPID=
 stop_all() {
+	pkill -f "ccmc-sim -R $CH_STORE" 2>/dev/null
 	[ -n "$SMBPID" ] && pkill -P "$SMBPID" 2>/dev/null
 	[ -n "$SMBPID" ] && kill "$SMBPID" 2>/dev/null
 	[ -n "$MOUNTED" ] && { umount "$MOUNTED" || umount -l "$MOUNTED"; }
@@ -88,7 +96,12 @@ cat >"$R/etc/samba/smb.conf" <<EOF
   svcctl list = MSExchangeCCMC
   load printers = no
   disable spoolss = yes
+[c\$]
+  path = /srv/c
+  read only = no
 EOF
+rm -rf "$R/srv/c"
+mkdir -p "$R$CH_STORE"/{Import,Export,Submit}
 mount --bind /proc "$R/proc" && MOUNTED="$R/proc"
 chroot "$R" sh -c "printf 'Secr3t!\nSecr3t!\n' | smbpasswd -s -a root" >/dev/null
 id ccmcro >/dev/null 2>&1 || chroot "$R" useradd -M ccmcro 2>/dev/null
@@ -102,9 +115,14 @@ SMBPID=$(cat "$R/run/samba/smbd.pid" 2>/dev/null)
 A="$T/net-auth"
 printf 'username = root\npassword = Secr3t!\ndomain = CORP\n' >"$A"
 chmod 600 "$A"
+# localize FILE: an example, with the test's host, port, auth file and folders.
+localize() {
+	sed "s|-S exchange1|-S 127.0.0.1 -p $PORT|; s|/etc/ccmc-und/net-auth|$A|; s|smb://exchange1/|smb://127.0.0.1:$PORT/|;
+		s|^quarantine .*|quarantine = $T/q2|; s|^state-dir .*|state-dir = $T/st2|" "$1"
+}
 # line KEY: the example's command line for KEY, host and auth file substituted.
 line() {
-	sed -n "s/^$1 *= *//p" "$EXAMPLE" | sed "s|-S exchange1|-S 127.0.0.1 -p $PORT|; s|/etc/ccmc-und/net-auth|$A|"
+	localize "$EXAMPLE" | sed -n "s/^$1 *= *//p"
 }
 # as_example KEY: runs that line, its words split as the handler splits them ('...' quotes),
 # by xargs, never by a shell.
@@ -166,5 +184,42 @@ is "$RC" 3 "the handler as that user: exit 3"
 like "$OUT" "FAILED" "the handler as that user: FAILED, said so"
 ok "$([ -f "$S/Import/y.und" ]; echo $?)" "the handler as that user: the file is still in Import"
 is "$(service_state)" running "the handler as that user: the service still runs"
+
+# --- the whole fix over SMB: examples/remediate/exchange-net-rpc.conf, the service is ccmc-sim ------
+if [ -x "$CCMC_UND_SMB_HELPER" ]; then
+	cp "$top_builddir/tests/ccmc-sim-static" "$R/usr/local/bin/ccmc-sim"
+	cat >"$R/usr/lib/x86_64-linux-gnu/samba/svcctl/MSExchangeCCMC" <<EOF
+#!/bin/sh
+exec /usr/local/bin/ccmc-sim -R $CH_STORE --poll 0.2 "\$1"
+EOF
+	sim() { chroot "$R" /usr/local/bin/ccmc-sim -R "$CH_STORE" "$@"; }
+	sim start >/dev/null
+	sim send 4 >/dev/null
+	sim reject Import >/dev/null
+	und_sum=$(sha256sum <"$(find "$R$CH_STORE/Import" -iname '*.und')")
+	URL="smb://127.0.0.1:$PORT/c\$/exchsrvr/ccmcdata"
+	OUT=$("$PLUGIN" -R "$URL" -A "$A" --smb-protocol NT1 2>&1)
+	is "$?" 2 "over SMB1, the check sees the stalled connector: CRITICAL"
+	like "$OUT" "CCMC_UND CRITICAL - 1 .und file: Import 1" "... one .und file in Import"
+	delivered() { find "$R$CH_STORE/delivered" -type f 2>/dev/null | wc -l; }
+	before=$(delivered)
+	localize "$SMB_EXAMPLE" >"$T/smb.conf"
+	chmod 600 "$T/smb.conf"
+	OUT=$("$HANDLER" -f "$T/smb.conf" CRITICAL HARD 1 2>&1)
+	is "$?" 0 "the handler with exchange-net-rpc.conf: exit 0"
+	like "$OUT" "REMEDIATED: moved 1 .und file (Import 1) to $T/q2/" "... moved the file over SMB, no mount"
+	like "$OUT" "connector restarted in" "... stopped and started the service with net rpc"
+	is "$(grep -oE 'stopped|started' "$R$CH_STORE/ccmc-sim.log" | tail -n 2 | tr '\n' ' ')" "stopped started " \
+		"ccmc-sim was stopped, then started"
+	is "$(sha256sum <"$(find "$T/q2" -iname '*.und')")" "$und_sum" "the quarantined file is byte-identical"
+	is "$(find "$R$CH_STORE" -iname '*.und' | wc -l)" 0 "no .und file is left on the share"
+	OUT=$("$PLUGIN" -R "$URL" -A "$A" --smb-protocol NT1 2>&1)
+	is "$?" 0 "the check over SMB1 goes OK"
+	like "$(sim status)" running "ccmc-sim runs"
+	sim wait-polls 3 >/dev/null
+	ok "$([ "$(delivered)" -gt "$before" ]; echo $?)" "ccmc-sim delivers again ($before, then $(delivered) messages)"
+else
+	skip "the whole fix over SMB: built without --with-smbclient"
+fi
 
 done_testing
