@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <nettle/sha2.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@
 #define FETCH_BATCH_BYTES (64 * 1024 * 1024)
 #define FETCHED_NAME "fetched.tsv"
 /* A batch copied before the deadline still gets its deletes: each may wait this long past it. */
-#define DEL_GRACE_MS 1000
+#define DEL_GRACE_MS 2000
 /* How long recovery waits for each answer of the server. */
 #define RECHECK_WAIT_MS 5000
 #define NS 1000000000LL
@@ -132,25 +133,67 @@ static int get_verdict(struct mover *m, const struct move_src *src, const char *
 	return 0;
 }
 
-/* Reads one file into a temp copy in sub. Returns 0, -1 when it stays, or -2 to stop. */
-static int get_one(struct mover *m, const struct move_src *src, const char *name, int sub,
-                   struct fetched *p, size_t seq)
+/*
+ * The next file's request goes out before this one's answer is read, so that
+ * the helper never waits for the handler. ahead is the index asked for in
+ * advance, or SIZE_MAX.
+ */
+struct asker {
+	size_t ahead;
+};
+
+/* Whether file i may be asked for: its quarantine path fits (rel_fits says so to people). */
+static bool fits(const struct mover *m, const struct move_src *src, const char *name)
 {
+	return strlen(m->run_path) + strlen(src->mirror) + strlen(name) + 6 < PATH_MAX;
+}
+
+/* Asks for file i, unless it was asked for in advance. Returns 0, ENAMETOOLONG, or -1. */
+static int ask(struct asker *a, const struct move_src *src, const struct und_list *l, size_t i)
+{
+	if (a->ahead == i) {
+		a->ahead = SIZE_MAX;
+		return 0;
+	}
+	return smb_ask_get(src->smb, src->path, l->name[i]);
+}
+
+static void ask_ahead(struct asker *a, struct mover *m, const struct move_src *src,
+                      const struct und_list *l, size_t i)
+{
+	if (i < l->n && fits(m, src, l->name[i]) &&
+	    smb_ask_get(src->smb, src->path, l->name[i]) == 0)
+		a->ahead = i;
+}
+
+/* Reads file i into a temp copy in sub. Returns 0, -1 when it stays, or -2 to stop. */
+static int get_one(struct mover *m, struct asker *a, const struct move_src *src,
+                   const struct und_list *l, size_t i, int sub, struct fetched *p)
+{
+	const char *name = l->name[i];
 	struct smb_attr after;
 	struct sink k = {.size = 0};
 	uint8_t d[SHA256_DIGEST_SIZE];
 
 	if (!rel_fits(m, src, name))
 		return -1;
-	snprintf(p->tmp, sizeof(p->tmp), TMP_PREFIX "%s-%zu" TMP_SUFFIX, m->run_id, seq);
+	src->smb->until_ms = m->deadline_ms;
+	int rc = ask(a, src, l, i);
+	if (rc == ENAMETOOLONG) {
+		left_in_place(m, src, name, "its name is too long to ask the server for", rc);
+		return -1;
+	}
+	if (rc == 0 && !past_deadline(m))
+		ask_ahead(a, m, src, l, i + 1);
+	snprintf(p->tmp, sizeof(p->tmp), TMP_PREFIX "%s-%zu" TMP_SUFFIX, m->run_id, i);
 	k.fd = openat(sub, p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (k.fd < 0) {
 		stop_all(m, errno, "create");
 		return -2;
 	}
 	sha256_init(&k.c);
-	src->smb->until_ms = m->deadline_ms;
-	int rc = smb_get(src->smb, src->path, name, to_temp, &k, &p->attr, &after);
+	if (rc == 0)
+		rc = smb_take_get(src->smb, to_temp, &k, &p->attr, &after);
 	if (rc == 0 && !p->attr.err && !k.err) {
 		struct timespec t = {(time_t)(p->attr.mtime / NS), (long)(p->attr.mtime % NS)};
 		struct timespec times[2] = {t, t};
@@ -253,20 +296,17 @@ static void unsettled(struct mover *m, const struct move_src *src, const char *n
 		e->unsettled = true;
 }
 
-/* One original's delete, its copy durable under its final name. */
+/*
+ * The answer to one original's delete, its copy durable under its final
+ * name; asked says whether the request went out.
+ */
 static void settle(struct mover *m, size_t index, const struct move_src *src, int sub,
-                   const char *name, const struct fetched *p)
+                   const char *name, const struct fetched *p, bool asked)
 {
-	int64_t now = mono_ms();
-	int err;
+	int err = 0;
 
-	if (m->st.server_failed[0]) {
-		unsettled(m, src, name);
-		return;
-	}
-	src->smb->until_ms =
-	    m->deadline_ms > now + DEL_GRACE_MS ? m->deadline_ms : now + DEL_GRACE_MS;
-	if (smb_del(src->smb, src->path, name, &p->attr, &err) < 0 || server_error(err)) {
+	if (!asked || m->st.server_failed[0] || smb_take_del(src->smb, &err) < 0 ||
+	    server_error(err)) {
 		server_failed(m, src, "delete", err);
 		unsettled(m, src, name);
 		return;
@@ -285,6 +325,23 @@ static void settle(struct mover *m, size_t index, const struct move_src *src, in
 		left_in_place(m, src, name, "changed since it was copied", 0);
 	else
 		left_in_place(m, src, name, "the server refused to delete it", err);
+}
+
+/* Asks for every delete of the batch, then reads the answers in order. */
+static void settle_batch(struct mover *m, size_t index, const struct move_src *src, int sub,
+                         const struct und_list *l, size_t n)
+{
+	static bool asked[FETCH_BATCH];
+	int64_t now = mono_ms();
+	bool ok = smb_drain(src->smb) == 0;
+
+	src->smb->until_ms =
+	    m->deadline_ms > now + DEL_GRACE_MS ? m->deadline_ms : now + DEL_GRACE_MS;
+	for (size_t k = 0; k < n; k++)
+		ok = asked[k] = ok && smb_ask_del(src->smb, src->path, l->name[fbatch[k].idx],
+		                                  &fbatch[k].attr) == 0;
+	for (size_t k = 0; k < n; k++)
+		settle(m, index, src, sub, l->name[fbatch[k].idx], &fbatch[k], asked[k]);
 }
 
 static int flush_fetched(struct mover *m, size_t index, const struct move_src *src, int sub,
@@ -308,8 +365,7 @@ static int flush_fetched(struct mover *m, size_t index, const struct move_src *s
 	}
 	if (fsync(sub) < 0)
 		return abandon(m, sub, n, errno, "fsync");
-	for (size_t k = 0; k < n; k++)
-		settle(m, index, src, sub, l->name[fbatch[k].idx], &fbatch[k]);
+	settle_batch(m, index, src, sub, l, n);
 	err = sync_folders(m, sub, -1);
 	if (err) {
 		stop_all(m, err, "fsync");
@@ -321,6 +377,7 @@ static int flush_fetched(struct mover *m, size_t index, const struct move_src *s
 int fetch_folder(struct mover *m, size_t index, const struct move_src *src,
                  const struct und_list *l)
 {
+	struct asker a = {SIZE_MAX};
 	size_t n = 0;
 	int64_t bytes = 0;
 	bool stop = false;
@@ -334,13 +391,16 @@ int fetch_folder(struct mover *m, size_t index, const struct move_src *src,
 		if (past_deadline(m))
 			break;
 		fbatch[n].idx = i;
-		int g = get_one(m, src, l->name[i], sub, &fbatch[n], i);
+		int g = get_one(m, &a, src, l, i, sub, &fbatch[n]);
 		stop = g == -2;
 		if (g < 0)
 			continue;
 		bytes += fbatch[n++].size;
 		if (n == FETCH_BATCH || bytes >= FETCH_BATCH_BYTES) {
 			stop = flush_fetched(m, index, src, sub, l, n) < 0;
+			/* Its deletes drained the answer asked for in advance: that file is asked
+			 * again. */
+			a.ahead = SIZE_MAX;
 			n = 0;
 			bytes = 0;
 		}

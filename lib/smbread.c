@@ -302,7 +302,8 @@ static int skip_record(struct smb_session *s, char type)
 	char tmp[PATH_MAX];
 	int32_t code;
 	unsigned char kind;
-	int64_t v[2];
+	int64_t v[2], attr[3];
+	uint32_t len, chunk;
 
 	switch (type) {
 	case SMBWIRE_OPEN:
@@ -313,6 +314,17 @@ static int skip_record(struct smb_session *s, char type)
 		if (take(s, &kind, 1) < 0 || take(s, v, sizeof(v)) < 0)
 			return -1;
 		return take_text(s, tmp, sizeof(tmp));
+	case SMBWIRE_ATTR:
+		return take(s, &code, sizeof(code)) < 0 ? -1 : take(s, attr, sizeof(attr));
+	case SMBWIRE_BYTES:
+		if (take(s, &len, sizeof(len)) < 0)
+			return -1;
+		for (uint32_t k = 0; k < len; k += chunk) {
+			chunk = len - k < sizeof(tmp) ? len - k : (uint32_t)sizeof(tmp);
+			if (take(s, tmp, chunk) < 0)
+				return -1;
+		}
+		return 0;
 	default: return -1;
 	}
 }
@@ -428,19 +440,27 @@ static int take_end(struct smb_session *s)
 	return type == SMBWIRE_END ? 0 : session_failed(s, type);
 }
 
-int smb_get(struct smb_session *s, const char *folder, const char *name, smb_sink *sink, void *ctx,
-            struct smb_attr *before, struct smb_attr *after)
+int smb_ask_get(struct smb_session *s, const char *folder, const char *name)
 {
 	static char line[2 * PATH_MAX + 1024];
-	static unsigned char piece[64 * 1024];
 
 	memcpy(line, "get ", 4);
-	if (file_arg(line + 4, sizeof(line) - 5, folder, name) < 0) {
-		before->err = after->err = ENAMETOOLONG;
-		return 0;
-	}
+	if (file_arg(line + 4, sizeof(line) - 5, folder, name) < 0)
+		return ENAMETOOLONG;
 	strcat(line, "\n");
-	if (request(s, line, strlen(line)) < 0 || take_attr(s, before) < 0)
+	if (request(s, line, strlen(line)) < 0)
+		return -1;
+	s->pending++;
+	return 0;
+}
+
+int smb_take_get(struct smb_session *s, smb_sink *sink, void *ctx, struct smb_attr *before,
+                 struct smb_attr *after)
+{
+	static unsigned char piece[64 * 1024];
+
+	s->pending--;
+	if (take_attr(s, before) < 0)
 		return -1;
 	after->err = before->err;
 	if (before->err)
@@ -462,21 +482,66 @@ int smb_get(struct smb_session *s, const char *folder, const char *name, smb_sin
 	return take_attr(s, after) < 0 ? -1 : take_end(s);
 }
 
-int smb_del(struct smb_session *s, const char *folder, const char *name, const struct smb_attr *a,
-            int *err)
+int smb_ask_del(struct smb_session *s, const char *folder, const char *name,
+                const struct smb_attr *a)
 {
 	static char line[2 * PATH_MAX + 1024];
-	struct smb_attr got;
 	int o = snprintf(line, sizeof(line), "del %lld %lld %lld ", (long long)a->size,
 	                 (long long)a->mtime, (long long)a->ctime);
 
-	if (file_arg(line + o, sizeof(line) - (size_t)o - 1, folder, name) < 0) {
-		*err = ENAMETOOLONG;
-		return 0;
-	}
+	if (file_arg(line + o, sizeof(line) - (size_t)o - 1, folder, name) < 0)
+		return ENAMETOOLONG;
 	strcat(line, "\n");
-	if (request(s, line, strlen(line)) < 0 || take_attr(s, &got) < 0 || take_end(s) < 0)
+	if (request(s, line, strlen(line)) < 0)
+		return -1;
+	s->pending++;
+	return 0;
+}
+
+int smb_take_del(struct smb_session *s, int *err)
+{
+	struct smb_attr got;
+
+	s->pending--;
+	if (take_attr(s, &got) < 0 || take_end(s) < 0)
 		return -1;
 	*err = got.err;
 	return 0;
+}
+
+int smb_drain(struct smb_session *s)
+{
+	char type;
+
+	for (; s->pending > 0; s->pending--)
+		do {
+			if (s->fatal[0] || take(s, &type, 1) < 0 ||
+			    (type != SMBWIRE_END && skip_record(s, type) < 0))
+				return session_failed(s, 0);
+		} while (type != SMBWIRE_END);
+	return 0;
+}
+
+int smb_get(struct smb_session *s, const char *folder, const char *name, smb_sink *sink, void *ctx,
+            struct smb_attr *before, struct smb_attr *after)
+{
+	int rc = smb_drain(s) < 0 ? -1 : smb_ask_get(s, folder, name);
+
+	if (rc == ENAMETOOLONG) {
+		before->err = after->err = ENAMETOOLONG;
+		return 0;
+	}
+	return rc < 0 ? -1 : smb_take_get(s, sink, ctx, before, after);
+}
+
+int smb_del(struct smb_session *s, const char *folder, const char *name, const struct smb_attr *a,
+            int *err)
+{
+	int rc = smb_drain(s) < 0 ? -1 : smb_ask_del(s, folder, name, a);
+
+	if (rc == ENAMETOOLONG) {
+		*err = ENAMETOOLONG;
+		return 0;
+	}
+	return rc < 0 ? -1 : smb_take_del(s, err);
 }

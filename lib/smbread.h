@@ -36,6 +36,7 @@ struct smb_session {
 	size_t len, off;
 	char fatal[1024]; /* once set, the helper failed: why, naming the server and the step */
 	int64_t until_ms; /* monotonic: a wait for the helper past it ends it; 0 for none */
+	unsigned pending; /* get and del requests sent whose answers are not yet read */
 };
 
 /* A file's attributes as the server keeps them: times in ns, to its 100 ns. */
@@ -91,6 +92,21 @@ int smb_session_start(struct smb_session *s, const struct folder_list *l, size_t
 int smb_folder_open(struct smb_session *s, char *resolved, size_t rlen);
 
 void smb_session_end(struct smb_session *s);
+
+/*
+ * Requests may run ahead of their answers, so that the helper never waits
+ * for the caller: smb_ask_get and smb_ask_del send one (0; ENAMETOOLONG when
+ * it cannot be written, and no answer will come; -1 with s->fatal), and
+ * smb_take_get and smb_take_del read the oldest answer, which must be of
+ * that kind. smb_drain reads and drops the answers still due.
+ */
+int smb_ask_get(struct smb_session *s, const char *folder, const char *name);
+int smb_take_get(struct smb_session *s, smb_sink *sink, void *ctx, struct smb_attr *before,
+                 struct smb_attr *after);
+int smb_ask_del(struct smb_session *s, const char *folder, const char *name,
+                const struct smb_attr *a);
+int smb_take_del(struct smb_session *s, int *err);
+int smb_drain(struct smb_session *s);
 
 /*
  * Through a serving session: reads file name of the folder at URL folder,

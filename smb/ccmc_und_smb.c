@@ -497,12 +497,16 @@ static void get_file(const char *args)
 	for (;;) {
 		ssize_t n = smbc_read(fd, buf, sizeof(buf));
 		if (n <= 0) {
+			/*
+			 * Asked by path, after the close: a server may report an open handle's
+			 * times as they were when it was opened (Samba does, for a file
+			 * rewritten in place; Windows updates the write time at a close).
+			 */
 			int e = n < 0 ? errno : 0;
 			smbc_close(fd);
-			if (e || smbc_stat(url, &st) < 0)
-				put_attr(e ? e : errno, NULL);
-			else
-				put_attr(0, &st);
+			if (!e && smbc_stat(url, &st) < 0)
+				e = errno;
+			put_attr(e, e ? NULL : &st);
 			return;
 		}
 		uint32_t len = (uint32_t)n;

@@ -67,6 +67,18 @@ mt=$(find "$(run_folder)" -name a.und -printf '%T@')
 is "${mt%%.*}" "$(grep -m1 'a.und' "$(run_folder)/manifest.tsv" | cut -f5 | xargs -I{} date -d {} +%s)" \
 	"smb://: the copy keeps the server's write time"
 
+# --- more files than one batch (256): each batch's deletes follow the copies asked in advance ----
+fresh_smb
+for i in $(seq 300); do printf 'NDR %s\n' "$i" >"$S/Import/m$i.und"; done
+sha256sum "$S"/Import/* | cut -d' ' -f1 >"$ORIG"
+served
+handler CRITICAL HARD 1
+is "$RC/${FIRST%%; connector*}" "0/REMEDIATED: moved 300 .und files (Import 300) to $(run_folder)" \
+	"300 files, two batches: all moved"
+no_loss "300 files"
+manifest_check
+is "$MANIFEST_LINES/$MANIFEST_BAD" "300/0" "300 files: 300 manifest lines, each hash the original's"
+
 # --- nothing to do, a dry run, and refusals before anything is touched ---------------------------
 fresh_smb
 served
