@@ -18,6 +18,7 @@
 #include "output.h"
 #include "probe.h"
 #include "settings.h"
+#include "smburl.h"
 #include "store.h"
 #include "summary.h"
 #include "trigger.h"
@@ -646,16 +647,22 @@ static int act_on_files(int64_t total, int64_t now)
  */
 static int store_answers(int64_t now, char *err, size_t errlen)
 {
-	struct probe_opts o = {
-	    .now = now, .list_max = 1, .timeout_ms = STORE_TIMEOUT_MS, .smb = &cfg.smb};
+	/* smb:// folders need no child: every wait for their servers has a time-out. */
+	static struct folder_list local;
+	struct probe_opts o = {.now = now, .list_max = 1, .timeout_ms = STORE_TIMEOUT_MS};
 	struct probe p;
-	int rc = probe_run(&cfg.folders, &o, &p);
 
+	local.n = 0;
+	for (size_t i = 0; i < cfg.folders.n; i++)
+		if (!smburl_is(cfg.folders.f[i].path))
+			local.f[local.n++] = cfg.folders.f[i];
+	if (local.n == 0)
+		return 0;
+	int rc = probe_run(&local, &o, &p);
 	if (rc != 0 && p.timed_out) {
 		char hung[PATH_MAX + NAME_MAX + 64];
 		snprintf(err, errlen, "the store did not answer within %ds (%s; hung share?)",
-		         STORE_TIMEOUT_MS / 1000,
-		         probe_hung_text(&cfg.folders, &p, hung, sizeof(hung)));
+		         STORE_TIMEOUT_MS / 1000, probe_hung_text(&local, &p, hung, sizeof(hung)));
 	} else if (rc != 0)
 		snprintf(err, errlen, "%s", p.failure);
 	probe_free(&p);

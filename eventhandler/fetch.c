@@ -82,15 +82,17 @@ static bool server_error(int e)
 	return false;
 }
 
-static void server_failed(struct mover *m, const struct move_src *src, const char *step, int e)
+/* Ends all moving for a server that failed: e from a request, or the session's own message. */
+static void server_failed(struct mover *m, const struct smb_session *s, const char *step, int e)
 {
 	if (m->st.server_failed[0])
 		return;
 	if (e)
 		snprintf(m->st.server_failed, sizeof(m->st.server_failed), "%.600s: %s: %s",
-		         src->smb->share, step, strerror(e));
+		         s->share, step, strerror(e));
 	else
-		snprintf(m->st.server_failed, sizeof(m->st.server_failed), "%s", src->smb->fatal);
+		snprintf(m->st.server_failed, sizeof(m->st.server_failed), "%s",
+		         s->fatal[0] ? s->fatal : "the SMB helper failed");
 }
 
 static bool same_attr(const struct smb_attr *a, const struct smb_attr *b)
@@ -99,14 +101,14 @@ static bool same_attr(const struct smb_attr *a, const struct smb_attr *b)
 }
 
 /* What a get came to: 0 for a good copy, -1 when the file stays, -2 when all moving stops. */
-static int get_verdict(struct mover *m, const struct move_src *src, const char *name, int rc,
-                       const struct sink *k, const struct smb_attr *before,
-                       const struct smb_attr *after)
+static int get_verdict(struct mover *m, const struct move_src *src, const struct smb_session *s,
+                       const char *name, int rc, const struct sink *k,
+                       const struct smb_attr *before, const struct smb_attr *after)
 {
 	int e = before->err ? before->err : after->err;
 
 	if (rc < 0) {
-		server_failed(m, src, NULL, 0);
+		server_failed(m, s, NULL, 0);
 		return -2;
 	}
 	if (k->err) {
@@ -114,7 +116,7 @@ static int get_verdict(struct mover *m, const struct move_src *src, const char *
 		return -2;
 	}
 	if (server_error(e)) {
-		server_failed(m, src, "read", e);
+		server_failed(m, s, "read", e);
 		return -2;
 	}
 	if (before->err) {
@@ -134,13 +136,23 @@ static int get_verdict(struct mover *m, const struct move_src *src, const char *
 }
 
 /*
- * The next file's request goes out before this one's answer is read, so that
- * the helper never waits for the handler. ahead is the index asked for in
- * advance, or SIZE_MAX.
+ * Files are read over the share's lanes (move.h), file i over lane i % n,
+ * and asked for up to n files ahead, so that each helper has a request in
+ * hand while the handler writes the last answer: the server's round trips
+ * overlap. Each lane answers its requests in order, and they are read in
+ * file order, so the answer read from a lane is always the file expected.
  */
-struct asker {
-	size_t ahead;
+struct lanes {
+	struct smb_session *s[SMB_LANES];
+	size_t n;
+	size_t next;          /* the first file not yet asked for */
+	unsigned char *asked; /* per file: its request went out */
 };
+
+static struct smb_session *lane(const struct lanes *ln, size_t i)
+{
+	return ln->s[i % ln->n];
+}
 
 /* Whether file i may be asked for: its quarantine path fits (rel_fits says so to people). */
 static bool fits(const struct mover *m, const struct move_src *src, const char *name)
@@ -148,43 +160,55 @@ static bool fits(const struct mover *m, const struct move_src *src, const char *
 	return strlen(m->run_path) + strlen(src->mirror) + strlen(name) + 6 < PATH_MAX;
 }
 
-/* Asks for file i, unless it was asked for in advance. Returns 0, ENAMETOOLONG, or -1. */
-static int ask(struct asker *a, const struct move_src *src, const struct und_list *l, size_t i)
+/* Asks for the files from ln->next up to file last, over their lanes. */
+static void ask_upto(struct lanes *ln, const struct mover *m, const struct move_src *src,
+                     const struct und_list *l, size_t last)
 {
-	if (a->ahead == i) {
-		a->ahead = SIZE_MAX;
-		return 0;
-	}
-	return smb_ask_get(src->smb, src->path, l->name[i]);
+	for (; ln->next < l->n && ln->next <= last; ln->next++)
+		ln->asked[ln->next] =
+		    fits(m, src, l->name[ln->next]) &&
+		    smb_ask_get(lane(ln, ln->next), src->path, l->name[ln->next]) == 0;
 }
 
-static void ask_ahead(struct asker *a, struct mover *m, const struct move_src *src,
-                      const struct und_list *l, size_t i)
+/* Drops the answers still due, and makes the files they were for be asked again from first. */
+static bool lanes_drain(struct lanes *ln, size_t first)
 {
-	if (i < l->n && fits(m, src, l->name[i]) &&
-	    smb_ask_get(src->smb, src->path, l->name[i]) == 0)
-		a->ahead = i;
+	bool ok = true;
+
+	for (size_t k = 0; k < ln->n; k++)
+		ok = smb_drain(ln->s[k]) == 0 && ok;
+	for (size_t i = first; i < ln->next; i++)
+		ln->asked[i] = 0;
+	if (ln->next > first)
+		ln->next = first;
+	return ok;
+}
+
+static void lanes_until(struct lanes *ln, int64_t until)
+{
+	for (size_t k = 0; k < ln->n; k++)
+		ln->s[k]->until_ms = until;
 }
 
 /* Reads file i into a temp copy in sub. Returns 0, -1 when it stays, or -2 to stop. */
-static int get_one(struct mover *m, struct asker *a, const struct move_src *src,
+static int get_one(struct mover *m, struct lanes *ln, const struct move_src *src,
                    const struct und_list *l, size_t i, int sub, struct fetched *p)
 {
 	const char *name = l->name[i];
-	struct smb_attr after;
+	struct smb_session *s = lane(ln, i);
+	struct smb_attr after = {0};
 	struct sink k = {.size = 0};
 	uint8_t d[SHA256_DIGEST_SIZE];
 
 	if (!rel_fits(m, src, name))
 		return -1;
-	src->smb->until_ms = m->deadline_ms;
-	int rc = ask(a, src, l, i);
-	if (rc == ENAMETOOLONG) {
-		left_in_place(m, src, name, "its name is too long to ask the server for", rc);
+	lanes_until(ln, m->deadline_ms);
+	ask_upto(ln, m, src, l, past_deadline(m) ? i : i + ln->n - 1);
+	if (!ln->asked[i] && !s->fatal[0]) {
+		left_in_place(m, src, name, "its name is too long to ask the server for",
+		              ENAMETOOLONG);
 		return -1;
 	}
-	if (rc == 0 && !past_deadline(m))
-		ask_ahead(a, m, src, l, i + 1);
 	snprintf(p->tmp, sizeof(p->tmp), TMP_PREFIX "%s-%zu" TMP_SUFFIX, m->run_id, i);
 	k.fd = openat(sub, p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (k.fd < 0) {
@@ -192,8 +216,9 @@ static int get_one(struct mover *m, struct asker *a, const struct move_src *src,
 		return -2;
 	}
 	sha256_init(&k.c);
-	if (rc == 0)
-		rc = smb_take_get(src->smb, to_temp, &k, &p->attr, &after);
+	p->attr.err = 0;
+	int rc = ln->asked[i] ? smb_take_get(s, to_temp, &k, &p->attr, &after) : -1;
+	ln->asked[i] = 0;
 	if (rc == 0 && !p->attr.err && !k.err) {
 		struct timespec t = {(time_t)(p->attr.mtime / NS), (long)(p->attr.mtime % NS)};
 		struct timespec times[2] = {t, t};
@@ -202,7 +227,7 @@ static int get_one(struct mover *m, struct asker *a, const struct move_src *src,
 	}
 	if (close(k.fd) < 0 && !k.err)
 		k.err = errno;
-	int v = get_verdict(m, src, name, rc, &k, &p->attr, &after);
+	int v = get_verdict(m, src, s, name, rc, &k, &p->attr, &after);
 	if (v) {
 		unlinkat(sub, p->tmp, 0);
 		return v;
@@ -297,17 +322,16 @@ static void unsettled(struct mover *m, const struct move_src *src, const char *n
 }
 
 /*
- * The answer to one original's delete, its copy durable under its final
- * name; asked says whether the request went out.
+ * The answer to one original's delete, from session s, its copy durable
+ * under its final name; asked says whether the request went out.
  */
-static void settle(struct mover *m, size_t index, const struct move_src *src, int sub,
-                   const char *name, const struct fetched *p, bool asked)
+static void settle(struct mover *m, size_t index, const struct move_src *src, struct smb_session *s,
+                   int sub, const char *name, const struct fetched *p, bool asked)
 {
 	int err = 0;
 
-	if (!asked || m->st.server_failed[0] || smb_take_del(src->smb, &err) < 0 ||
-	    server_error(err)) {
-		server_failed(m, src, "delete", err);
+	if (!asked || m->st.server_failed[0] || smb_take_del(s, &err) < 0 || server_error(err)) {
+		server_failed(m, s, "delete", err);
 		unsettled(m, src, name);
 		return;
 	}
@@ -327,25 +351,29 @@ static void settle(struct mover *m, size_t index, const struct move_src *src, in
 		left_in_place(m, src, name, "the server refused to delete it", err);
 }
 
-/* Asks for every delete of the batch, then reads the answers in order. */
-static void settle_batch(struct mover *m, size_t index, const struct move_src *src, int sub,
-                         const struct und_list *l, size_t n)
+/*
+ * Asks for every delete of the batch, over the lanes, then reads the
+ * answers in order. The gets asked in advance are dropped first, and asked
+ * again later from file next.
+ */
+static void settle_batch(struct mover *m, struct lanes *ln, size_t next, size_t index,
+                         const struct move_src *src, int sub, const struct und_list *l, size_t n)
 {
 	static bool asked[FETCH_BATCH];
 	int64_t now = mono_ms();
-	bool ok = smb_drain(src->smb) == 0;
+	bool ok = lanes_drain(ln, next);
 
-	src->smb->until_ms =
-	    m->deadline_ms > now + DEL_GRACE_MS ? m->deadline_ms : now + DEL_GRACE_MS;
+	lanes_until(ln, m->deadline_ms > now + DEL_GRACE_MS ? m->deadline_ms : now + DEL_GRACE_MS);
 	for (size_t k = 0; k < n; k++)
-		ok = asked[k] = ok && smb_ask_del(src->smb, src->path, l->name[fbatch[k].idx],
+		ok = asked[k] = ok && smb_ask_del(lane(ln, k), src->path, l->name[fbatch[k].idx],
 		                                  &fbatch[k].attr) == 0;
 	for (size_t k = 0; k < n; k++)
-		settle(m, index, src, sub, l->name[fbatch[k].idx], &fbatch[k], asked[k]);
+		settle(m, index, src, lane(ln, k), sub, l->name[fbatch[k].idx], &fbatch[k],
+		       asked[k]);
 }
 
-static int flush_fetched(struct mover *m, size_t index, const struct move_src *src, int sub,
-                         const struct und_list *l, size_t n)
+static int flush_fetched(struct mover *m, struct lanes *ln, size_t next, size_t index,
+                         const struct move_src *src, int sub, const struct und_list *l, size_t n)
 {
 	if (syncfs(sub) < 0)
 		return abandon(m, sub, n, errno, "sync");
@@ -365,7 +393,7 @@ static int flush_fetched(struct mover *m, size_t index, const struct move_src *s
 	}
 	if (fsync(sub) < 0)
 		return abandon(m, sub, n, errno, "fsync");
-	settle_batch(m, index, src, sub, l, n);
+	settle_batch(m, ln, next, index, src, sub, l, n);
 	err = sync_folders(m, sub, -1);
 	if (err) {
 		stop_all(m, err, "fsync");
@@ -377,30 +405,35 @@ static int flush_fetched(struct mover *m, size_t index, const struct move_src *s
 int fetch_folder(struct mover *m, size_t index, const struct move_src *src,
                  const struct und_list *l)
 {
-	struct asker a = {SIZE_MAX};
+	struct lanes ln = {.n = 0};
 	size_t n = 0;
 	int64_t bytes = 0;
 	bool stop = false;
-	int sub = open_sub(m, src);
+	int sub;
 
-	if (sub < 0) {
+	for (size_t k = 0; k < SMB_LANES; k++)
+		if (src->lane[k] && !src->lane[k]->fatal[0])
+			ln.s[ln.n++] = src->lane[k];
+	if (ln.n == 0 || !(ln.asked = calloc(l->n, 1))) {
+		stop_all(m, ENOMEM, "memory");
+		return -1;
+	}
+	if ((sub = open_sub(m, src)) < 0) {
 		stop_all(m, errno, "mkdir");
+		free(ln.asked);
 		return -1;
 	}
 	for (size_t i = 0; i < l->n && !stop; i++) {
 		if (past_deadline(m))
 			break;
 		fbatch[n].idx = i;
-		int g = get_one(m, &a, src, l, i, sub, &fbatch[n]);
+		int g = get_one(m, &ln, src, l, i, sub, &fbatch[n]);
 		stop = g == -2;
 		if (g < 0)
 			continue;
 		bytes += fbatch[n++].size;
 		if (n == FETCH_BATCH || bytes >= FETCH_BATCH_BYTES) {
-			stop = flush_fetched(m, index, src, sub, l, n) < 0;
-			/* Its deletes drained the answer asked for in advance: that file is asked
-			 * again. */
-			a.ahead = SIZE_MAX;
+			stop = flush_fetched(m, &ln, i + 1, index, src, sub, l, n) < 0;
 			n = 0;
 			bytes = 0;
 		}
@@ -409,8 +442,9 @@ int fetch_folder(struct mover *m, size_t index, const struct move_src *src,
 	if (n > 0 && (m->st.abort_err || m->st.server_failed[0]))
 		abandon(m, sub, n, m->st.abort_err, m->st.abort_op);
 	else if (n > 0)
-		stop |= flush_fetched(m, index, src, sub, l, n) < 0;
+		stop |= flush_fetched(m, &ln, l->n, index, src, sub, l, n) < 0;
 	close(sub);
+	free(ln.asked);
 	return stop || m->st.deadline_hit ? -1 : 0;
 }
 

@@ -22,6 +22,8 @@
 
 #define MOVE_ERRORS_MAX 16
 #define MOVE_SOURCES_MAX 32
+/* SMB connections a share's files move over at once: their round trips overlap. */
+#define SMB_LANES 2
 /* A file system that could not be read (fstat failed). */
 #define DEV_UNKNOWN ((dev_t)-1)
 
@@ -38,6 +40,9 @@ struct move_src {
 	int fd;                /* open on the folder; -1 on a share */
 	dev_t dev;             /* its file system, read once when it was opened, or DEV_UNKNOWN */
 	struct smb_session *smb; /* the helper serving its share (fetch.h), or NULL */
+	/* The helpers that read and delete its files, each with its own connection: smb, and
+	 * more where they could be started; NULL past them. */
+	struct smb_session *lane[SMB_LANES];
 };
 
 /* A file left in place, and why: op, with err's text when err is not 0. */

@@ -94,7 +94,7 @@ static struct move_src *remote_source(struct places *pl, struct smb_session *s, 
 	snprintf(src->path, sizeof(src->path), "%s", url);
 	src->fd = -1;
 	src->dev = DEV_UNKNOWN;
-	src->smb = s;
+	src->smb = src->lane[0] = s;
 	source_names(src);
 	return src;
 }
@@ -178,9 +178,32 @@ static int remote_scan(struct places *pl, const struct settings *cfg, bool add, 
 	return rc;
 }
 
+/*
+ * A second helper per share, each with its own connection, so that the
+ * moving overlaps round trips (fetch.c). It logs on at its first request;
+ * one that cannot be started leaves its share one lane.
+ */
+static int remote_lanes(struct places *pl, const struct settings *cfg)
+{
+	char share[PATH_MAX];
+
+	if (pl->pool.n == 0)
+		return 0;
+	smb_pool_prepare(&pl->lanes, &cfg->folders, &cfg->smb, SMB_STEP_MS);
+	for (size_t i = 0; i < pl->nsrc; i++) {
+		if (!pl->src[i].smb)
+			continue;
+		snprintf(share, sizeof(share), "%s", pl->src[i].smb->share);
+		struct smb_session *s = smb_pool_find(&pl->lanes, share);
+		pl->src[i].lane[1] = s && s->pid > 0 && !s->fatal[0] ? s : NULL;
+	}
+	return 0;
+}
+
 void places_close_shares(struct places *pl)
 {
 	smb_pool_reset(&pl->pool);
+	smb_pool_reset(&pl->lanes);
 }
 
 /* Opens the folders to empty; a missing one holds no .und files. Returns 0 or -1 with err. */
@@ -220,7 +243,7 @@ int places_open_sources(struct places *pl, const struct settings *cfg, char *err
 		}
 	}
 	store_dir_close(&sd);
-	return remote_scan(pl, cfg, true, err, errlen);
+	return remote_scan(pl, cfg, true, err, errlen) < 0 ? -1 : remote_lanes(pl, cfg);
 }
 
 /* Splits path into its parent folder and last name; -1 when the last name is none, "." or "..". */

@@ -211,6 +211,21 @@ no_loss "smbd stopped mid-copy"
 handler CRITICAL HARD 1
 is "$RC/$(count_in "$S")" "0/0" "smbd going again: the next run moves the file"
 
+# A server that hangs before anything is touched: the run gives up within its 5 s step limit.
+fresh_smb
+und Import a.und
+served
+pkill -STOP -f "smbd -D -s $SMBDIR/smb.conf"
+t0=$(date +%s%N)
+handler CRITICAL HARD 1
+took=$((($(date +%s%N) - t0) / 1000000))
+pkill -CONT -f "smbd -D -s $SMBDIR/smb.conf"
+is "$RC" 3 "smbd stopped before the run: exit 3"
+like "$FIRST" "nothing touched" "smbd stopped before the run: nothing touched"
+ok "$([ ! -e "$C/calls" ] || ! grep -q stop "$C/calls"; echo $?)" "smbd stopped before the run: the connector was not stopped"
+ok "$([ "$took" -le 7000 ]; echo $?)" "smbd stopped before the run: it gave up within 7 s ($took ms)"
+no_loss "smbd stopped before the run"
+
 # --- a delete whose answer is lost: the next run asks the server again --------------------------
 fresh_smb
 und Import a.und
