@@ -54,7 +54,7 @@ hhelp=$("$HANDLER" --help)
 not_opts=
 for k in $keys; do printf '%s\n' "$hhelp" | grep -qF -- "--$k" || not_opts="$not_opts $k"; done
 is "$not_opts" "" "every key in ccmc_und_remediate.conf(5) is a handler option"
-is "$(echo $keys | wc -w)" 13 "ccmc_und_remediate.conf(5) documents 13 keys"
+is "$(echo $keys | wc -w)" 16 "ccmc_und_remediate.conf(5) documents 16 keys"
 T2="$T/conf"
 for k in $keys; do
 	case $k in
@@ -62,10 +62,15 @@ for k in $keys; do
 	*-cmd) v=/bin/true ;;
 	*-timeout | window) v=1s ;;
 	deadline) v=30s ;;
+	authentication-file) v="$T/auth" ;;
+	smb-protocol) v=NT1 ;;
+	use-kerberos) v= ;;
 	*) v=2 ;;
 	esac
 	printf '%s = %s\n' "$k" "$v"
 done >"$T2"
+printf 'username = x\npassword = y\n' >"$T/auth"
+chmod 600 "$T/auth"
 chmod 600 "$T2"
 out=$("$HANDLER" -f "$T2" -n OK HARD 1 2>&1)
 is "$out" "DRY RUN: nothing to do: state is OK, not CRITICAL" "the handler accepts every documented key"
@@ -102,5 +107,10 @@ shellish=$(nm -D --undefined-only "$HANDLER" | grep -owE 'system|popen|execvp|ex
 is "$shellish" "" "the handler links no system, popen, execvp, execlp, posix_spawnp or wordexp"
 nm -D --undefined-only "$HANDLER" | grep -qw execve
 ok $? "... and does link execve, so the list above was read from real symbols"
+
+# The version comes from configure.ac; debian/changelog must say the same.
+ac=$(sed -n 's/^AC_INIT(\[ccmc-und\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")
+deb=$(sed -n '1s/^ccmc-und (\([^)]*\)).*/\1/p' "$top_srcdir/debian/changelog")
+is "$deb" "$ac" "debian/changelog's version is configure.ac's ($ac)"
 
 done_testing
