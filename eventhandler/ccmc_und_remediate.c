@@ -322,6 +322,12 @@ static void new_run_id(char id[RUN_ID_LEN + 1])
 		snprintf(id + 2 * i, 3, "%02x", b[i]);
 }
 
+/* When moving stops: early enough to start the connector within --deadline. */
+static int64_t run_deadline_ms(void)
+{
+	return run.t0 + (cfg.deadline - cfg.start_timeout) * 1000;
+}
+
 /*
  * Finishes runs the journal shows unfinished (killed): completes or rolls
  * back their file work and starts a connector they stopped. Returns 0, or
@@ -333,13 +339,16 @@ static int recover(int64_t now, char *why, size_t len)
 
 	for (size_t i = 0; i < run.journal.nunfinished; i++) {
 		const struct run_record *r = &run.journal.unfinished[i];
-		struct mover m = {
-		    .run_id = r->id, .now = now, .runfd = -1, .manifest_fd = -1, .fetched_fd = -1};
+		struct mover m = {.run_id = r->id,
+		                  .now = now,
+		                  .runfd = -1,
+		                  .manifest_fd = -1,
+		                  .fetched_fd = -1,
+		                  .deadline_ms = run_deadline_ms()};
 		bool started = false;
 		int rec_err = 0;
-		if (r->path[0] && mover_reopen(&m, r->path) == 0)
-			rec_err = move_recover(&m, run.pl.src, run.pl.nsrc);
-		mover_end(&m);
+		/* The connector first: the file work is safe with it running (a share's deletes
+		 * are checked against the file as copied), and may wait on a slow server. */
 		if (r->stopped && !r->started) {
 			enum svc_state now_st;
 			if (connector_now(&run.conn, &now_st, why, len) < 0 ||
@@ -350,6 +359,9 @@ static int recover(int64_t now, char *why, size_t len)
 			}
 			journal_append(&run.journal, now, r->id, "start", NULL);
 		}
+		if (r->path[0] && mover_reopen(&m, r->path) == 0)
+			rec_err = move_recover(&m, run.pl.src, run.pl.nsrc);
+		mover_end(&m);
 		/* Lines recovery could not write, and copies from a share whose original the
 		 * server did not answer for, keep the run unfinished, for the next try. */
 		bool done = rec_err == 0 && m.st.unrecorded == 0 && m.st.unsettled == 0;
@@ -618,7 +630,14 @@ static int act_on_files(int64_t total, int64_t now)
 	m.stop_asked = &stop_asked;
 	if (run.force && isatty(STDOUT_FILENO))
 		m.on_progress = show_progress;
-	m.deadline_ms = run.t0 + (cfg.deadline - cfg.start_timeout) * 1000;
+	m.deadline_ms = run_deadline_ms();
+	/* Looking at a slow store may have used the time the stop and the moving need. */
+	if (mono_ms() + cfg.stop_timeout * 1000 >= m.deadline_ms)
+		return finish(EXIT_FAILED,
+		              "FAILED: %llds of the %llds deadline are gone, too few to stop the "
+		              "connector and move files; nothing touched%s",
+		              (long long)((mono_ms() - run.t0) / 1000), (long long)cfg.deadline,
+		              run.recovered);
 	mover_init(&m, cfg.quarantine);
 	if (journal_append(&run.journal, now, id, "begin", m.run_path) != 0)
 		return finish(EXIT_FAILED,
@@ -728,6 +747,7 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv);
 	if (rc)
 		return rc;
+	run.pl.deadline_ms = run_deadline_ms();
 	openlog(PROGNAME, LOG_PID, LOG_DAEMON);
 	catch_stop_signals();
 	bool act = run.force || trigger_acts(&run.trig, cfg.soft_attempt, why, sizeof(why));

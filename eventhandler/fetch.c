@@ -24,6 +24,9 @@
 #define FETCHED_NAME "fetched.tsv"
 /* A batch copied before the deadline still gets its deletes: each may wait this long past it. */
 #define DEL_GRACE_MS 2000
+/* Deletes asked for ahead of the answer read: enough to keep the helpers busy, few enough
+ * that a request never waits on a full socket. */
+#define DEL_WINDOW 32
 /* How long recovery waits for each answer of the server. */
 #define RECHECK_WAIT_MS 5000
 #define NS 1000000000LL
@@ -97,7 +100,17 @@ static void server_failed(struct mover *m, const struct smb_session *s, const ch
 
 static bool same_attr(const struct smb_attr *a, const struct smb_attr *b)
 {
-	return a->size == b->size && a->mtime == b->mtime && a->ctime == b->ctime;
+	return a->size == b->size && a->mtime == b->mtime && a->ctime == b->ctime && a->id == b->id;
+}
+
+/* A server's time in ns as a timespec, rounded down (before 1970 too). */
+static struct timespec ts_of(int64_t ns)
+{
+	int64_t sec = ns / NS, rem = ns % NS;
+
+	if (rem < 0)
+		sec--, rem += NS;
+	return (struct timespec){(time_t)sec, (long)rem};
 }
 
 /* What a get came to: 0 for a good copy, -1 when the file stays, -2 when all moving stops. */
@@ -108,7 +121,11 @@ static int get_verdict(struct mover *m, const struct move_src *src, const struct
 	int e = before->err ? before->err : after->err;
 
 	if (rc < 0) {
-		server_failed(m, s, NULL, 0);
+		/* A wait cut short by the run's deadline is the deadline, not a failing server. */
+		if (s->timed_out && mono_ms() >= m->deadline_ms)
+			m->st.deadline_hit = true;
+		else
+			server_failed(m, s, NULL, 0);
 		return -2;
 	}
 	if (k->err) {
@@ -220,9 +237,8 @@ static int get_one(struct mover *m, struct lanes *ln, const struct move_src *src
 	int rc = ln->asked[i] ? smb_take_get(s, to_temp, &k, &p->attr, &after) : -1;
 	ln->asked[i] = 0;
 	if (rc == 0 && !p->attr.err && !k.err) {
-		struct timespec t = {(time_t)(p->attr.mtime / NS), (long)(p->attr.mtime % NS)};
-		struct timespec times[2] = {t, t};
-		if (t.tv_nsec >= 0 && futimens(k.fd, times) < 0)
+		struct timespec times[2] = {ts_of(p->attr.mtime), ts_of(p->attr.mtime)};
+		if (futimens(k.fd, times) < 0)
 			k.err = errno;
 	}
 	if (close(k.fd) < 0 && !k.err)
@@ -248,8 +264,9 @@ static int fetched_line(char *buf, size_t len, const struct move_src *src, const
 	if (field_escape(src->path, folder, sizeof(folder)) < 0 ||
 	    field_escape(name, esc, sizeof(esc)) < 0)
 		return -1;
-	int n = snprintf(buf, len, "%s\t%s\t%lld\t%lld\t%lld\n", folder, esc, (long long)a->size,
-	                 (long long)a->mtime, (long long)a->ctime);
+	int n =
+	    snprintf(buf, len, "%s\t%s\t%lld\t%lld\t%lld\t%lld\n", folder, esc, (long long)a->size,
+	             (long long)a->mtime, (long long)a->ctime, (long long)a->id);
 	return n > 0 && (size_t)n < len ? n : -1;
 }
 
@@ -331,45 +348,57 @@ static void settle(struct mover *m, size_t index, const struct move_src *src, st
 	int err = 0;
 
 	if (!asked || m->st.server_failed[0] || smb_take_del(s, &err) < 0 || server_error(err)) {
-		server_failed(m, s, "delete", err);
+		if (!(s->timed_out && m->st.deadline_hit))
+			server_failed(m, s, "delete", err);
 		unsettled(m, src, name);
 		return;
 	}
-	if (err == 0 || err == ENOENT) {
-		int e = manifest_add(m, src->path, src->mirror, name, p->size, p->attr.mtime / NS,
-		                     p->sha, p->final);
+	/*
+	 * Removed, or gone: the copy is the file. Changed since it was copied (ESTALE): the copy
+	 * is kept too, for the change may be another file put in its place; the original stays,
+	 * left for the next run: a near duplicate at worst, never a loss.
+	 */
+	if (err == 0 || err == ENOENT || err == ESTALE) {
+		int e = manifest_add(m, src->path, src->mirror, name, p->size,
+		                     ts_of(p->attr.mtime).tv_sec, p->sha, p->final);
 		if (e)
 			unrecorded(m, src, name, "its manifest line could not be written", e);
+		if (err == ESTALE) {
+			left_in_place(
+			    m, src, name,
+			    "changed since it was copied; the copy is kept in the quarantine", 0);
+			return;
+		}
 		m->st.copied++;
 		moved(m, index, p->size);
 		return;
 	}
 	unlinkat(sub, p->final, 0);
-	if (err == ESTALE)
-		left_in_place(m, src, name, "changed since it was copied", 0);
-	else
-		left_in_place(m, src, name, "the server refused to delete it", err);
+	left_in_place(m, src, name, "the server refused to delete it", err);
 }
 
 /*
- * Asks for every delete of the batch, over the lanes, then reads the
- * answers in order. The gets asked in advance are dropped first, and asked
- * again later from file next.
+ * The batch's deletes over the lanes, up to DEL_WINDOW asked ahead of the
+ * answer read, in order. The gets asked in advance are dropped first, and
+ * asked again later from file next.
  */
 static void settle_batch(struct mover *m, struct lanes *ln, size_t next, size_t index,
                          const struct move_src *src, int sub, const struct und_list *l, size_t n)
 {
 	static bool asked[FETCH_BATCH];
 	int64_t now = mono_ms();
-	bool ok = lanes_drain(ln, next);
+	size_t sent = 0;
 
 	lanes_until(ln, m->deadline_ms > now + DEL_GRACE_MS ? m->deadline_ms : now + DEL_GRACE_MS);
-	for (size_t k = 0; k < n; k++)
-		ok = asked[k] = ok && smb_ask_del(lane(ln, k), src->path, l->name[fbatch[k].idx],
-		                                  &fbatch[k].attr) == 0;
-	for (size_t k = 0; k < n; k++)
+	bool ok = lanes_drain(ln, next);
+	for (size_t k = 0; k < n; k++) {
+		for (; sent < n && sent < k + DEL_WINDOW; sent++)
+			ok = asked[sent] =
+			    ok && smb_ask_del(lane(ln, sent), src->path, l->name[fbatch[sent].idx],
+			                      &fbatch[sent].attr) == 0;
 		settle(m, index, src, lane(ln, k), sub, l->name[fbatch[k].idx], &fbatch[k],
 		       asked[k]);
+	}
 }
 
 static int flush_fetched(struct mover *m, struct lanes *ln, size_t next, size_t index,
@@ -461,19 +490,19 @@ static bool parse_i64(const char *s, int64_t *v)
 /* One whole line of fetched.tsv, in place; false for one cut short or malformed. */
 static bool parse_fetched(char *line, struct fetched_rec *r)
 {
-	char *f[5], *save = NULL;
+	char *f[6], *save = NULL;
 	int n = 0;
 
-	for (char *t = strtok_r(line, "\t", &save); t && n < 5; t = strtok_r(NULL, "\t", &save))
+	for (char *t = strtok_r(line, "\t", &save); t && n < 6; t = strtok_r(NULL, "\t", &save))
 		f[n++] = t;
-	if (n != 5 || field_unescape(f[0], strlen(f[0]), f[0], strlen(f[0]) + 1) < 0 ||
+	if (n != 6 || field_unescape(f[0], strlen(f[0]), f[0], strlen(f[0]) + 1) < 0 ||
 	    field_unescape(f[1], strlen(f[1]), f[1], strlen(f[1]) + 1) < 0)
 		return false;
 	r->folder = f[0];
 	r->name = f[1];
 	r->attr.err = 0;
 	return parse_i64(f[2], &r->attr.size) && parse_i64(f[3], &r->attr.mtime) &&
-	       parse_i64(f[4], &r->attr.ctime);
+	       parse_i64(f[4], &r->attr.ctime) && parse_i64(f[5], &r->attr.id);
 }
 
 void fetched_load(int runfd, struct fetched_log *log)
@@ -514,7 +543,8 @@ void fetched_free(struct fetched_log *log)
 	memset(log, 0, sizeof(*log));
 }
 
-int fetch_recheck(const struct move_src *src, const struct fetched_log *log, const char *name)
+int fetch_recheck(const struct move_src *src, const struct fetched_log *log, const char *name,
+                  int64_t deadline_ms)
 {
 	const struct smb_attr *a = NULL;
 	int err;
@@ -526,7 +556,12 @@ int fetch_recheck(const struct move_src *src, const struct fetched_log *log, con
 	/* Never recorded, so never asked to be deleted: the copy is kept, a duplicate at worst. */
 	if (!a)
 		return 0;
-	src->smb->until_ms = mono_ms() + RECHECK_WAIT_MS;
+	int64_t until = mono_ms() + RECHECK_WAIT_MS;
+	if (deadline_ms && until > deadline_ms)
+		until = deadline_ms;
+	if (until <= mono_ms())
+		return -1;
+	src->smb->until_ms = until;
 	if (smb_del(src->smb, src->path, name, a, &err) < 0 || server_error(err))
 		return -1;
 	return err == 0 || err == ENOENT || err == ESTALE ? 0 : 1;

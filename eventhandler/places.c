@@ -135,6 +135,8 @@ static int remote_share_scan(struct places *pl, const struct settings *cfg, stru
 	int rc = 0;
 
 	s->until_ms = mono_ms() + SMB_STEP_MS;
+	if (pl->deadline_ms && s->until_ms > pl->deadline_ms)
+		s->until_ms = pl->deadline_ms;
 	smb_session_ask(s);
 	for (size_t i = 0; i < cfg->folders.n && rc == 0; i++) {
 		const struct folder *f = &cfg->folders.f[i];

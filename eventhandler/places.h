@@ -25,6 +25,7 @@ struct places {
 	dev_t qdev;            /* its file system */
 	struct smb_pool pool;  /* one serving SMB helper per share of the smb:// folders */
 	struct smb_pool lanes; /* and a second one, for the moving (fetch.c) */
+	int64_t deadline_ms;   /* monotonic: no wait for a server goes past it; 0 for none */
 };
 
 /*

@@ -144,7 +144,7 @@ static void recover_file(struct recovery *r, const char *folder, int dirfd, cons
 		return;
 	int drop = 0;
 	if (src && src->smb)
-		drop = fetch_recheck(src, &r->log, base);
+		drop = fetch_recheck(src, &r->log, base, r->m->deadline_ms);
 	else if (src)
 		drop = unfinished_move(src, base, dirfd, name);
 	if (drop < 0) {

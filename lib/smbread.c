@@ -148,10 +148,13 @@ int smb_session_start(struct smb_session *s, const struct folder_list *l, size_t
 	return 0;
 }
 
-/* False, with s->fatal set and the helper ended, when it did not answer by s->until_ms. */
-static bool answered_in_time(struct smb_session *s)
+/*
+ * False, with s->fatal set and the helper ended, when fd is not ready for
+ * events by s->until_ms: the helper waits on a server that does not answer.
+ */
+static bool ready_in_time(struct smb_session *s, int fd, short events)
 {
-	struct pollfd p = {.fd = s->fd, .events = POLLIN};
+	struct pollfd p = {.fd = fd, .events = events};
 	int rc;
 
 	if (!s->until_ms)
@@ -163,9 +166,15 @@ static bool answered_in_time(struct smb_session *s)
 	if (rc > 0)
 		return true;
 	snprintf(s->fatal, sizeof(s->fatal), "%.600s: the server did not answer in time", s->share);
+	s->timed_out = true;
 	if (s->pid > 0)
 		kill(s->pid, SIGKILL);
 	return false;
+}
+
+static bool answered_in_time(struct smb_session *s)
+{
+	return ready_in_time(s, s->fd, POLLIN);
 }
 
 /* n bytes of the helper's output; -1 once it ended or failed. */
@@ -302,7 +311,7 @@ static int skip_record(struct smb_session *s, char type)
 	char tmp[PATH_MAX];
 	int32_t code;
 	unsigned char kind;
-	int64_t v[2], attr[3];
+	int64_t v[2], attr[4];
 	uint32_t len, chunk;
 
 	switch (type) {
@@ -389,9 +398,19 @@ static int request(struct smb_session *s, const char *line, size_t n)
 	if (s->fatal[0])
 		return -1;
 	while (n > 0) {
-		ssize_t k = send(s->wfd, line, n, MSG_NOSIGNAL);
+		/* A helper stuck on its server stops reading: the wait ends at s->until_ms. */
+		ssize_t k = send(s->wfd, line, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (k < 0 && errno == EINTR)
 			continue;
+		if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (!s->until_ms) {
+				struct pollfd p = {.fd = s->wfd, .events = POLLOUT};
+				poll(&p, 1, -1);
+			} else if (!ready_in_time(s, s->wfd, POLLOUT)) {
+				return -1;
+			}
+			continue;
+		}
 		if (k <= 0) {
 			snprintf(s->fatal, sizeof(s->fatal), "%.600s: the SMB helper is gone: %s",
 			         s->share, strerror(errno));
@@ -419,7 +438,7 @@ static int file_arg(char *dst, size_t len, const char *folder, const char *name)
 static int take_attr(struct smb_session *s, struct smb_attr *a)
 {
 	char type;
-	int64_t v[3];
+	int64_t v[4];
 
 	if (take(s, &type, 1) < 0)
 		return session_failed(s, 0);
@@ -427,7 +446,7 @@ static int take_attr(struct smb_session *s, struct smb_attr *a)
 		return session_failed(s, type);
 	if (take(s, &a->err, sizeof(a->err)) < 0 || take(s, v, sizeof(v)) < 0)
 		return session_failed(s, 0);
-	a->size = v[0], a->mtime = v[1], a->ctime = v[2];
+	a->size = v[0], a->mtime = v[1], a->ctime = v[2], a->id = v[3];
 	return 0;
 }
 
@@ -486,8 +505,8 @@ int smb_ask_del(struct smb_session *s, const char *folder, const char *name,
                 const struct smb_attr *a)
 {
 	static char line[2 * PATH_MAX + 1024];
-	int o = snprintf(line, sizeof(line), "del %lld %lld %lld ", (long long)a->size,
-	                 (long long)a->mtime, (long long)a->ctime);
+	int o = snprintf(line, sizeof(line), "del %lld %lld %lld %lld ", (long long)a->size,
+	                 (long long)a->mtime, (long long)a->ctime, (long long)a->id);
 
 	if (file_arg(line + o, sizeof(line) - (size_t)o - 1, folder, name) < 0)
 		return ENAMETOOLONG;

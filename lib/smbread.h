@@ -37,12 +37,14 @@ struct smb_session {
 	char fatal[1024]; /* once set, the helper failed: why, naming the server and the step */
 	int64_t until_ms; /* monotonic: a wait for the helper past it ends it; 0 for none */
 	unsigned pending; /* get and del requests sent whose answers are not yet read */
+	bool timed_out;   /* the helper was ended because an answer did not come by until_ms */
 };
 
 /* A file's attributes as the server keeps them: times in ns, to its 100 ns. */
 struct smb_attr {
 	int32_t err; /* 0, or why the file could not be read or removed */
 	int64_t size, mtime, ctime;
+	int64_t id; /* the file ID (smbwire.h) */
 };
 
 /* Takes each piece of a file that smb_get reads. */

@@ -7,13 +7,15 @@
  *   'X' u16 len, text            the server could not be used: the text names it and the step
  *   'Z'                          the end of one request, when the helper serves them (-S)
  * Serving (-S), the helper also takes "get HEXNAME FOLDERURL" and
- * "del SIZE MTIME CTIME HEXNAME FOLDERURL" (times in ns; the name in lower-case hex, so that
- * any byte of it passes):
- *   'A' i32 err, i64 size, i64 mtime, i64 ctime   a file's attributes, as the server gives them
+ * "del SIZE MTIME CTIME ID HEXNAME FOLDERURL" (times in ns; the name in lower-case hex, so
+ * that any byte of it passes):
+ *   'A' i32 err, i64 size, i64 mtime, i64 ctime, i64 id   a file's attributes, as the server
+ *                                gives them; id is its file ID over SMB2 and later (Samba's
+ *                                inode, Windows' file index), and over SMB1 a hash of its path
  *   'B' u32 len, bytes           a piece of the file, for get
  * get answers 'A' before the read, the 'B' pieces, and 'A' after it: the file is unchanged
  * when both agree to the 100 ns the server keeps. del removes the file only when its
- * attributes still equal the three numbers, and answers 'A' with err 0, ESTALE (changed),
+ * attributes still equal the four numbers, and answers 'A' with err 0, ESTALE (changed),
  * or the server's refusal (EACCES, EPERM, EBUSY, ENOENT).
  * Integers in the host's byte order: both ends run on one machine.
  */

@@ -416,18 +416,26 @@ static bool scan(SMBCCTX *c, const char *share, int argc, char **argv, int first
 	return true;
 }
 
+/* Nanoseconds since 1970, clamped to what int64 holds (years 1678 to 2262). */
 static int64_t ns_of(const struct timespec *t)
 {
+	const int64_t lim = INT64_MAX / 1000000000 - 1;
+
+	if (t->tv_sec > lim)
+		return INT64_MAX;
+	if (t->tv_sec < -lim)
+		return INT64_MIN;
 	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
 }
 
-/* 'A': err, and when it is 0, the size, write time and change time of st. */
+/* 'A': err, and when it is 0, the size, write time, change time and file ID of st. */
 static void put_attr(int32_t err, const struct stat *st)
 {
-	int64_t v[3] = {0, 0, 0};
+	int64_t v[4] = {0, 0, 0, 0};
 
 	if (!err && st)
-		v[0] = st->st_size, v[1] = ns_of(&st->st_mtim), v[2] = ns_of(&st->st_ctim);
+		v[0] = st->st_size, v[1] = ns_of(&st->st_mtim), v[2] = ns_of(&st->st_ctim),
+		v[3] = (int64_t)st->st_ino;
 	put_code(SMBWIRE_ATTR, err);
 	put(v, sizeof(v));
 }
@@ -516,15 +524,18 @@ static void get_file(const char *args)
 	}
 }
 
-/* del SIZE MTIME CTIME HEXNAME FOLDERURL: removes the file only if it is still as it was read. */
+/*
+ * del SIZE MTIME CTIME ID HEXNAME FOLDERURL: removes the file only if it is
+ * still as it was read, the same file ID included.
+ */
 static void del_file(const char *args)
 {
 	static char url[2 * PATH_MAX + 4 * NAME_MAX];
-	long long size, mtime, ctime;
+	long long size, mtime, ctime, id;
 	int at = 0;
 	struct stat st;
 
-	if (sscanf(args, "%lld %lld %lld %n", &size, &mtime, &ctime, &at) != 3 ||
+	if (sscanf(args, "%lld %lld %lld %lld %n", &size, &mtime, &ctime, &id, &at) != 4 ||
 	    file_url(args + at, url, sizeof(url)) < 0) {
 		put_attr(EINVAL, NULL);
 		return;
@@ -533,7 +544,8 @@ static void del_file(const char *args)
 		put_attr(errno, NULL);
 		return;
 	}
-	if (st.st_size != size || ns_of(&st.st_mtim) != mtime || ns_of(&st.st_ctim) != ctime) {
+	if (st.st_size != size || ns_of(&st.st_mtim) != mtime || ns_of(&st.st_ctim) != ctime ||
+	    (int64_t)st.st_ino != id) {
 		put_attr(ESTALE, NULL);
 		return;
 	}

@@ -206,24 +206,36 @@ GU="smb://127.0.0.1:$P1/c\$/g"
 drive() { "$PERL" "$top_srcdir/tests/smbdrive.pl" --requests "$T/got" "$HELPER" -S -A "$A" d "$GU"; }
 hex() { printf '%s' "$1" | od -An -tx1 -v | tr -d ' \n'; }
 out=$(printf 'get %s %s\n' "$(hex a.und)" "$GU" | drive)
-read -r _ e1 size m1 c1 <<<"$(printf '%s\n' "$out" | sed -n 1p)"
+read -r _ e1 size m1 c1 id1 <<<"$(printf '%s\n' "$out" | sed -n 1p)"
 is "$(printf '%s\n' "$out" | sed -n 1p)" "$(printf '%s\n' "$out" | sed -n 2p)" "get: the attributes before and after the read agree"
 is "$e1/$size" "0/$(stat -c %s "$G/a.und")" "get: the size is the file's"
 cmp -s "$T/got" "$G/a.und"
 ok $? "get: the bytes are the file's"
 is "$((m1 / 1000000000))" "$(stat -c %Y "$G/a.und")" "get: the write time is the file's, in ns"
-out=$(printf 'del %s %s %s %s %s\ndel %s %s %s %s %s\n' "$size" "$m1" "$c1" "$(hex a.und)" "$GU" "$size" "$m1" "$c1" "$(hex a.und)" "$GU" | drive)
+is "$id1" "$(stat -c %i "$G/a.und")" "get: over SMB2 and later, the file ID is Samba's inode"
+out=$(printf 'del %s %s %s %s %s %s\ndel %s %s %s %s %s %s\n' "$size" "$m1" "$c1" "$id1" "$(hex a.und)" "$GU" "$size" "$m1" "$c1" "$id1" "$(hex a.und)" "$GU" | drive)
 is "$(printf '%s\n' "$out" | grep '^A' | cut -d' ' -f2 | tr '\n' ' ')" "0 2 " "del: removes the file as read; again: ENOENT"
 ok "$([ ! -e "$G/a.und" ]; echo $?)" "del: the file is gone from the server"
 printf 'first\n' >"$G/b.und"
 chown exadmin "$G/b.und"
-read -r _ _ size m c <<<"$(printf 'get %s %s\n' "$(hex b.und)" "$GU" | drive | sed -n 1p)"
+read -r _ _ size m c id <<<"$(printf 'get %s %s\n' "$(hex b.und)" "$GU" | drive | sed -n 1p)"
 printf 'appended, as the connector before SP3 does\n' >>"$G/b.und"
-out=$(printf 'del %s %s %s %s %s\n' "$size" "$m" "$c" "$(hex b.und)" "$GU" | drive)
+out=$(printf 'del %s %s %s %s %s %s\n' "$size" "$m" "$c" "$id" "$(hex b.und)" "$GU" | drive)
 like "$out" "A 116 " "del: a file appended to since it was read is not removed (ESTALE)"
 ok "$([ -s "$G/b.und" ]; echo $?)" "del: the changed file is still there"
-read -r _ _ size m c <<<"$(printf 'get %s %s\n' "$(hex ro.und)" "$GU" | drive | sed -n 1p)"
-out=$(printf 'del %s %s %s %s %s\n' "$size" "$m" "$c" "$(hex ro.und)" "$GU" | drive)
+# Another file put in its place with the same size and times (Samba's change time is its write
+# time, which a client can set): the file ID tells them apart.
+printf 'original\n' >"$G/r.und"
+chown exadmin "$G/r.und"
+read -r _ _ size m c id <<<"$(printf 'get %s %s\n' "$(hex r.und)" "$GU" | drive | sed -n 1p)"
+cp -p "$G/r.und" "$G/r.ref"
+printf 'impostor\n' >"$G/r.new"
+touch -r "$G/r.ref" "$G/r.new"
+mv "$G/r.new" "$G/r.und"
+out=$(printf 'del %s %s %s %s %s %s\n' "$size" "$m" "$c" "$id" "$(hex r.und)" "$GU" | drive)
+like "$out" "A 116 " "del: another file of the same size and times in its place is not removed (ESTALE, by its file ID)"
+read -r _ _ size m c id <<<"$(printf 'get %s %s\n' "$(hex ro.und)" "$GU" | drive | sed -n 1p)"
+out=$(printf 'del %s %s %s %s %s %s\n' "$size" "$m" "$c" "$id" "$(hex ro.und)" "$GU" | drive)
 ok "$(printf '%s' "$out" | grep -q '^A 0 '; [ $? -ne 0 ]; echo $?)" "del: a read-only file is refused by the server ($(printf '%s' "$out" | head -n 1))"
 ok "$([ -e "$G/ro.und" ]; echo $?)" "del: the read-only file is still there"
 out=$( (printf 'get %s %s\n' "$(head -c 10000 /dev/zero | tr '\0' a)" "$GU"; printf 'get %s %s\n' "$(hex b.und)" "$GU") | drive)

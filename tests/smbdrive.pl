@@ -39,7 +39,7 @@ sub answer {
 		elsif ($t eq 'E') { take(17); text(); $entries++ }
 		elsif ($t eq 'D') { take(4) }
 		elsif ($t eq 'X') { text(); $fatal++ }
-		elsif ($t eq 'A') { printf "A %d %d %d %d\n", unpack('l q q q', take(28)) }
+		elsif ($t eq 'A') { printf "A %d %d %d %d %d\n", unpack('l q q q q', take(36)) }
 		elsif ($t eq 'B') { my $l = unpack('L', take(4)); print $fh take($l); $bytes += $l }
 		elsif ($t eq 'Z') { last }
 		else { die "unknown record '$t'\n" }
