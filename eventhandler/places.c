@@ -181,9 +181,9 @@ static int remote_scan(struct places *pl, const struct settings *cfg, bool add, 
 }
 
 /*
- * A second helper per share, each with its own connection, so that the
- * moving overlaps round trips (fetch.c). It logs on at its first request;
- * one that cannot be started leaves its share one lane.
+ * More helpers per share, each with its own connection, so that the moving
+ * overlaps round trips (fetch.c). Each logs on at its first request; one that
+ * cannot be started leaves its share fewer lanes.
  */
 static int remote_lanes(struct places *pl, const struct settings *cfg)
 {
@@ -191,13 +191,15 @@ static int remote_lanes(struct places *pl, const struct settings *cfg)
 
 	if (pl->pool.n == 0)
 		return 0;
-	smb_pool_prepare(&pl->lanes, &cfg->folders, &cfg->smb, SMB_STEP_MS);
-	for (size_t i = 0; i < pl->nsrc; i++) {
-		if (!pl->src[i].smb)
-			continue;
-		snprintf(share, sizeof(share), "%s", pl->src[i].smb->share);
-		struct smb_session *s = smb_pool_find(&pl->lanes, share);
-		pl->src[i].lane[1] = s && s->pid > 0 && !s->fatal[0] ? s : NULL;
+	for (size_t k = 1; k < SMB_LANES; k++) {
+		smb_pool_prepare(&pl->lanes[k - 1], &cfg->folders, &cfg->smb, SMB_STEP_MS);
+		for (size_t i = 0; i < pl->nsrc; i++) {
+			if (!pl->src[i].smb)
+				continue;
+			snprintf(share, sizeof(share), "%s", pl->src[i].smb->share);
+			struct smb_session *s = smb_pool_find(&pl->lanes[k - 1], share);
+			pl->src[i].lane[k] = s && s->pid > 0 && !s->fatal[0] ? s : NULL;
+		}
 	}
 	return 0;
 }
@@ -205,10 +207,10 @@ static int remote_lanes(struct places *pl, const struct settings *cfg)
 void places_close_shares(struct places *pl)
 {
 	smb_pool_reset(&pl->pool);
-	smb_pool_reset(&pl->lanes);
+	for (size_t k = 0; k + 1 < SMB_LANES; k++)
+		smb_pool_reset(&pl->lanes[k]);
 }
 
-/* Opens the folders to empty; a missing one holds no .und files. Returns 0 or -1 with err. */
 int places_open_sources(struct places *pl, const struct settings *cfg, char *err, size_t errlen)
 {
 	struct store_dir sd;

@@ -24,7 +24,7 @@ struct places {
 	int qfd;               /* the quarantine root, or -1 */
 	dev_t qdev;            /* its file system */
 	struct smb_pool pool;  /* one serving SMB helper per share of the smb:// folders */
-	struct smb_pool lanes; /* and a second one, for the moving (fetch.c) */
+	struct smb_pool lanes[SMB_LANES - 1]; /* and more, for the moving (fetch.c) */
 	int64_t deadline_ms;   /* monotonic: no wait for a server goes past it; 0 for none */
 };
 
