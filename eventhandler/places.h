@@ -21,11 +21,11 @@ struct places {
 	struct move_src src[MOVE_SOURCES_MAX];
 	struct und_list list[MOVE_SOURCES_MAX];
 	size_t nsrc;
-	int qfd;               /* the quarantine root, or -1 */
-	dev_t qdev;            /* its file system */
-	struct smb_pool pool;  /* one serving SMB helper per share of the smb:// folders */
+	int qfd;              /* the quarantine root, or -1 */
+	dev_t qdev;           /* its file system */
+	struct smb_pool pool; /* one serving SMB helper per share of the smb:// folders */
 	struct smb_pool lanes[SMB_LANES - 1]; /* and more, for the moving (fetch.c) */
-	int64_t deadline_ms;   /* monotonic: no wait for a server goes past it; 0 for none */
+	int64_t deadline_ms; /* monotonic: no wait for a server goes past it; 0 for none */
 };
 
 /*
