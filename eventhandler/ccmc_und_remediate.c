@@ -145,7 +145,8 @@ static struct {
 	struct places pl;
 	struct journal journal;
 	char recovered[512]; /* what finishing an interrupted run did, for the summary */
-	int64_t t0;          /* monotonic start */
+	bool restarted[JOURNAL_UNFINISHED_MAX]; /* their connectors this run started */
+	int64_t t0;                             /* monotonic start */
 } run;
 
 /* Nothing inherited reaches the commands this runs, nor our own files. */
@@ -329,11 +330,33 @@ static int64_t run_deadline_ms(void)
 }
 
 /*
+ * Starts the connector that a killed run stopped, before anything else: its
+ * file work, and this run's, may wait on a slow or missing server, and the
+ * connector must not wait with them. Returns 0, or -1 with why.
+ */
+static int restart_killed(int64_t now, char *why, size_t len)
+{
+	for (size_t i = 0; i < run.journal.nunfinished; i++) {
+		const struct run_record *r = &run.journal.unfinished[i];
+		enum svc_state st;
+		if (!r->stopped || r->started)
+			continue;
+		if (connector_now(&run.conn, &st, why, len) < 0 || st != SVC_RUNNING) {
+			if (connector_start(&run.conn, why, len) < 0)
+				return -1;
+			run.restarted[i] = true;
+		}
+		journal_append(&run.journal, now, r->id, "start", NULL);
+	}
+	return 0;
+}
+
+/*
  * Finishes runs the journal shows unfinished (killed): completes or rolls
  * back their file work and starts a connector they stopped. Returns 0, or
  * -1 with why when the connector could not be started.
  */
-static int recover(int64_t now, char *why, size_t len)
+static void recover(int64_t now)
 {
 	size_t o = 0;
 
@@ -345,20 +368,8 @@ static int recover(int64_t now, char *why, size_t len)
 		                  .manifest_fd = -1,
 		                  .fetched_fd = -1,
 		                  .deadline_ms = run_deadline_ms()};
-		bool started = false;
+		bool started = run.restarted[i];
 		int rec_err = 0;
-		/* The connector first: the file work is safe with it running (a share's deletes
-		 * are checked against the file as copied), and may wait on a slow server. */
-		if (r->stopped && !r->started) {
-			enum svc_state now_st;
-			if (connector_now(&run.conn, &now_st, why, len) < 0 ||
-			    now_st != SVC_RUNNING) {
-				if (connector_start(&run.conn, why, len) < 0)
-					return -1;
-				started = true;
-			}
-			journal_append(&run.journal, now, r->id, "start", NULL);
-		}
 		if (r->path[0] && mover_reopen(&m, r->path) == 0)
 			rec_err = move_recover(&m, run.pl.src, run.pl.nsrc);
 		mover_end(&m);
@@ -378,7 +389,6 @@ static int recover(int64_t now, char *why, size_t len)
 		o += n > 0 && (size_t)n < sizeof(run.recovered) - o ? (size_t)n : 0;
 		syslog(LOG_WARNING, "finished interrupted run %s", r->id);
 	}
-	return 0;
 }
 
 static int dry_run(bool act, const char *why)
@@ -695,25 +705,31 @@ static int remediate(bool act, const char *why)
 
 	if (act && store_answers(now, err, sizeof(err)) < 0)
 		return finish(EXIT_FAILED, "FAILED: %s; nothing touched", err);
-	int rc = places_open_sources(&run.pl, &cfg, err, sizeof(err));
-	if (rc < 0)
-		return finish(rc == -2 ? EXIT_USAGE : EXIT_FAILED, "FAILED: %s; nothing touched",
-		              err);
-	rc = places_open_quarantine(&run.pl, &cfg, err, sizeof(err));
-	if (rc < 0)
-		return finish(rc == -2 ? EXIT_USAGE : EXIT_FAILED, "FAILED: %s; nothing touched",
-		              err);
-	rc = journal_open(cfg.state_dir, &run.journal, err, sizeof(err));
+	int rc = journal_open(cfg.state_dir, &run.journal, err, sizeof(err));
 	if (rc == EWOULDBLOCK)
 		return finish(EXIT_DONE, "NOTHING TO DO: another run is in progress (lock %s/lock)",
 		              cfg.state_dir);
 	if (rc)
 		return finish(EXIT_FAILED, "FAILED: %s; nothing touched", err);
-	if (recover(now, err, sizeof(err)) < 0)
+	if (restart_killed(now, err, sizeof(err)) < 0)
 		return finish(EXIT_FAILED,
 		              "FAILED: an interrupted run stopped the connector and it "
 		              "did not start again: %s",
 		              err);
+	const char *restarted = "";
+	for (size_t i = 0; i < run.journal.nunfinished; i++)
+		if (run.restarted[i])
+			restarted =
+			    "; the connector an interrupted run had stopped was started again";
+	rc = places_open_sources(&run.pl, &cfg, err, sizeof(err));
+	if (rc < 0)
+		return finish(rc == -2 ? EXIT_USAGE : EXIT_FAILED, "FAILED: %s; nothing touched%s",
+		              err, restarted);
+	rc = places_open_quarantine(&run.pl, &cfg, err, sizeof(err));
+	if (rc < 0)
+		return finish(rc == -2 ? EXIT_USAGE : EXIT_FAILED, "FAILED: %s; nothing touched%s",
+		              err, restarted);
+	recover(now);
 	if (!act)
 		return finish(EXIT_DONE, "NOTHING TO DO: %s%s", why, run.recovered);
 	size_t recent = journal_runs_since(&run.journal, now - cfg.window);

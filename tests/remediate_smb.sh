@@ -387,6 +387,73 @@ else
 	skip "Nagios over smb://: nagios4 is not installed"
 fi
 
+# --- the sweep's findings on time: no wait goes past the deadline, the connector first ------------
+smbd_pids() { pgrep -f "smbd -D -s $SMBDIR/smb.conf" | tr '\n' ' '; }
+# A killed run left the connector stopped and its deletes unsettled; the server then hangs. The next
+# run starts the connector before it touches the server, and ends within its deadline.
+fresh_smb
+for i in 1 2 3; do und Import "k$i.und"; done
+served
+traced sendto CRITICAL HARD 1
+n=$(calls_of sendto | grep -n '"del ' | head -n 1 | cut -d: -f1)
+fresh_smb
+for i in 1 2 3; do und Import "k$i.und"; done
+served
+injected "sendto:signal=SIGKILL:when=$n" CRITICAL HARD 1
+is "$RC/$(connector_state)" "137/stopped" "killed at its first delete: the connector is left stopped"
+kill -STOP $(smbd_pids)
+t0=$(date +%s%N)
+handler --deadline 8s --stop-timeout 2s --start-timeout 2s CRITICAL HARD 1
+took=$((($(date +%s%N) - t0) / 1000000))
+kill -CONT $(smbd_pids)
+is "$(connector_state)" running "the server hung, the next run: the connector runs again"
+like "$FIRST" "the connector an interrupted run had stopped was started again" "... and the summary says so"
+ok "$([ "$took" -le 9000 ]; echo $?)" "... within --deadline + 1 s ($took ms)"
+# Copies whose deletes are not settled yet: every file is there, some twice until the next run.
+ok "$([ -z "$(comm -23 <(sort -u "$ORIG") <(present | sort -u))" ]; echo $?)" \
+	"a killed run, then a hung server: no file lost (the unsettled ones are in both places)"
+handler CRITICAL HARD 1
+is "$RC/$(count_in "$S")" "0/0" "the server back: the next run finishes the killed run and moves the rest"
+no_loss "a killed run, a hung server, then a run"
+manifest_check
+is "$MANIFEST_LINES/$MANIFEST_BAD/$(inq)" "3/0/3" "... each copy with one manifest line"
+
+# The server hangs while the deletes of 300 files are being sent: the run ends within its deadline.
+fresh_smb
+for i in $(seq 300); do printf 'NDR %s\n' "$i" >"$S/Import/$(printf 'a-long-name-for-message-%0120d' "$i").und"; done
+sha256sum "$S"/Import/* | cut -d' ' -f1 >"$ORIG"
+served
+handler_opts
+"$STRACE" -qq -o /dev/null -e trace=sendto -e inject=sendto:signal=SIGSTOP:when=$((300 + 2)) "$HANDLER" "${HOPTS[@]}" \
+	--deadline 12s --stop-timeout 2s --start-timeout 2s CRITICAL HARD 1 >"$T/out" 2>&1 &
+spid=$!
+until_ok 60 stopped
+kill -STOP $(smbd_pids)
+t0=$(date +%s%N)
+pkill -CONT -P "$spid"
+wait "$spid"
+RC=$?
+took=$((($(date +%s%N) - t0) / 1000000))
+kill -CONT $(smbd_pids)
+FIRST=$(head -n 1 "$T/out")
+ok "$([ "$RC" -eq 1 ] || [ "$RC" -eq 3 ]; echo $?)" "the server hung mid-deletes: exit 1 or 3 ($RC: ${FIRST:0:160})"
+ok "$([ "$took" -le 14000 ]; echo $?)" "the server hung mid-deletes: the run ended within its deadline ($took ms after the hang)"
+is "$(connector_state)" running "the server hung mid-deletes: the connector runs"
+no_loss "the server hung mid-deletes"
+handler CRITICAL HARD 1
+is "$RC/$(count_in "$S")" "0/0" "the server back: the next run settles and moves everything"
+no_loss "the server hung mid-deletes, then a run"
+
+# Times before 1970 are kept, to the second, in the manifest and on the copy.
+fresh_smb
+und Import old.und
+touch -d '1960-06-01 12:00:00.9' "$S/Import/old.und"
+served
+handler CRITICAL HARD 1
+is "$RC" 0 "a file from 1960: moved"
+is "$(cut -f5 "$(run_folder)/manifest.tsv" | tail -n 1)" "1960-06-01T12:00:00Z" "a file from 1960: its manifest time"
+is "$(find "$Q" -name old.und -printf '%TY-%Tm-%Td %TH:%TM:%.2TS')" "1960-06-01 12:00:00" "a file from 1960: its copy's time"
+
 # --- SIGKILL at every write, rename, unlink and sync, and at every request to the server ---------
 crash_setup() {
 	fresh_smb
