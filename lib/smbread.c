@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -279,17 +280,37 @@ static int smb_list(const struct store_folder *f, const struct store_lister *l)
 
 const struct store_backend backend_smb = {"smb", smb_list};
 
+/*
+ * A serving helper told to end (its requests closed) ends by itself, once it
+ * has removed its private configuration, even when it was still starting
+ * (a few ms): it is given 200 ms for that, and killed after, so that one
+ * waiting on a server that hangs delays the caller no longer.
+ */
+static void helper_wait(pid_t pid, bool asked_to_end)
+{
+	int pfd = asked_to_end ? pidfd_open(pid, 0) : -1;
+
+	if (pfd >= 0) {
+		struct pollfd p = {.fd = pfd, .events = POLLIN};
+		while (poll(&p, 1, 200) < 0 && errno == EINTR)
+			;
+		close(pfd);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
 void smb_session_end(struct smb_session *s)
 {
+	bool serving = s->wfd >= 0 && !s->timed_out;
+
 	if (s->fd >= 0)
 		close(s->fd);
 	if (s->wfd >= 0)
 		close(s->wfd);
 	s->fd = s->wfd = -1;
-	if (s->pid > 0) {
-		kill(s->pid, SIGKILL);
-		waitpid(s->pid, NULL, 0);
-	}
+	if (s->pid > 0)
+		helper_wait(s->pid, serving);
 	s->pid = 0;
 }
 

@@ -18,7 +18,14 @@ SMBDIR="$T/smbd"
 PORT=$(smbd_port)
 serve() { smbd_start "$SMBDIR" "$PORT" || { echo "Bail out! smbd did not start on port $PORT"; exit 1; }; }
 stop_server() { smbd_stop "$SMBDIR"; }
-cleanup_smb() { stop_server; cleanup_all; }
+# The kill tests may kill a helper as it starts, before it removes its private folder (a few
+# ms): those folders, made during this test, are removed at its end.
+find /tmp -maxdepth 1 -name 'ccmc-und-smb.*' | sort >"$T/private.before"
+cleanup_smb() {
+	find /tmp -maxdepth 1 -name 'ccmc-und-smb.*' | sort | comm -13 "$T/private.before" - | xargs -r rm -rf
+	stop_server
+	cleanup_all
+}
 trap cleanup_smb EXIT
 mkdir -p "$SMBDIR/share"
 chmod 755 "$T" "$SMBDIR" "$SMBDIR/share"
@@ -439,7 +446,8 @@ FIRST=$(head -n 1 "$T/out")
 ok "$([ "$RC" -eq 1 ] || [ "$RC" -eq 3 ]; echo $?)" "the server hung mid-deletes: exit 1 or 3 ($RC: ${FIRST:0:160})"
 ok "$([ "$took" -le 14000 ]; echo $?)" "the server hung mid-deletes: the run ended within its deadline ($took ms after the hang)"
 is "$(connector_state)" running "the server hung mid-deletes: the connector runs"
-no_loss "the server hung mid-deletes"
+ok "$([ -z "$(comm -23 <(sort -u "$ORIG") <(present | sort -u))" ]; echo $?)" \
+	"the server hung mid-deletes: no file lost (the unsettled ones are in both places)"
 handler CRITICAL HARD 1
 is "$RC/$(count_in "$S")" "0/0" "the server back: the next run settles and moves everything"
 no_loss "the server hung mid-deletes, then a run"
