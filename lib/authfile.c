@@ -91,3 +91,15 @@ void smb_auth_clear(struct smb_auth *a)
 {
 	explicit_bzero(a, sizeof(*a));
 }
+
+int authfile_check(const char *path, char *err, size_t errlen)
+{
+	struct smb_auth a;
+	int rc;
+
+	if (!path)
+		return 0;
+	rc = authfile_read(path, &a, err, errlen);
+	smb_auth_clear(&a);
+	return rc;
+}

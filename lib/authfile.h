@@ -22,6 +22,13 @@ struct smb_auth {
  */
 int authfile_read(const char *path, struct smb_auth *a, char *err, size_t errlen);
 
+/*
+ * Checks that path (NULL: nothing to check) can be read as an auth file, so
+ * that a bad one is refused before anything is done; keeps nothing of it.
+ * Returns 0, or -1 with a message in err.
+ */
+int authfile_check(const char *path, char *err, size_t errlen);
+
 /* Overwrites the secret so that it outlives its use in no buffer. */
 void smb_auth_clear(struct smb_auth *a);
 

@@ -480,18 +480,24 @@ static int take_end(struct smb_session *s)
 	return type == SMBWIRE_END ? 0 : session_failed(s, type);
 }
 
-int smb_ask_get(struct smb_session *s, const char *folder, const char *name)
+/* Sends "PREFIX HEXNAME FOLDER": 0, ENAMETOOLONG (not sent, no answer due), or -1. */
+static int ask_file(struct smb_session *s, const char *prefix, const char *folder, const char *name)
 {
 	static char line[2 * PATH_MAX + 1024];
+	size_t o = (size_t)snprintf(line, sizeof(line), "%s", prefix);
 
-	memcpy(line, "get ", 4);
-	if (file_arg(line + 4, sizeof(line) - 5, folder, name) < 0)
+	if (o >= sizeof(line) || file_arg(line + o, sizeof(line) - o - 1, folder, name) < 0)
 		return ENAMETOOLONG;
 	strcat(line, "\n");
 	if (request(s, line, strlen(line)) < 0)
 		return -1;
 	s->pending++;
 	return 0;
+}
+
+int smb_ask_get(struct smb_session *s, const char *folder, const char *name)
+{
+	return ask_file(s, "get ", folder, name);
 }
 
 int smb_take_get(struct smb_session *s, smb_sink *sink, void *ctx, struct smb_attr *before,
@@ -525,17 +531,11 @@ int smb_take_get(struct smb_session *s, smb_sink *sink, void *ctx, struct smb_at
 int smb_ask_del(struct smb_session *s, const char *folder, const char *name,
                 const struct smb_attr *a)
 {
-	static char line[2 * PATH_MAX + 1024];
-	int o = snprintf(line, sizeof(line), "del %lld %lld %lld %lld ", (long long)a->size,
-	                 (long long)a->mtime, (long long)a->ctime, (long long)a->id);
+	char prefix[128];
 
-	if (file_arg(line + o, sizeof(line) - (size_t)o - 1, folder, name) < 0)
-		return ENAMETOOLONG;
-	strcat(line, "\n");
-	if (request(s, line, strlen(line)) < 0)
-		return -1;
-	s->pending++;
-	return 0;
+	snprintf(prefix, sizeof(prefix), "del %lld %lld %lld %lld ", (long long)a->size,
+	         (long long)a->mtime, (long long)a->ctime, (long long)a->id);
+	return ask_file(s, prefix, folder, name);
 }
 
 int smb_take_del(struct smb_session *s, int *err)
@@ -560,18 +560,6 @@ int smb_drain(struct smb_session *s)
 				return session_failed(s, 0);
 		} while (type != SMBWIRE_END);
 	return 0;
-}
-
-int smb_get(struct smb_session *s, const char *folder, const char *name, smb_sink *sink, void *ctx,
-            struct smb_attr *before, struct smb_attr *after)
-{
-	int rc = smb_drain(s) < 0 ? -1 : smb_ask_get(s, folder, name);
-
-	if (rc == ENAMETOOLONG) {
-		before->err = after->err = ENAMETOOLONG;
-		return 0;
-	}
-	return rc < 0 ? -1 : smb_take_get(s, sink, ctx, before, after);
 }
 
 int smb_del(struct smb_session *s, const char *folder, const char *name, const struct smb_attr *a,

@@ -47,7 +47,7 @@ struct smb_attr {
 	int64_t id; /* the file ID (smbwire.h) */
 };
 
-/* Takes each piece of a file that smb_get reads. */
+/* Takes each piece of a file that smb_take_get reads. */
 typedef void smb_sink(const void *p, size_t n, void *ctx);
 
 /*
@@ -109,16 +109,6 @@ int smb_ask_del(struct smb_session *s, const char *folder, const char *name,
                 const struct smb_attr *a);
 int smb_take_del(struct smb_session *s, int *err);
 int smb_drain(struct smb_session *s);
-
-/*
- * Through a serving session: reads file name of the folder at URL folder,
- * giving its attributes before the read, each piece to sink, and its
- * attributes after. Returns 0 (before->err says whether it could be read),
- * or -1 with s->fatal: the helper failed, or did not answer by s->until_ms
- * and was ended.
- */
-int smb_get(struct smb_session *s, const char *folder, const char *name, smb_sink *sink, void *ctx,
-            struct smb_attr *before, struct smb_attr *after);
 
 /*
  * Removes name from folder only when its attributes still equal a's. Returns

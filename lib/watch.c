@@ -130,18 +130,6 @@ static void drop_backlog_only(struct folder_list *l)
 	l->n = kept;
 }
 
-/* The auth file is read once here, so that a bad one is refused before any scan. */
-static int smb_auth_check(const struct watch_config *c, char *err, size_t errlen)
-{
-	struct smb_auth a;
-	int rc = 0;
-
-	if (c->smb.authfile)
-		rc = authfile_read(c->smb.authfile, &a, err, errlen);
-	smb_auth_clear(&a);
-	return rc;
-}
-
 int watch_finish(struct watch_config *c, char *err, size_t errlen)
 {
 	const struct thresholds *t = &c->th;
@@ -157,7 +145,7 @@ int watch_finish(struct watch_config *c, char *err, size_t errlen)
 		}
 	if (!c->backlog)
 		drop_backlog_only(&c->folders);
-	return smb_auth_check(c, err, errlen);
+	return authfile_check(c->smb.authfile, err, errlen);
 }
 
 /* A folder that could not be looked at takes --missing when absent, else UNKNOWN. */
