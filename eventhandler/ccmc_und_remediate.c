@@ -653,6 +653,7 @@ static int act_on_files(int64_t total, int64_t now)
 		return finish(EXIT_FAILED,
 		              "FAILED: cannot write the journal in %s; nothing touched",
 		              cfg.state_dir);
+	places_open_lanes(&run.pl, &cfg);
 	t_stop = mono_ms();
 	if (we_stop && (rc = stop_or_report(id, now)) != 0)
 		return rc;

@@ -43,7 +43,7 @@ struct fetched {
 
 static struct fetched fbatch[FETCH_BATCH];
 
-/* Where smb_get's pieces go: the temp copy and the hash. */
+/* Where smb_take_get's pieces go: the temp copy and the hash. */
 struct sink {
 	int fd;
 	struct sha256_ctx c;
@@ -171,19 +171,13 @@ static struct smb_session *lane(const struct lanes *ln, size_t i)
 	return ln->s[i % ln->n];
 }
 
-/* Whether file i may be asked for: its quarantine path fits (rel_fits says so to people). */
-static bool fits(const struct mover *m, const struct move_src *src, const char *name)
-{
-	return strlen(m->run_path) + strlen(src->mirror) + strlen(name) + 6 < PATH_MAX;
-}
-
 /* Asks for the files from ln->next up to file last, over their lanes. */
 static void ask_upto(struct lanes *ln, const struct mover *m, const struct move_src *src,
                      const struct und_list *l, size_t last)
 {
 	for (; ln->next < l->n && ln->next <= last; ln->next++)
 		ln->asked[ln->next] =
-		    fits(m, src, l->name[ln->next]) &&
+		    path_fits(m, src, l->name[ln->next]) &&
 		    smb_ask_get(lane(ln, ln->next), src->path, l->name[ln->next]) == 0;
 }
 
@@ -440,7 +434,9 @@ int fetch_folder(struct mover *m, size_t index, const struct move_src *src,
 	bool stop = false;
 	int sub;
 
-	for (size_t k = 0; k < SMB_LANES; k++)
+	if (!src->smb->fatal[0])
+		ln.s[ln.n++] = src->smb;
+	for (size_t k = 0; k + 1 < SMB_LANES; k++)
 		if (src->lane[k] && !src->lane[k]->fatal[0])
 			ln.s[ln.n++] = src->lane[k];
 	if (ln.n == 0 || !(ln.asked = calloc(l->n, 1))) {

@@ -94,9 +94,14 @@ void left_in_place(struct mover *m, const struct move_src *src, const char *name
  * PATH_MAX, or its manifest line could not say where it is: such a file is
  * left in place, and said so.
  */
+bool path_fits(const struct mover *m, const struct move_src *src, const char *name)
+{
+	return strlen(m->run_path) + strlen(src->mirror) + strlen(name) + 6 < PATH_MAX;
+}
+
 bool rel_fits(struct mover *m, const struct move_src *src, const char *name)
 {
-	if (strlen(m->run_path) + strlen(src->mirror) + strlen(name) + 6 < PATH_MAX)
+	if (path_fits(m, src, name))
 		return true;
 	left_in_place(m, src, name, "its path in the quarantine would be too long", ENAMETOOLONG);
 	return false;

@@ -40,9 +40,9 @@ struct move_src {
 	int fd;                /* open on the folder; -1 on a share */
 	dev_t dev;             /* its file system, read once when it was opened, or DEV_UNKNOWN */
 	struct smb_session *smb; /* the helper serving its share (fetch.h), or NULL */
-	/* The helpers that read and delete its files, each with its own connection: smb, and
-	 * more where they could be started; NULL past them. */
-	struct smb_session *lane[SMB_LANES];
+	/* More helpers that read and delete its files besides smb, each with its own
+	 * connection, started only to move (places_open_lanes); NULL where none. */
+	struct smb_session *lane[SMB_LANES - 1];
 };
 
 /* A file left in place, and why: op, with err's text when err is not 0. */

@@ -29,7 +29,10 @@ void stop_all(struct mover *m, int err, const char *op);
 /* True, and noted, once the deadline passed or SIGTERM/SIGINT came. */
 bool past_deadline(struct mover *m);
 
-/* False, with the file left in place, when its quarantine path would not fit in PATH_MAX. */
+/* Whether name's quarantine path, with room for a "~999" suffix, fits in PATH_MAX. */
+bool path_fits(const struct mover *m, const struct move_src *src, const char *name);
+
+/* The same; when it does not, the file is left in place, and said so. */
 bool rel_fits(struct mover *m, const struct move_src *src, const char *name);
 
 /* Counts one file moved out of folder index. */

@@ -94,7 +94,7 @@ static struct move_src *remote_source(struct places *pl, struct smb_session *s, 
 	snprintf(src->path, sizeof(src->path), "%s", url);
 	src->fd = -1;
 	src->dev = DEV_UNKNOWN;
-	src->smb = src->lane[0] = s;
+	src->smb = s;
 	source_names(src);
 	return src;
 }
@@ -180,17 +180,12 @@ static int remote_scan(struct places *pl, const struct settings *cfg, bool add, 
 	return rc;
 }
 
-/*
- * More helpers per share, each with its own connection, so that the moving
- * overlaps round trips (fetch.c). Each logs on at its first request; one that
- * cannot be started leaves its share fewer lanes.
- */
-static int remote_lanes(struct places *pl, const struct settings *cfg)
+void places_open_lanes(struct places *pl, const struct settings *cfg)
 {
 	char share[PATH_MAX];
 
 	if (pl->pool.n == 0)
-		return 0;
+		return;
 	for (size_t k = 1; k < SMB_LANES; k++) {
 		smb_pool_prepare(&pl->lanes[k - 1], &cfg->folders, &cfg->smb, SMB_STEP_MS);
 		for (size_t i = 0; i < pl->nsrc; i++) {
@@ -198,10 +193,9 @@ static int remote_lanes(struct places *pl, const struct settings *cfg)
 				continue;
 			snprintf(share, sizeof(share), "%s", pl->src[i].smb->share);
 			struct smb_session *s = smb_pool_find(&pl->lanes[k - 1], share);
-			pl->src[i].lane[k] = s && s->pid > 0 && !s->fatal[0] ? s : NULL;
+			pl->src[i].lane[k - 1] = s && s->pid > 0 && !s->fatal[0] ? s : NULL;
 		}
 	}
-	return 0;
 }
 
 void places_close_shares(struct places *pl)
@@ -247,7 +241,7 @@ int places_open_sources(struct places *pl, const struct settings *cfg, char *err
 		}
 	}
 	store_dir_close(&sd);
-	return remote_scan(pl, cfg, true, err, errlen) < 0 ? -1 : remote_lanes(pl, cfg);
+	return remote_scan(pl, cfg, true, err, errlen);
 }
 
 /* Splits path into its parent folder and last name; -1 when the last name is none, "." or "..". */

@@ -53,6 +53,14 @@ int64_t places_list(struct places *pl, const struct settings *cfg, bool sizes, i
  */
 int places_space_check(const struct places *pl, char *err, size_t errlen);
 
+/*
+ * Before moving: more helpers per share of the smb:// folders, each with its
+ * own connection, so that the moving overlaps round trips (fetch.c). Each
+ * logs on at its first request; one that cannot be started leaves its share
+ * fewer lanes. Not done for a run with nothing to move.
+ */
+void places_open_lanes(struct places *pl, const struct settings *cfg);
+
 /* Ends the SMB helpers: once the moving is over, nothing more is asked of the servers. */
 void places_close_shares(struct places *pl);
 

@@ -195,18 +195,6 @@ int config_load(const char *path, struct settings *s, char *err, size_t errlen)
 	return -1;
 }
 
-/* The auth file is read once here, so that a bad one is refused before anything is touched. */
-static int auth_check(const struct settings *s, char *err, size_t errlen)
-{
-	struct smb_auth a;
-	int rc = 0;
-
-	if (s->smb.authfile)
-		rc = authfile_read(s->smb.authfile, &a, err, errlen);
-	smb_auth_clear(&a);
-	return rc;
-}
-
 int settings_check(const struct settings *s, char *err, size_t errlen)
 {
 	if (s->folders.n == 0)
@@ -219,6 +207,6 @@ int settings_check(const struct settings *s, char *err, size_t errlen)
 		snprintf(err, errlen,
 		         "the deadline must be longer than the stop and start time-outs together");
 	else
-		return auth_check(s, err, errlen);
+		return authfile_check(s->smb.authfile, err, errlen);
 	return -1;
 }
