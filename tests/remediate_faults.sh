@@ -253,16 +253,8 @@ for mode in same cross; do
 				injected "$sc:signal=SIGKILL:when=$n" CRITICAL HARD 1
 				killed=$RC
 				handler CRITICAL HARD 1
-				why=""
-				[ "$killed" -eq 137 ] || why="$why the first run was not killed ($killed);"
-				[ "$(present)" = "$(sort "$ORIG")" ] || why="$why files lost or doubled;"
-				[ "$(leftovers)" -eq 0 ] || why="$why temp copies left;"
-				[ "$(connector_state)" = running ] || why="$why connector $(connector_state);"
-				[ "$RC" -eq 0 ] || why="$why second run exit $RC ($FIRST);"
-				manifest_check
-				inq=$(find "$Q" -type f ! -name manifest.tsv | wc -l)
-				[ "$MANIFEST_LINES" -eq "$inq" ] && [ "$MANIFEST_BAD" -eq 0 ] ||
-					why="$why manifest has $MANIFEST_LINES lines ($MANIFEST_BAD bad) for $inq files;"
+				kill_verdict "$killed"
+				why=$WHY
 				[ -z "$why" ]
 				ok $? "$mode fs, SIGKILL at $sc call $n of $calls_n: the next run leaves every file once, each quarantined one in the manifest, and the connector running"
 				[ -z "$why" ] || echo "#  $why"

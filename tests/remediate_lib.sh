@@ -136,6 +136,26 @@ cleanup_all() {
 }
 trap cleanup_all EXIT
 
+# quarantined: the files in the quarantine but its manifests and fetched.tsv.
+quarantined() {
+	find "$Q" -type f ! -name manifest.tsv ! -name fetched.tsv | wc -l
+}
+
+# kill_verdict KILLED: after a run killed (exit KILLED) and a normal run (RC, FIRST), WHY says
+# what is wrong, or is empty: every file once, byte-identical, no temp copy, the connector
+# running, exit 0, each quarantined file with its manifest line.
+kill_verdict() {
+	WHY=""
+	[ "$1" -eq 137 ] || WHY="$WHY the first run was not killed ($1);"
+	[ "$(present)" = "$(sort "$ORIG")" ] || WHY="$WHY files lost or doubled;"
+	[ "$(leftovers)" -eq 0 ] || WHY="$WHY temp copies left;"
+	[ "$(connector_state)" = running ] || WHY="$WHY connector $(connector_state);"
+	[ "$RC" -eq 0 ] || WHY="$WHY second run exit $RC ($FIRST);"
+	manifest_check
+	[ "$MANIFEST_LINES" -eq "$(quarantined)" ] && [ "$MANIFEST_BAD" -eq 0 ] ||
+		WHY="$WHY manifest has $MANIFEST_LINES lines ($MANIFEST_BAD bad) for $(quarantined) files;"
+}
+
 # --- strace helpers for the fault and regression tests -------------------------------------
 F_WRITE=write,pwrite64,writev
 F_RENAME=rename,renameat,renameat2,link,linkat
