@@ -15,6 +15,7 @@
 
 #include "authfile.h"
 #include "backend.h"
+#include "smbls.h"
 #include "smburl.h"
 #include "smbwire.h"
 
@@ -37,6 +38,7 @@
 #define STORE_NAMES_MAX 32
 
 static struct smb_auth auth;
+static bool have_auth;
 static bool use_kerberos;
 static const char *server; /* "smb://host:port/share", for messages */
 static unsigned char outbuf[64 * 1024];
@@ -216,6 +218,14 @@ static const char *connect_hint(int e)
 	}
 }
 
+static void connect_failed(const char *share_url, int e, char *why, size_t len)
+{
+	const char *hint = connect_hint(e);
+
+	snprintf(why, len, "%s: cannot connect: %s%s%s", share_url, hint ? hint : strerror(e),
+	         hint ? "; " : "", hint ? strerror(e) : "");
+}
+
 /* A failure that a new connection may cure: the server restarted since the last scan. */
 static bool connection_lost(int e)
 {
@@ -237,10 +247,7 @@ static int share_open(SMBCCTX *c, const char *share_url, char *why, size_t len)
 		dh = smbc_opendir(share_url);
 	}
 	if (dh < 0) {
-		int e = errno;
-		const char *hint = connect_hint(e);
-		snprintf(why, len, "%s: cannot connect: %s%s%s", share_url,
-		         hint ? hint : strerror(e), hint ? "; " : "", hint ? strerror(e) : "");
+		connect_failed(share_url, errno, why, len);
 		return -1;
 	}
 	smbc_closedir(dh);
@@ -254,25 +261,105 @@ static enum entry_kind kind_of(const struct libsmb_file_info *fi, const struct s
 	return S_ISDIR(st->st_mode) ? ENTRY_DIRECTORY : ENTRY_FILE;
 }
 
-static void put_entry(const struct libsmb_file_info *fi, const struct stat *st)
+static void put_entry(enum entry_kind k, int64_t size, int64_t mtime, const char *name)
 {
 	char type = SMBWIRE_ENTRY;
-	unsigned char kind = (unsigned char)kind_of(fi, st);
-	int64_t size = (int64_t)fi->size, mtime = (int64_t)fi->mtime_ts.tv_sec;
+	unsigned char kind = (unsigned char)k;
 
 	put(&type, 1);
 	put(&kind, 1);
 	put(&size, sizeof(size));
 	put(&mtime, sizeof(mtime));
-	put_text(fi->name);
+	put_text(name);
+}
+
+/*
+ * The helper's own lister (smb/smbls), kept between scans; libsmbclient
+ * lists instead when it cannot serve (native_off): Kerberos, no auth file,
+ * or a server that wants what it does not do.
+ */
+static struct smbls *native;
+static bool native_off;
+static struct smburl native_url;
+static struct client_opts opts = {.timeout_ms = 20000};
+
+static int native_open(const char *share_url, struct smbls **out)
+{
+	char err[256];
+
+	if (native) {
+		if (smbls_alive(native) == 0) {
+			*out = native;
+			return 0;
+		}
+		smbls_close(native); /* the server restarted since: once more */
+		native = NULL;
+	}
+	struct smbls_opts o = {.auth = &auth, .timeout_ms = opts.timeout_ms};
+	if (native_off || opts.kerberos || !have_auth ||
+	    smbls_protocols(opts.proto_min, opts.proto_max, &o.min, &o.max) < 0 ||
+	    smburl_parse(share_url, &native_url, err, sizeof(err)) < 0) {
+		native_off = true;
+		return SMBLS_UNSUPPORTED;
+	}
+	o.host = native_url.host;
+	o.port = native_url.port;
+	o.share = native_url.share;
+	int e = smbls_open(&o, &native);
+	if (e == SMBLS_UNSUPPORTED)
+		native_off = true;
+	*out = native;
+	return e;
+}
+
+/* What a native listing writes: 'O' before the first entry, so that a refusal is an 'O'. */
+struct emit {
+	const char *url;
+	bool opened;
+};
+
+static void emit_entry(void *arg, const char *name, enum entry_kind kind, int64_t size,
+                       int64_t mtime)
+{
+	struct emit *m = arg;
+
+	if (!m->opened) {
+		put_code(SMBWIRE_OPEN, 0);
+		put_text(m->url);
+		m->opened = true;
+	}
+	put_entry(kind, size, mtime, name);
+}
+
+static void list_native(struct smbls *ls, const char *url)
+{
+	struct emit m = {.url = url};
+	struct smburl u;
+	char err[256];
+	int e = smburl_parse(url, &u, err, sizeof(err)) < 0
+	            ? EINVAL
+	            : smbls_list(ls, u.path, emit_entry, &m);
+
+	if (!m.opened) {
+		put_code(SMBWIRE_OPEN, e);
+		put_text(url);
+		if (e)
+			return;
+	}
+	put_code(SMBWIRE_DONE, e);
 }
 
 /* Lists one folder: 'O', its entries, 'D'. A lost connection mid-listing ends the run. */
-static void list_folder(const char *url)
+static void list_folder(struct smbls *ls, const char *url)
 {
 	struct stat st;
-	int dh = smbc_opendir(url);
 	char type = SMBWIRE_OPEN;
+
+	if (ls) {
+		list_native(ls, url);
+		return;
+	}
+	int dh = smbc_opendir(url);
 
 	if (dh < 0) {
 		put_code(type, errno);
@@ -285,7 +372,8 @@ static void list_folder(const char *url)
 	errno = 0;
 	while ((fi = smbc_readdirplus2(dh, &st)) != NULL) {
 		if (strcmp(fi->name, ".") != 0 && strcmp(fi->name, "..") != 0)
-			put_entry(fi, &st);
+			put_entry(kind_of(fi, &st), (int64_t)fi->size, (int64_t)fi->mtime_ts.tv_sec,
+			          fi->name);
 		errno = 0;
 	}
 	int e = errno;
@@ -307,28 +395,54 @@ static bool store_folder_name(const char *name)
  */
 static char cached[PATH_MAX]; /* the store listed in this scan, or "" */
 
-static int store_lookup(const char *store, const char *name, char *dst, size_t len)
+static char names[STORE_NAMES_MAX][256];
+static size_t n_names;
+
+static void keep_name(const char *name)
 {
-	static char names[STORE_NAMES_MAX][256];
-	static size_t n;
+	if (n_names < STORE_NAMES_MAX && store_folder_name(name))
+		snprintf(names[n_names++], sizeof(names[0]), "%s", name);
+}
+
+static void keep_native(void *arg, const char *name, enum entry_kind kind, int64_t size,
+                        int64_t mtime)
+{
+	(void)arg, (void)kind, (void)size, (void)mtime;
+	keep_name(name);
+}
+
+static int store_list(struct smbls *ls, const char *store)
+{
+	if (ls) {
+		struct smburl u;
+		char err[256];
+		return smburl_parse(store, &u, err, sizeof(err)) < 0
+		           ? EINVAL
+		           : smbls_list(ls, u.path, keep_native, NULL);
+	}
+	int dh = smbc_opendir(store);
+	if (dh < 0)
+		return errno;
+	struct stat st;
+	const struct libsmb_file_info *fi;
+	while ((fi = smbc_readdirplus2(dh, &st)) != NULL)
+		keep_name(fi->name);
+	smbc_closedir(dh);
+	return 0;
+}
+
+static int store_lookup(struct smbls *ls, const char *store, const char *name, char *dst,
+                        size_t len)
+{
 	static int err;
+	size_t n;
 
 	if (strcmp(cached, store) != 0) {
 		snprintf(cached, sizeof(cached), "%s", store);
-		n = 0;
-		err = 0;
-		int dh = smbc_opendir(store);
-		if (dh < 0) {
-			err = errno;
-		} else {
-			struct stat st;
-			const struct libsmb_file_info *fi;
-			while ((fi = smbc_readdirplus2(dh, &st)) != NULL)
-				if (n < STORE_NAMES_MAX && store_folder_name(fi->name))
-					snprintf(names[n++], sizeof(names[0]), "%s", fi->name);
-			smbc_closedir(dh);
-		}
+		n_names = 0;
+		err = store_list(ls, store);
 	}
+	n = n_names;
 	snprintf(dst, len, "%s/%s", store, name);
 	if (err)
 		return err;
@@ -337,7 +451,8 @@ static int store_lookup(const char *store, const char *name, char *dst, size_t l
 		if (strcasecmp(names[k], name) == 0) {
 			/* Two spellings of one name: which one the connector uses is unknown. */
 			rc = rc == ENOENT ? 0 : EEXIST;
-			snprintf(dst, len, "%s/%s", store, names[k]);
+			if ((size_t)snprintf(dst, len, "%s/%s", store, names[k]) >= len)
+				return ENAMETOOLONG;
 		}
 	return rc;
 }
@@ -378,24 +493,24 @@ static void put_fatal(const char *msg)
 	put_text(msg);
 }
 
-/* Lists the items of argv from first on, in order. */
-static void list_items(int argc, char **argv, int first)
+/* Lists the items of argv from first on, in order; ls NULL: by libsmbclient. */
+static void list_items(struct smbls *ls, int argc, char **argv, int first)
 {
 	char url[PATH_MAX + 256];
 
 	cached[0] = '\0'; /* each scan lists the store afresh */
 	for (int i = first; i < argc;) {
 		if (strcmp(argv[i], "s") == 0 && i + 2 < argc) {
-			int rc = store_lookup(argv[i + 1], argv[i + 2], url, sizeof(url));
+			int rc = store_lookup(ls, argv[i + 1], argv[i + 2], url, sizeof(url));
 			if (rc == 0) {
-				list_folder(url);
+				list_folder(ls, url);
 			} else {
 				put_code(SMBWIRE_OPEN, rc);
 				put_text(url);
 			}
 			i += 3;
 		} else if (strcmp(argv[i], "d") == 0 && i + 1 < argc) {
-			list_folder(argv[i + 1]);
+			list_folder(ls, argv[i + 1]);
 			i += 2;
 		} else {
 			usage();
@@ -403,16 +518,37 @@ static void list_items(int argc, char **argv, int first)
 	}
 }
 
+/* libsmbclient's context, made when first needed: a native scan never needs it. */
+static SMBCCTX *library(void)
+{
+	static SMBCCTX *c;
+
+	if (!c)
+		c = client_start(&opts);
+	return c;
+}
+
 /* One scan of every item; false when the server could not be used ('X' written). */
-static bool scan(SMBCCTX *c, const char *share, int argc, char **argv, int first)
+static bool scan(const char *share, int argc, char **argv, int first)
 {
 	char why[1024];
+	struct smbls *ls = NULL;
+	int e = native_open(share, &ls);
 
-	if (share_open(c, share, why, sizeof(why)) < 0) {
+	if (e == 0) {
+		list_items(ls, argc, argv, first);
+		return true;
+	}
+	if (e != SMBLS_UNSUPPORTED) {
+		connect_failed(share, e, why, sizeof(why));
 		put_fatal(why);
 		return false;
 	}
-	list_items(argc, argv, first);
+	if (share_open(library(), share, why, sizeof(why)) < 0) {
+		put_fatal(why);
+		return false;
+	}
+	list_items(NULL, argc, argv, first);
 	return true;
 }
 
@@ -493,6 +629,7 @@ static void get_file(const char *args)
 		put_attr(EINVAL, NULL);
 		return;
 	}
+	library();
 	int fd = smbc_open(url, O_RDONLY, 0);
 
 	if (fd < 0 || smbc_fstat(fd, &st) < 0) {
@@ -540,6 +677,7 @@ static void del_file(const char *args)
 		put_attr(EINVAL, NULL);
 		return;
 	}
+	library();
 	if (smbc_stat(url, &st) < 0) {
 		put_attr(errno, NULL);
 		return;
@@ -553,11 +691,10 @@ static void del_file(const char *args)
 }
 
 /* One request line, without its newline. */
-static void request(SMBCCTX *c, const char *share, int argc, char **argv, int first,
-                    const char *line)
+static void request(const char *share, int argc, char **argv, int first, const char *line)
 {
 	if (strcmp(line, "scan") == 0)
-		scan(c, share, argc, argv, first);
+		scan(share, argc, argv, first);
 	else if (strncmp(line, "get ", 4) == 0)
 		get_file(line + 4);
 	else if (strncmp(line, "del ", 4) == 0)
@@ -571,7 +708,7 @@ static void request(SMBCCTX *c, const char *share, int argc, char **argv, int fi
  * between them, and ends each with 'Z'. The subagent keeps one such helper
  * per share, instead of logging on at every interval.
  */
-static void serve(SMBCCTX *c, const char *share, int argc, char **argv, int first)
+static void serve(const char *share, int argc, char **argv, int first)
 {
 	static char line[2 * PATH_MAX + 1024];
 	char end = SMBWIRE_END;
@@ -586,7 +723,7 @@ static void serve(SMBCCTX *c, const char *share, int argc, char **argv, int firs
 			put_attr(ENAMETOOLONG, NULL);
 		} else {
 			line[n - 1] = '\0';
-			request(c, share, argc, argv, first, line);
+			request(share, argc, argv, first, line);
 		}
 		put(&end, 1);
 		flush_out();
@@ -595,7 +732,7 @@ static void serve(SMBCCTX *c, const char *share, int argc, char **argv, int firs
 
 int main(int argc, char **argv)
 {
-	struct client_opts o = {.timeout_ms = 20000};
+	struct client_opts *o = &opts;
 	char err[PATH_MAX + 256], share[PATH_MAX];
 	bool serving = false;
 	int c;
@@ -613,10 +750,10 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "A:kP:St:")) != -1) {
 		switch (c) {
 		case 'S': serving = true; break;
-		case 'A': o.authfile = optarg; break;
-		case 'k': o.kerberos = use_kerberos = true; break;
-		case 'P': parse_protocol(optarg, &o); break;
-		case 't': o.timeout_ms = atoi(optarg) > 0 ? atoi(optarg) : 20000; break;
+		case 'A': o->authfile = optarg; break;
+		case 'k': o->kerberos = use_kerberos = true; break;
+		case 'P': parse_protocol(optarg, o); break;
+		case 't': o->timeout_ms = atoi(optarg) > 0 ? atoi(optarg) : 20000; break;
 		default: usage();
 		}
 	}
@@ -624,12 +761,12 @@ int main(int argc, char **argv)
 		usage();
 	share_of(argv[optind + 1 < argc ? optind + 1 : optind], share, sizeof(share));
 	server = share;
-	if (o.authfile && authfile_read(o.authfile, &auth, err, sizeof(err)) < 0)
+	if (o->authfile && authfile_read(o->authfile, &auth, err, sizeof(err)) < 0)
 		fatal("%s", err);
-	SMBCCTX *ctx = client_start(&o);
+	have_auth = o->authfile != NULL;
 	if (serving)
-		serve(ctx, share, argc, argv, optind);
-	else if (!scan(ctx, share, argc, argv, optind)) {
+		serve(share, argc, argv, optind);
+	else if (!scan(share, argc, argv, optind)) {
 		flush_out();
 		smb_auth_clear(&auth);
 		return 3;

@@ -1,0 +1,180 @@
+#include "config.h"
+
+#include "ntlm.h"
+
+#include <nettle/hmac.h>
+#include <nettle/md4.h>
+#include <string.h>
+
+/* One code point from UTF-8 at *s (advanced); -1 for an invalid sequence. */
+static long utf8_next(const unsigned char **s)
+{
+	const unsigned char *p = *s;
+	long cp;
+	int more;
+
+	if (p[0] < 0x80)
+		cp = p[0], more = 0;
+	else if ((p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2)
+		cp = p[0] & 0x1f, more = 1;
+	else if ((p[0] & 0xf0) == 0xe0)
+		cp = p[0] & 0x0f, more = 2;
+	else if ((p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4)
+		cp = p[0] & 0x07, more = 3;
+	else
+		return -1;
+	for (int i = 1; i <= more; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return -1;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((more == 2 && cp < 0x800) || (more == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return -1;
+	*s = p + more + 1;
+	return cp;
+}
+
+static void put16(uint8_t *d, unsigned v)
+{
+	d[0] = (uint8_t)v;
+	d[1] = (uint8_t)(v >> 8);
+}
+
+ssize_t utf16le_encode(const char *s, bool upper, uint8_t *dst, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+
+	while (*p) {
+		long cp = utf8_next(&p);
+		if (cp < 0)
+			return -1;
+		if (upper && cp >= 'a' && cp <= 'z')
+			cp -= 'a' - 'A';
+		if (cp >= 0x10000) {
+			if (o + 4 > cap)
+				return -1;
+			cp -= 0x10000;
+			put16(dst + o, 0xd800 | (unsigned)(cp >> 10));
+			put16(dst + o + 2, 0xdc00 | (unsigned)(cp & 0x3ff));
+			o += 4;
+		} else {
+			if (o + 2 > cap)
+				return -1;
+			put16(dst + o, (unsigned)cp);
+			o += 2;
+		}
+	}
+	return (ssize_t)o;
+}
+
+static size_t utf8_put(unsigned long cp, char *d)
+{
+	if (cp < 0x80)
+		return d[0] = (char)cp, 1;
+	if (cp < 0x800) {
+		d[0] = (char)(0xc0 | cp >> 6);
+		d[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		d[0] = (char)(0xe0 | cp >> 12);
+		d[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		d[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	d[0] = (char)(0xf0 | cp >> 18);
+	d[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	d[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	d[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+ssize_t utf16le_decode(const uint8_t *src, size_t len, char *dst, size_t cap)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2) {
+		unsigned long cp = (unsigned long)src[i] | (unsigned long)src[i + 1] << 8;
+		if (cp >= 0xd800 && cp < 0xdc00 && i + 3 < len) {
+			unsigned long lo = (unsigned long)src[i + 2] | (unsigned long)src[i + 3]
+			                                                   << 8;
+			if (lo >= 0xdc00 && lo < 0xe000) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+				i += 2;
+			}
+		}
+		if (o + 5 > cap)
+			return -1;
+		o += utf8_put(cp, dst + o);
+	}
+	if (o >= cap)
+		return -1;
+	dst[o] = '\0';
+	return (ssize_t)o;
+}
+
+int ntlm_owf_v2(const char *user, const char *domain, const char *password,
+                uint8_t key[NTLM_HASH_LEN])
+{
+	uint8_t buf[1024], nt[MD4_DIGEST_SIZE];
+	struct md4_ctx md4;
+	struct hmac_md5_ctx h;
+	ssize_t n = utf16le_encode(password, false, buf, sizeof(buf));
+
+	if (n < 0)
+		return -1;
+	md4_init(&md4);
+	md4_update(&md4, (size_t)n, buf);
+	md4_digest(&md4, sizeof(nt), nt);
+	hmac_md5_set_key(&h, sizeof(nt), nt);
+	n = utf16le_encode(user, true, buf, sizeof(buf));
+	if (n < 0)
+		return -1;
+	hmac_md5_update(&h, (size_t)n, buf);
+	n = utf16le_encode(domain, false, buf, sizeof(buf));
+	if (n < 0)
+		return -1;
+	hmac_md5_update(&h, (size_t)n, buf);
+	hmac_md5_digest(&h, NTLM_HASH_LEN, key);
+	memset(buf, 0, sizeof(buf));
+	memset(nt, 0, sizeof(nt));
+	memset(&h, 0, sizeof(h));
+	return 0;
+}
+
+ssize_t ntlm_v2_response(const uint8_t key[NTLM_HASH_LEN], const uint8_t challenge[8],
+                         const uint8_t client_challenge[8], uint64_t filetime,
+                         const uint8_t *av_pairs, size_t av_len, uint8_t *dst, size_t cap)
+{
+	size_t blob = 28 + av_len + 4;
+	struct hmac_md5_ctx h;
+
+	if (cap < NTLM_HASH_LEN || cap - NTLM_HASH_LEN < blob || av_len > cap)
+		return -1;
+	uint8_t *b = dst + NTLM_HASH_LEN;
+	memset(b, 0, blob);
+	b[0] = b[1] = 1;
+	for (int i = 0; i < 8; i++)
+		b[8 + i] = (uint8_t)(filetime >> (8 * i));
+	memcpy(b + 16, client_challenge, 8);
+	memcpy(b + 28, av_pairs, av_len);
+	hmac_md5_set_key(&h, NTLM_HASH_LEN, key);
+	hmac_md5_update(&h, 8, challenge);
+	hmac_md5_update(&h, blob, b);
+	hmac_md5_digest(&h, NTLM_HASH_LEN, dst);
+	return (ssize_t)(NTLM_HASH_LEN + blob);
+}
+
+void ntlm_lmv2_response(const uint8_t key[NTLM_HASH_LEN], const uint8_t challenge[8],
+                        const uint8_t client_challenge[8], uint8_t dst[NTLM_LMV2_LEN])
+{
+	struct hmac_md5_ctx h;
+
+	hmac_md5_set_key(&h, NTLM_HASH_LEN, key);
+	hmac_md5_update(&h, 8, challenge);
+	hmac_md5_update(&h, 8, client_challenge);
+	hmac_md5_digest(&h, NTLM_HASH_LEN, dst);
+	memcpy(dst + NTLM_HASH_LEN, client_challenge, 8);
+}
