@@ -41,6 +41,22 @@ static void put16(uint8_t *d, unsigned v)
 	d[1] = (uint8_t)(v >> 8);
 }
 
+static void put32(uint8_t *d, uint32_t v)
+{
+	put16(d, v & 0xffff);
+	put16(d + 2, v >> 16);
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
+}
+
 ssize_t utf16le_encode(const char *s, bool upper, uint8_t *dst, size_t cap)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -177,4 +193,90 @@ void ntlm_lmv2_response(const uint8_t key[NTLM_HASH_LEN], const uint8_t challeng
 	hmac_md5_update(&h, 8, client_challenge);
 	hmac_md5_digest(&h, NTLM_HASH_LEN, dst);
 	memcpy(dst + NTLM_HASH_LEN, client_challenge, 8);
+}
+
+/* Unicode, NTLM, target information, 128-bit; no signing, sealing or key exchange. */
+#define NTLMSSP_FLAGS 0xa2888205u
+
+size_t ntlmssp_negotiate(uint8_t b[NTLMSSP_NEGOTIATE_LEN])
+{
+	memset(b, 0, NTLMSSP_NEGOTIATE_LEN);
+	memcpy(b, "NTLMSSP", 8);
+	put32(b + 8, 1);
+	put32(b + 12, NTLMSSP_FLAGS);
+	return NTLMSSP_NEGOTIATE_LEN;
+}
+
+static void put_field(uint8_t *msg, size_t at, size_t off, size_t len)
+{
+	put16(msg + at, (unsigned)len);
+	put16(msg + at + 2, (unsigned)len);
+	put32(msg + at + 4, (uint32_t)off);
+}
+
+/* Appends UTF-8 text as UTF-16LE at msg[*o]; its field goes at msg[at]. */
+static int put_text16(uint8_t *msg, size_t cap, size_t at, size_t *o, const char *text)
+{
+	ssize_t n = utf16le_encode(text, false, msg + *o, cap - *o);
+
+	if (n < 0)
+		return -1;
+	put_field(msg, at, *o, (size_t)n);
+	*o += (size_t)n;
+	return 0;
+}
+
+/* The server's time from its AV pairs (MsvAvTimestamp), or 0. */
+static uint64_t av_time(const uint8_t *av, size_t len)
+{
+	for (size_t o = 0; len - o >= 4;) {
+		uint16_t id = get16(av + o), n = get16(av + o + 2);
+		if (id == 0 || n > len - o - 4)
+			break;
+		if (id == 7 && n == 8)
+			return (uint64_t)get32(av + o + 4) | (uint64_t)get32(av + o + 8) << 32;
+		o += 4 + (size_t)n;
+	}
+	return 0;
+}
+
+ssize_t ntlmssp_authenticate(const char *user, const char *domain, const char *password,
+                             const uint8_t *ch, size_t chlen, const uint8_t client_challenge[8],
+                             uint64_t filetime, uint8_t *b, size_t cap)
+{
+	uint8_t key[NTLM_HASH_LEN];
+	size_t o = 64;
+
+	if (chlen < 48 || memcmp(ch, "NTLMSSP", 8) || get32(ch + 8) != 2 || cap < o + NTLM_LMV2_LEN)
+		return -1;
+	size_t tlen = get16(ch + 40), toff = get32(ch + 44);
+	if (toff > chlen || tlen > chlen - toff)
+		return -1;
+	if (ntlm_owf_v2(user, domain, password, key) < 0)
+		return -1;
+	uint64_t server_time = av_time(ch + toff, tlen);
+	memset(b, 0, o);
+	memcpy(b, "NTLMSSP", 8);
+	put32(b + 8, 3);
+	/* With the server's time in the blob, the LM response is left empty, as MS-NLMP says. */
+	if (server_time)
+		memset(b + o, 0, NTLM_LMV2_LEN);
+	else
+		ntlm_lmv2_response(key, ch + 24, client_challenge, b + o);
+	put_field(b, 12, o, NTLM_LMV2_LEN);
+	o += NTLM_LMV2_LEN;
+	ssize_t n =
+	    ntlm_v2_response(key, ch + 24, client_challenge, server_time ? server_time : filetime,
+	                     ch + toff, tlen, b + o, cap - o);
+	memset(key, 0, sizeof(key));
+	if (n < 0)
+		return -1;
+	put_field(b, 20, o, (size_t)n);
+	o += (size_t)n;
+	if (put_text16(b, cap, 28, &o, domain) < 0 || put_text16(b, cap, 36, &o, user) < 0 ||
+	    put_text16(b, cap, 44, &o, "") < 0 || o > 65535)
+		return -1;
+	put_field(b, 52, o, 0);
+	put32(b + 60, NTLMSSP_FLAGS & get32(ch + 20));
+	return (ssize_t)o;
 }

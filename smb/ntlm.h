@@ -44,4 +44,19 @@ ssize_t ntlm_v2_response(const uint8_t key[NTLM_HASH_LEN], const uint8_t challen
 void ntlm_lmv2_response(const uint8_t key[NTLM_HASH_LEN], const uint8_t challenge[8],
                         const uint8_t client_challenge[8], uint8_t dst[NTLM_LMV2_LEN]);
 
+#define NTLMSSP_NEGOTIATE_LEN 32
+
+/* NTLMSSP's first message, asking for NTLMv2 with no signing or sealing. */
+size_t ntlmssp_negotiate(uint8_t b[NTLMSSP_NEGOTIATE_LEN]);
+
+/*
+ * NTLMSSP's third message, answering the server's challenge message ch of
+ * chlen bytes (bounds-checked: it comes from the network), into b. The blob
+ * carries the server's AV pairs, and its time when it gave one, else
+ * filetime. Returns the length, or -1 for a malformed challenge or no room.
+ */
+ssize_t ntlmssp_authenticate(const char *user, const char *domain, const char *password,
+                             const uint8_t *ch, size_t chlen, const uint8_t client_challenge[8],
+                             uint64_t filetime, uint8_t *b, size_t cap);
+
 #endif

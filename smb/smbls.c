@@ -402,37 +402,6 @@ static int smb2_negotiate(struct smbls *s, enum smb_dialect lo, enum smb_dialect
 	return 0;
 }
 
-/* The NTLMSSP negotiate message: Unicode, NTLM, target information; no signing or sealing. */
-#define NTLMSSP_FLAGS 0xa2888205u
-
-static size_t ntlmssp_negotiate(uint8_t *b)
-{
-	memset(b, 0, 32);
-	memcpy(b, "NTLMSSP", 8);
-	put32(b + 8, 1);
-	put32(b + 12, NTLMSSP_FLAGS);
-	return 32;
-}
-
-static void put_field(uint8_t *msg, size_t at, size_t off, size_t len)
-{
-	put16(msg + at, (uint16_t)len);
-	put16(msg + at + 2, (uint16_t)len);
-	put32(msg + at + 4, (uint32_t)off);
-}
-
-/* Appends UTF-8 text as UTF-16LE at msg[*o]; its field goes at msg[at]. */
-static int put_text16(uint8_t *msg, size_t cap, size_t at, size_t *o, const char *text)
-{
-	ssize_t n = utf16le_encode(text, false, msg + *o, cap - *o);
-
-	if (n < 0)
-		return -1;
-	put_field(msg, at, *o, (size_t)n);
-	*o += (size_t)n;
-	return 0;
-}
-
 static uint64_t filetime_now(void)
 {
 	struct timespec t;
@@ -441,54 +410,16 @@ static uint64_t filetime_now(void)
 	return ((uint64_t)t.tv_sec + UINT64_C(11644473600)) * 10000000 + (uint64_t)t.tv_nsec / 100;
 }
 
-/* The AV pairs' timestamp, when the server gave one: the blob must carry the server's time. */
-static uint64_t av_time(const uint8_t *av, size_t len)
+/* The authenticate message for challenge, with a fresh client challenge. */
+static ssize_t ntlmssp_answer(const struct smb_auth *a, const uint8_t *ch, size_t chlen, uint8_t *b,
+                              size_t cap)
 {
-	for (size_t o = 0; o + 4 <= len;) {
-		uint16_t id = get16(av + o), n = get16(av + o + 2);
-		if (id == 0 || o + 4 + n > len)
-			break;
-		if (id == 7 && n == 8)
-			return get64(av + o + 4);
-		o += 4 + (size_t)n;
-	}
-	return filetime_now();
-}
+	uint8_t cc[8];
 
-/* The NTLMSSP authenticate message answering challenge (a type 2 message) into b. */
-static ssize_t ntlmssp_authenticate(const struct smb_auth *a, const uint8_t *ch, size_t chlen,
-                                    uint8_t *b, size_t cap)
-{
-	uint8_t key[NTLM_HASH_LEN], cc[8];
-	size_t o = 64;
-
-	if (chlen < 48 || memcmp(ch, "NTLMSSP", 8) || get32(ch + 8) != 2)
+	if (getrandom(cc, sizeof(cc), 0) != sizeof(cc))
 		return -1;
-	size_t tlen = get16(ch + 40), toff = get32(ch + 44);
-	if (toff > chlen || tlen > chlen - toff || tlen > cap / 2)
-		return -1;
-	if (getrandom(cc, sizeof(cc), 0) != sizeof(cc) ||
-	    ntlm_owf_v2(a->username, a->domain, a->password, key) < 0)
-		return -1;
-	memset(b, 0, o);
-	memcpy(b, "NTLMSSP", 8);
-	put32(b + 8, 3);
-	ntlm_lmv2_response(key, ch + 24, cc, b + o);
-	put_field(b, 12, o, NTLM_LMV2_LEN);
-	o += NTLM_LMV2_LEN;
-	ssize_t n = ntlm_v2_response(key, ch + 24, cc, av_time(ch + toff, tlen), ch + toff, tlen,
-	                             b + o, cap - o);
-	memset(key, 0, sizeof(key));
-	if (n < 0)
-		return -1;
-	put_field(b, 20, o, (size_t)n);
-	o += (size_t)n;
-	if (put_text16(b, cap, 28, &o, a->domain) < 0 ||
-	    put_text16(b, cap, 36, &o, a->username) < 0 || put_text16(b, cap, 44, &o, "") < 0)
-		return -1;
-	put_field(b, 52, o, 0);
-	put32(b + 60, NTLMSSP_FLAGS & get32(ch + 20));
-	return (ssize_t)o;
+	return ntlmssp_authenticate(a->username, a->domain, a->password, ch, chlen, cc,
+	                            filetime_now(), b, cap);
 }
 
 static int logon_status(uint32_t st)
@@ -519,7 +450,7 @@ static int smb2_session_setup(struct smbls *s)
 	size_t chlen = get16(r + 6);
 	memcpy(chal, sec, chlen);
 	memset(b, 0, 24);
-	ssize_t n = ntlmssp_authenticate(s->auth, chal, chlen, b + 24, TX_MAX - 4 - SMB2_HDR - 24);
+	ssize_t n = ntlmssp_answer(s->auth, chal, chlen, b + 24, TX_MAX - 4 - SMB2_HDR - 24);
 	if (n < 0)
 		return SMBLS_UNSUPPORTED;
 	put16(b, 25);
@@ -837,8 +768,7 @@ static int smb1_session_setup(struct smbls *s)
 	memcpy(chal, blob, blen);
 	w = smb1_header(s, SMB1_SESSION_SETUP);
 	memset(w, 0, 27);
-	ssize_t n =
-	    ntlmssp_authenticate(s->auth, chal, blen, w + 27, TX_MAX - 4 - SMB1_HDR - 27 - 64);
+	ssize_t n = ntlmssp_answer(s->auth, chal, blen, w + 27, TX_MAX - 4 - SMB1_HDR - 27 - 64);
 	if (n < 0)
 		return SMBLS_UNSUPPORTED;
 	if ((e = smb1_setup_leg(s, (size_t)n, &st, &blob, &blen)))
