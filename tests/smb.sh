@@ -40,18 +40,34 @@ chmod 600 "$A"
 ROOT1="$T/s1/share/Exchsrvr/Ccmcdata"
 URL1="smb://127.0.0.1:$P1/c\$/Exchsrvr/Ccmcdata"
 
-# same_as_local DESC ARGS...: the plugin over smb:// says what it says through the local path.
+# The same tree through two more servers: one that speaks only SMB1, listed by the helper's own
+# SMB1 code; one that demands signing, which the helper's own lister leaves to libsmbclient.
+P4=$(free_port)
+P5=$(free_port)
+mkdir -p "$T/s4" "$T/s5"
+ln -s "$T/s1/share" "$T/s4/share"
+ln -s "$T/s1/share" "$T/s5/share"
+server "$T/s4" "$P4" "server max protocol = NT1"
+server "$T/s5" "$P5" "server signing = mandatory"
+VIEWS=("smb://127.0.0.1:$P1/c\$/Exchsrvr/Ccmcdata" "SMB3"
+	"smb://127.0.0.1:$P4/c\$/Exchsrvr/Ccmcdata --smb-protocol=NT1" "SMB1"
+	"smb://127.0.0.1:$P5/c\$/Exchsrvr/Ccmcdata" "signing demanded")
+
+# same_as_local DESC ARGS...: the plugin over smb:// says what it says through the local path,
+# through each server of VIEWS.
 same_as_local() {
-	local desc=$1 local_out smb_out local_rc smb_rc
+	local desc=$1 local_out smb_out local_rc url proto
 	shift
 	run "${@//@S@/$ROOT1}"
 	local_out=$(printf '%s\n' "$OUT" | sed "s|$ROOT1|@S@|g")
 	local_rc=$RC
-	run -A "$A" "${@//@S@/$URL1}"
-	smb_out=$(printf '%s\n' "$OUT" | sed "s|$URL1|@S@|g")
-	smb_rc=$RC
-	is "$smb_rc" "$local_rc" "$desc: the same exit code ($local_rc)"
-	is "$smb_out" "$local_out" "$desc: the same summary, perfdata and long output"
+	for ((v = 0; v < ${#VIEWS[@]}; v += 2)); do
+		read -r url proto <<<"${VIEWS[v]}"
+		run -A "$A" $proto "${@//@S@/$url}"
+		smb_out=$(printf '%s\n' "$OUT" | sed "s|$url|@S@|g")
+		is "$RC" "$local_rc" "$desc (${VIEWS[v + 1]}): the same exit code ($local_rc)"
+		is "$smb_out" "$local_out" "$desc (${VIEWS[v + 1]}): the same summary, perfdata and long output"
+	done
 }
 
 tree() { rm -rf "$T/s1/share/Exchsrvr"; mkdir -p "$ROOT1"/{Import,Export,Submit}; }
@@ -101,6 +117,22 @@ is "$RC" 2 "--smb-protocol=NT1:SMB3 reaches it too"
 run -A "$A" -R "$URL2" --smb-protocol=SMB9
 is "$RC" 3 "--smb-protocol=SMB9: UNKNOWN"
 like "$FIRST" "--smb-protocol 'SMB9': give MIN or MIN:MAX" "a bad protocol name is a usage error"
+
+# --- memory: the helper's own lister reads one server answer at a time ---------------------------
+# (libsmbclient's opendir holds the whole listing: some 10 MiB more at 30,000 entries.)
+"$top_builddir/tests/mkfiles" "$T/s1/share/m100" 100 >/dev/null
+"$top_builddir/tests/mkfiles" "$T/s1/share/m30000" 30000 >/dev/null
+for view in "$P1 SMB3" "$P4 NT1"; do
+	read -r port proto <<<"$view"
+	for n in 100 30000; do
+		/usr/bin/time -f %M -o "$T/rss.$n" "$PLUGIN" -A "$A" --smb-protocol="$proto" \
+			-d "smb://127.0.0.1:$port/c\$/m$n" -w 100000 -c 100000 >"$T/out.$n"
+	done
+	like "$(head -1 "$T/out.30000")" "OK - 1500 .und files" "$proto, 30,000 entries: all listed"
+	growth=$(($(tail -1 "$T/rss.30000") - $(tail -1 "$T/rss.100")))
+	ok "$([ "$growth" -le 1024 ]; echo $?)" \
+		"$proto: peak RSS (plugin, probe and helper) grows by $growth KiB from 100 to 30,000 entries (at most 1024)"
+done
 
 # --- failures: each UNKNOWN (or --missing), naming the server and the step -------------------------
 printf 'username = exadmin\npassword = wrong\n' >"$T/bad"
