@@ -15,6 +15,7 @@
 
 #include "authfile.h"
 #include "backend.h"
+#include "smblib.h"
 #include "smbls.h"
 #include "smburl.h"
 #include "smbwire.h"
@@ -24,7 +25,6 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <fcntl.h>
-#include <libsmbclient.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +37,7 @@
 #define ATTR_REPARSE 0x400 /* FILE_ATTRIBUTE_REPARSE_POINT: a link on the Windows side */
 #define STORE_NAMES_MAX 32
 
+static struct smblib L; /* libsmbclient, once library() has loaded it */
 static struct smb_auth auth;
 static bool have_auth;
 static bool use_kerberos;
@@ -161,31 +162,34 @@ struct client_opts {
 
 static SMBCCTX *client_start(const struct client_opts *o)
 {
-	char home[64];
+	char home[64], err[512];
+
+	if (smblib_load(&L, err, sizeof(err)) < 0)
+		fatal("%s: %s", server, err);
 
 	/*
 	 * The library reads its configuration as the first context is made; the
 	 * folder is gone again at once, so that a kill leaves nothing behind.
 	 */
 	private_config(home, sizeof(home));
-	SMBCCTX *c = smbc_new_context();
+	SMBCCTX *c = L.new_context();
 	private_config_remove(home);
 	if (!c)
 		fatal("%s: cannot start the SMB client: %s", server, strerror(errno));
-	smbc_setOptionUseKerberos(c, o->kerberos);
-	smbc_setOptionFallbackAfterKerberos(c, !o->kerberos);
-	smbc_setOptionNoAutoAnonymousLogin(c, 1);
-	smbc_setOptionUseCCache(c, o->kerberos);
-	smbc_setTimeout(c, o->timeout_ms);
-	smbc_setFunctionAuthDataWithContext(c, get_auth);
-	if (o->proto_min && !smbc_setOptionProtocols(c, o->proto_min, o->proto_max))
+	L.setOptionUseKerberos(c, o->kerberos);
+	L.setOptionFallbackAfterKerberos(c, !o->kerberos);
+	L.setOptionNoAutoAnonymousLogin(c, 1);
+	L.setOptionUseCCache(c, o->kerberos);
+	L.setTimeout(c, o->timeout_ms);
+	L.setFunctionAuthDataWithContext(c, get_auth);
+	if (o->proto_min && !L.setOptionProtocols(c, o->proto_min, o->proto_max))
 		fatal("%s: --smb-protocol %s%s%s is not a protocol name (NT1, SMB2_02, SMB2_10, "
 		      "SMB3 ...)",
 		      server, o->proto_min, o->proto_max ? ":" : "",
 		      o->proto_max ? o->proto_max : "");
-	if (!smbc_init_context(c))
+	if (!L.init_context(c))
 		fatal("%s: cannot start the SMB client: %s", server, strerror(errno));
-	smbc_set_context(c);
+	L.set_context(c);
 	return c;
 }
 
@@ -240,17 +244,17 @@ static bool connection_lost(int e)
  */
 static int share_open(SMBCCTX *c, const char *share_url, char *why, size_t len)
 {
-	int dh = smbc_opendir(share_url);
+	int dh = L.opendir(share_url);
 
 	if (dh < 0 && connection_lost(errno)) {
-		smbc_getFunctionPurgeCachedServers(c)(c);
-		dh = smbc_opendir(share_url);
+		L.getFunctionPurgeCachedServers(c)(c);
+		dh = L.opendir(share_url);
 	}
 	if (dh < 0) {
 		connect_failed(share_url, errno, why, len);
 		return -1;
 	}
-	smbc_closedir(dh);
+	L.closedir(dh);
 	return 0;
 }
 
@@ -359,7 +363,7 @@ static void list_folder(struct smbls *ls, const char *url)
 		list_native(ls, url);
 		return;
 	}
-	int dh = smbc_opendir(url);
+	int dh = L.opendir(url);
 
 	if (dh < 0) {
 		put_code(type, errno);
@@ -370,14 +374,14 @@ static void list_folder(struct smbls *ls, const char *url)
 	put_text(url);
 	const struct libsmb_file_info *fi;
 	errno = 0;
-	while ((fi = smbc_readdirplus2(dh, &st)) != NULL) {
+	while ((fi = L.readdirplus2(dh, &st)) != NULL) {
 		if (strcmp(fi->name, ".") != 0 && strcmp(fi->name, "..") != 0)
 			put_entry(kind_of(fi, &st), (int64_t)fi->size, (int64_t)fi->mtime_ts.tv_sec,
 			          fi->name);
 		errno = 0;
 	}
 	int e = errno;
-	smbc_closedir(dh);
+	L.closedir(dh);
 	put_code(SMBWIRE_DONE, e);
 }
 
@@ -420,14 +424,14 @@ static int store_list(struct smbls *ls, const char *store)
 		           ? EINVAL
 		           : smbls_list(ls, u.path, keep_native, NULL);
 	}
-	int dh = smbc_opendir(store);
+	int dh = L.opendir(store);
 	if (dh < 0)
 		return errno;
 	struct stat st;
 	const struct libsmb_file_info *fi;
-	while ((fi = smbc_readdirplus2(dh, &st)) != NULL)
+	while ((fi = L.readdirplus2(dh, &st)) != NULL)
 		keep_name(fi->name);
-	smbc_closedir(dh);
+	L.closedir(dh);
 	return 0;
 }
 
@@ -630,17 +634,17 @@ static void get_file(const char *args)
 		return;
 	}
 	library();
-	int fd = smbc_open(url, O_RDONLY, 0);
+	int fd = L.open(url, O_RDONLY, 0);
 
-	if (fd < 0 || smbc_fstat(fd, &st) < 0) {
+	if (fd < 0 || L.fstat(fd, &st) < 0) {
 		put_attr(errno, NULL);
 		if (fd >= 0)
-			smbc_close(fd);
+			L.close(fd);
 		return;
 	}
 	put_attr(0, &st);
 	for (;;) {
-		ssize_t n = smbc_read(fd, buf, sizeof(buf));
+		ssize_t n = L.read(fd, buf, sizeof(buf));
 		if (n <= 0) {
 			/*
 			 * Asked by path, after the close: a server may report an open handle's
@@ -648,8 +652,8 @@ static void get_file(const char *args)
 			 * rewritten in place; Windows updates the write time at a close).
 			 */
 			int e = n < 0 ? errno : 0;
-			smbc_close(fd);
-			if (!e && smbc_stat(url, &st) < 0)
+			L.close(fd);
+			if (!e && L.stat(url, &st) < 0)
 				e = errno;
 			put_attr(e, e ? NULL : &st);
 			return;
@@ -678,7 +682,7 @@ static void del_file(const char *args)
 		return;
 	}
 	library();
-	if (smbc_stat(url, &st) < 0) {
+	if (L.stat(url, &st) < 0) {
 		put_attr(errno, NULL);
 		return;
 	}
@@ -687,7 +691,7 @@ static void del_file(const char *args)
 		put_attr(ESTALE, NULL);
 		return;
 	}
-	put_attr(smbc_unlink(url) < 0 ? errno : 0, &st);
+	put_attr(L.unlink(url) < 0 ? errno : 0, &st);
 }
 
 /* One request line, without its newline. */

@@ -2,9 +2,11 @@
 
 #include "ntlm.h"
 
+#include <locale.h>
 #include <nettle/hmac.h>
 #include <nettle/md4.h>
 #include <string.h>
+#include <wctype.h>
 
 /* One code point from UTF-8 at *s (advanced); -1 for an invalid sequence. */
 static long utf8_next(const unsigned char **s)
@@ -57,6 +59,29 @@ static uint32_t get32(const uint8_t *p)
 	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
 }
 
+/*
+ * Upper case as NTOWFv2 wants it, for the whole Basic Multilingual Plane
+ * ("jürgen" is "JÜRGEN"), by the C.UTF-8 locale's table; -1 if it is missing.
+ */
+static long upper_case(long cp)
+{
+	static locale_t utf8;
+	static bool tried;
+
+	if (cp < 0x80)
+		return cp >= 'a' && cp <= 'z' ? cp - ('a' - 'A') : cp;
+	if (cp > 0xffff)
+		return cp;
+	if (!tried) {
+		utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+		tried = true;
+	}
+	if (!utf8)
+		return -1;
+	long u = (long)towupper_l((wint_t)cp, utf8);
+	return u > 0xffff ? cp : u;
+}
+
 ssize_t utf16le_encode(const char *s, bool upper, uint8_t *dst, size_t cap)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -66,8 +91,8 @@ ssize_t utf16le_encode(const char *s, bool upper, uint8_t *dst, size_t cap)
 		long cp = utf8_next(&p);
 		if (cp < 0)
 			return -1;
-		if (upper && cp >= 'a' && cp <= 'z')
-			cp -= 'a' - 'A';
+		if (upper && (cp = upper_case(cp)) < 0)
+			return -1;
 		if (cp >= 0x10000) {
 			if (o + 4 > cap)
 				return -1;
@@ -195,8 +220,8 @@ void ntlm_lmv2_response(const uint8_t key[NTLM_HASH_LEN], const uint8_t challeng
 	memcpy(dst + NTLM_HASH_LEN, client_challenge, 8);
 }
 
-/* Unicode, NTLM, target information, 128-bit; no signing, sealing or key exchange. */
-#define NTLMSSP_FLAGS 0xa2888205u
+/* Unicode, NTLM, target information, 128-bit; no signing, sealing, key exchange or version. */
+#define NTLMSSP_FLAGS 0xa0888205u
 
 size_t ntlmssp_negotiate(uint8_t b[NTLMSSP_NEGOTIATE_LEN])
 {

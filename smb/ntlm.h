@@ -15,7 +15,7 @@
 #define NTLM_LMV2_LEN 24
 
 /*
- * UTF-8 into UTF-16LE, with ASCII letters upper-cased when upper is set.
+ * UTF-8 into UTF-16LE, upper-cased (as Windows does, in the BMP) when upper is set.
  * Returns the bytes written, or -1 for invalid UTF-8 or no room.
  */
 ssize_t utf16le_encode(const char *s, bool upper, uint8_t *dst, size_t cap);

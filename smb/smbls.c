@@ -47,6 +47,7 @@
 #define ST_NAME_DELETED 0xC00000C9u
 #define ST_SESSION_DELETED 0xC0000203u
 #define ST_ACCOUNT_LOCKED 0xC0000234u
+#define ST_SESSION_EXPIRED 0xC000035Cu
 
 #define ATTR_DIRECTORY 0x10u
 #define ATTR_REPARSE 0x400u
@@ -54,7 +55,8 @@
 struct smbls {
 	int fd;
 	int timeout_ms;
-	bool broken; /* the connection failed: nothing more may be asked on it */
+	int64_t until; /* the deadline of the operation under way: an open, a listing, a check */
+	bool broken;   /* the connection failed: nothing more may be asked on it */
 	enum smb_dialect dialect;
 	uint64_t mid, session;
 	uint32_t tree;
@@ -127,7 +129,8 @@ static int errno_of(uint32_t st)
 	case ST_NOT_A_DIRECTORY: return ENOTDIR;
 	case ST_NOT_SUPPORTED: return EPROTONOSUPPORT;
 	case ST_NAME_DELETED:
-	case ST_SESSION_DELETED: return ECONNRESET;
+	case ST_SESSION_DELETED:
+	case ST_SESSION_EXPIRED: return ECONNRESET;
 	default: return EIO;
 	}
 }
@@ -265,6 +268,9 @@ static int send_frame(struct smbls *s, size_t len, int64_t until)
 static int read_full(struct smbls *s, uint8_t *p, size_t len, int64_t until)
 {
 	for (size_t o = 0; o < len;) {
+		/* Checked at every turn: a server that keeps the socket readable is bounded too. */
+		if (now_ms() >= until)
+			return ETIMEDOUT;
 		ssize_t n = recv(s->fd, p + o, len - o, 0);
 		if (n < 0 && errno == EAGAIN) {
 			int e = wait_fd(s->fd, POLLIN, until);
@@ -323,7 +329,7 @@ static int smb2_call(struct smbls *s, uint16_t cmd, size_t blen, uint32_t *statu
 {
 	uint8_t *h = s->tx + 4;
 	uint64_t mid = s->mid++;
-	int64_t until = now_ms() + s->timeout_ms;
+	int64_t until = s->until;
 
 	memset(h, 0, SMB2_HDR);
 	memcpy(h, "\xfeSMB", 4);
@@ -349,6 +355,9 @@ static int smb2_call(struct smbls *s, uint16_t cmd, size_t blen, uint32_t *statu
 		*status = get32(r + 8);
 		if (*status == ST_PENDING && (get32(r + 16) & 2))
 			continue; /* an interim answer; the real one follows */
+		if (errno_of(*status) == ECONNRESET)
+			s->broken =
+			    true; /* the server ended the logon or the share: a new connection */
 		if (cmd == SMB2_SESSION_SETUP)
 			s->session = get64(r + 40);
 		if (cmd == SMB2_TREE_CONNECT)
@@ -422,8 +431,14 @@ static ssize_t ntlmssp_answer(const struct smb_auth *a, const uint8_t *ch, size_
 	                            filetime_now(), b, cap);
 }
 
+/*
+ * A refused logon. ACCESS_DENIED (not LOGON_FAILURE) is Samba's answer when
+ * the server demands encryption, which libsmbclient does: it is handed over.
+ */
 static int logon_status(uint32_t st)
 {
+	if (st == ST_ACCESS_DENIED)
+		return SMBLS_UNSUPPORTED;
 	return st == ST_OK ? 0 : errno_of(st) == EIO ? EACCES : errno_of(st);
 }
 
@@ -622,31 +637,30 @@ static uint8_t *smb1_header(struct smbls *s, uint8_t cmd)
 	return h + SMB1_HDR;
 }
 
-/*
- * Sends the request of len bytes after the header, and reads the answer to
- * it; its word count byte is at *body, len bytes of it.
- */
-static int smb1_call(struct smbls *s, size_t len, uint32_t *status, const uint8_t **body,
-                     size_t *blen)
+/* Reads the next answer to the request in s->tx (its command and MID). */
+static int smb1_recv(struct smbls *s, uint32_t *status, const uint8_t **body, size_t *blen)
 {
 	uint16_t mid = get16(s->tx + 4 + 30);
-	int64_t until = now_ms() + s->timeout_ms;
-	int e = send_frame(s, SMB1_HDR + len, until);
+	uint8_t cmd = s->tx[4 + 4];
 
-	if (e)
-		return e;
 	for (;;) {
-		if ((e = recv_frame(s, until)))
+		int e = recv_frame(s, s->until);
+		if (e)
 			return e;
 		const uint8_t *r = s->rx;
 		if (s->rxlen < SMB1_HDR + 3 || memcmp(r, "\xffSMB", 4))
 			return fail(s, EPROTO);
 		if (get16(r + 30) != mid)
 			continue; /* an oplock break: not ours */
+		if (r[4] != cmd)
+			return fail(s, EPROTO);
 		*status = get32(r + 5);
-		if (s->tx[4 + 4] == SMB1_SESSION_SETUP)
+		if (errno_of(*status) == ECONNRESET)
+			s->broken =
+			    true; /* the server ended the logon or the share: a new connection */
+		if (cmd == SMB1_SESSION_SETUP)
 			s->uid = get16(r + 28);
-		if (s->tx[4 + 4] == SMB1_TREE_CONNECT)
+		if (cmd == SMB1_TREE_CONNECT)
 			s->tid = get16(r + 24);
 		*body = r + SMB1_HDR;
 		*blen = s->rxlen - SMB1_HDR;
@@ -654,6 +668,18 @@ static int smb1_call(struct smbls *s, size_t len, uint32_t *status, const uint8_
 			return fail(s, EPROTO);
 		return 0;
 	}
+}
+
+/*
+ * Sends the request of len bytes after the header, and reads the answer to
+ * it; its word count byte is at *body, len bytes of it.
+ */
+static int smb1_call(struct smbls *s, size_t len, uint32_t *status, const uint8_t **body,
+                     size_t *blen)
+{
+	int e = send_frame(s, SMB1_HDR + len, s->until);
+
+	return e ? e : smb1_recv(s, status, body, blen);
 }
 
 /* The bytes of an answer (after its words and byte count), and their count. */
@@ -808,8 +834,8 @@ static int smb1_tree_connect(struct smbls *s)
 
 /*
  * One TRANS2 request with params (no data), and its whole answer: the
- * parameters into par (up to 32 bytes), the data at *data (in s->rx when it
- * came in one piece, else gathered in big).
+ * parameters into par (up to 32 bytes), the data into big. The server may
+ * send the answer in pieces; each must start where the last one ended.
  */
 struct trans_answer {
 	uint8_t par[32];
@@ -840,10 +866,37 @@ static int smb1_trans2_send(struct smbls *s, uint16_t sub, const uint8_t *par, s
 	return 0;
 }
 
+/* Takes one piece of a TRANS2 answer (in s->rx, its words at r) into a. */
+static int trans2_piece(struct smbls *s, const uint8_t *r, struct trans_answer *a, size_t *tpar,
+                        size_t *tdata, uint8_t *big, size_t bigcap)
+{
+	const uint8_t *p = r + 1;
+	size_t tp = get16(p), td = get16(p + 2);
+	size_t pc = get16(p + 6), po = get16(p + 8), pd = get16(p + 10);
+	size_t dc = get16(p + 12), dof = get16(p + 14), dd = get16(p + 16);
+
+	/*
+	 * The totals may shrink, never below what came; nothing overlaps or is
+	 * skipped (an empty part's displacement means nothing: Samba leaves it 0).
+	 */
+	if (r[0] < 10 || tp < a->npar || td < a->ndata || tp > sizeof(a->par) || td > bigcap ||
+	    (pc && pd != a->npar) || (dc && dd != a->ndata) || pc > tp - a->npar ||
+	    dc > td - a->ndata || po > s->rxlen || pc > s->rxlen - po || dof > s->rxlen ||
+	    dc > s->rxlen - dof || (pc == 0 && dc == 0 && (tp > a->npar || td > a->ndata)))
+		return fail(s, EPROTO);
+	memcpy(a->par + a->npar, s->rx + po, pc);
+	memcpy(big + a->ndata, s->rx + dof, dc);
+	a->npar += pc;
+	a->ndata += dc;
+	*tpar = tp;
+	*tdata = td;
+	return 0;
+}
+
 static int smb1_trans2(struct smbls *s, uint16_t sub, const uint8_t *par, size_t npar,
                        struct trans_answer *a, uint8_t *big, size_t bigcap)
 {
-	size_t tpar = SIZE_MAX, tdata = SIZE_MAX, gotp = 0, gotd = 0;
+	size_t tpar, tdata;
 	uint32_t st;
 	const uint8_t *r;
 	size_t len;
@@ -851,45 +904,18 @@ static int smb1_trans2(struct smbls *s, uint16_t sub, const uint8_t *par, size_t
 
 	if (e)
 		return e;
+	a->npar = a->ndata = 0;
+	a->data = big;
 	e = smb1_call(s, 68 - SMB1_HDR + npar, &st, &r, &len);
-	while (!e) {
+	for (; !e; e = smb1_recv(s, &st, &r, &len)) {
 		if (st != ST_OK && st != ST_NO_MORE_FILES)
 			return errno_of(st);
-		if (r[0] < 10)
-			return fail(s, EPROTO);
-		const uint8_t *p = r + 1;
-		size_t pc = get16(p + 6), po = get16(p + 8), pd = get16(p + 10);
-		size_t dc = get16(p + 12), dof = get16(p + 14), dd = get16(p + 16);
-		tpar = tpar < get16(p) ? tpar : get16(p);
-		tdata = tdata < get16(p + 2) ? tdata : get16(p + 2);
-		if (po > s->rxlen || pc > s->rxlen - po || dof > s->rxlen || dc > s->rxlen - dof ||
-		    pd + pc > sizeof(a->par) || dd + dc > bigcap || tpar > sizeof(a->par))
-			return fail(s, EPROTO);
-		memcpy(a->par + pd, s->rx + po, pc);
-		gotp += pc;
-		if (dd == 0 && dc >= tdata) {
-			a->data = s->rx + dof; /* all in one piece: read in place */
-		} else {
-			memcpy(big + dd, s->rx + dof, dc);
-			a->data = big;
-		}
-		gotd += dc;
-		if (gotp >= tpar && gotd >= tdata)
-			break;
-		int64_t until = now_ms() + s->timeout_ms;
-		if ((e = recv_frame(s, until)) == 0) {
-			r = s->rx + SMB1_HDR;
-			st = get32(s->rx + 5);
-			if (s->rxlen < SMB1_HDR + 3 ||
-			    (size_t)1 + 2u * r[0] + 2 > s->rxlen - SMB1_HDR)
-				return fail(s, EPROTO);
-		}
+		if ((e = trans2_piece(s, r, a, &tpar, &tdata, big, bigcap)))
+			return e;
+		if (a->npar == tpar && a->ndata == tdata)
+			return 0;
 	}
-	if (e)
-		return e;
-	a->npar = tpar;
-	a->ndata = tdata;
-	return 0;
+	return e;
 }
 
 /* Whether path names a folder: 0, ENOTDIR, or the server's answer. */
@@ -966,6 +992,15 @@ static int smb1_list(struct smbls *s, const char *path, smbls_entry_fn fn, void 
 
 /* --- the entries --- */
 
+/* Whether a UTF-16 name holds a NUL unit before its end. */
+static bool has_nul16(const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		if (p[i] == 0 && p[i + 1] == 0)
+			return true;
+	return false;
+}
+
 long smbls_entries(const uint8_t *buf, size_t len, smbls_entry_fn fn, void *arg, size_t *last_off,
                    size_t *last_len)
 {
@@ -982,8 +1017,10 @@ long smbls_entries(const uint8_t *buf, size_t len, smbls_entry_fn fn, void *arg,
 		size_t n16 = nlen;
 		while (n16 >= 2 && e[64 + n16 - 2] == 0 && e[64 + n16 - 1] == 0)
 			n16 -= 2; /* SMB1 servers may count a terminating NUL */
-		if (utf16le_decode(e + 64, n16, name, sizeof(name)) < 0)
-			return -1;
+		if (has_nul16(e + 64, n16) || utf16le_decode(e + 64, n16, name, sizeof(name)) < 0 ||
+		    strpbrk(name, "/\\"))
+			return -1; /* no Windows name holds a NUL, '/' or '\\': a server out of its
+			              mind */
 		*last_off = o + 64;
 		*last_len = n16;
 		count++;
@@ -1026,7 +1063,8 @@ static int smb2_open(struct smbls *s, enum smb_dialect lo, enum smb_dialect hi)
 
 static int try_open(struct smbls *s, const struct smbls_opts *o, bool smb1)
 {
-	int fd = dial(o->host, o->port ? o->port : 445, now_ms() + o->timeout_ms);
+	s->until = now_ms() + s->timeout_ms;
+	int fd = dial(o->host, o->port ? o->port : 445, s->until);
 
 	if (fd < 0)
 		return -fd;
@@ -1061,6 +1099,9 @@ int smbls_open(const struct smbls_opts *o, struct smbls **out)
 		/* A server that speaks only SMB1 drops an SMB2 negotiate, as NT4 does. */
 		if (e == EPROTONOSUPPORT && o->min <= SMB_NT1)
 			e = try_open(s, o, true);
+		/* No dialect in common may yet be 3.1.1, which libsmbclient speaks. */
+		if (e == EPROTONOSUPPORT && o->max >= SMB_3_11)
+			e = SMBLS_UNSUPPORTED;
 	} else {
 		e = o->min <= SMB_NT1 ? try_open(s, o, true) : SMBLS_UNSUPPORTED;
 	}
@@ -1076,36 +1117,31 @@ int smbls_list(struct smbls *s, const char *path, smbls_entry_fn fn, void *arg)
 {
 	if (s->broken)
 		return ECONNRESET;
+	/* One deadline for the whole listing: a server that answers forever is cut too. */
+	s->until = now_ms() + s->timeout_ms;
 	while (*path == '/')
 		path++;
 	return s->dialect == SMB_NT1 ? smb1_list(s, path, fn, arg) : smb2_list(s, path, fn, arg);
 }
 
-/* SMB2 ECHO or SMB1 ECHO: the server still answers on this connection. */
+/*
+ * The share's root, opened and closed (SMB2) or asked for (SMB1): an echo
+ * would pass on a connection whose logon or share the server has ended.
+ */
 int smbls_alive(struct smbls *s)
 {
-	const uint8_t *r;
-	size_t len;
-	uint32_t st;
+	uint8_t id[16];
 	int e;
 
 	if (s->broken)
 		return ECONNRESET;
+	s->until = now_ms() + s->timeout_ms;
 	if (s->dialect == SMB_NT1) {
-		uint8_t *w = smb1_header(s, 0x2b);
-		w[0] = 1;
-		put16(w + 1, 1);
-		put16(w + 3, 1);
-		w[5] = 0;
-		e = smb1_call(s, 6, &st, &r, &len);
-	} else {
-		uint8_t *b = s->tx + 4 + SMB2_HDR;
-		put16(b, 4);
-		put16(b + 2, 0);
-		e = smb2_call(s, 13, 4, &st, &r, &len);
+		e = smb1_is_dir(s, "");
+	} else if (!(e = smb2_open_dir(s, "", id))) {
+		smb2_close(s, id);
+		e = s->broken ? ECONNRESET : 0;
 	}
-	if (!e && st != ST_OK)
-		e = fail(s, errno_of(st) == EIO ? ECONNRESET : errno_of(st));
 	return e;
 }
 

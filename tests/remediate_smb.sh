@@ -194,9 +194,11 @@ printf 'NDR original\n' >"$S/Import/x.und"
 sha256sum <"$S/Import/x.und" | cut -d' ' -f1 >"$ORIG"
 served
 handler_opts
-"$STRACE" -qq -o /dev/null -e trace=renameat2 -e inject=renameat2:signal=SIGSTOP:when=1 "$HANDLER" "${HOPTS[@]}" CRITICAL HARD 1 >"$T/out" 2>&1 &
+"$STRACE" -qq -o "$T/strace.log" -e trace=renameat2 -e inject=renameat2:signal=SIGSTOP:when=1 "$HANDLER" "${HOPTS[@]}" CRITICAL HARD 1 >"$T/out" 2>&1 &
 spid=$!
-stopped() { grep -q "^State:.*[tT] (" "/proc/$(pgrep -P "$spid" | head -n 1)/status" 2>/dev/null; }
+# Stopped by the injected SIGSTOP, as strace logs it: the process state alone ("t") is also what
+# each traced call shows for a moment, and a SIGCONT sent then would be lost.
+stopped() { grep -q -- "--- stopped by SIGSTOP ---" "$T/strace.log" 2>/dev/null; }
 until_ok 30 stopped
 ok $? "the handler stopped at its first rename"
 cp -p "$S/Import/x.und" "$T/ref"
@@ -430,7 +432,8 @@ for i in $(seq 300); do printf 'NDR %s\n' "$i" >"$S/Import/$(printf 'a-long-name
 sha256sum "$S"/Import/* | cut -d' ' -f1 >"$ORIG"
 served
 handler_opts
-"$STRACE" -qq -o /dev/null -e trace=sendto -e inject=sendto:signal=SIGSTOP:when=$((300 + 2)) "$HANDLER" "${HOPTS[@]}" \
+rm -f "$T/strace.log"
+"$STRACE" -qq -o "$T/strace.log" -e trace=sendto -e inject=sendto:signal=SIGSTOP:when=$((300 + 2)) "$HANDLER" "${HOPTS[@]}" \
 	--deadline 12s --stop-timeout 2s --start-timeout 2s CRITICAL HARD 1 >"$T/out" 2>&1 &
 spid=$!
 until_ok 60 stopped

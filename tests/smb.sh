@@ -510,6 +510,46 @@ else
 	skip "Nagios over SMB: nagios4 is not installed"
 fi
 
+# --- what the helper's own lister hands to libsmbclient, and a share closed under it ----------------
+# (each found by a hostile sweep: the lister had answered UNKNOWN, or kept a dead connection)
+P6=$(free_port)
+P7=$(free_port)
+P8=$(free_port)
+for s in s6 s7 s8; do
+	mkdir -p "$T/$s"
+	ln -s "$T/s1/share" "$T/$s/share"
+done
+printf 'exadmin = j\xc3\xbcrgen\n' >"$T/umap"
+server "$T/s6" "$P6" "server min protocol = SMB3_11"
+server "$T/s7" "$P7" "server smb encrypt = required"
+server "$T/s8" "$P8" "username map = $T/umap"
+tree
+mkf "$ROOT1/Import/a.und" 600 3
+run -A "$A" -R "smb://127.0.0.1:$P6/c\$/Exchsrvr/Ccmcdata"
+like "$RC $FIRST" "2 CCMC_UND CRITICAL - 1 .und file: Import 1" "a server that speaks only SMB 3.1.1: listed (by libsmbclient)"
+run -A "$A" -R "smb://127.0.0.1:$P7/c\$/Exchsrvr/Ccmcdata"
+like "$RC $FIRST" "2 CCMC_UND CRITICAL - 1 .und file: Import 1" "a server that demands encryption: listed (by libsmbclient)"
+printf 'username = j\xc3\xbcrgen\npassword = Secr3t!\n' >"$T/auth_u"
+chmod 600 "$T/auth_u"
+for proto in SMB3 NT1; do
+	run -A "$T/auth_u" --smb-protocol="$proto" -R "smb://127.0.0.1:$P8/c\$/Exchsrvr/Ccmcdata"
+	like "$RC $FIRST" "2 CCMC_UND CRITICAL - 1 .und file: Import 1" \
+		"$proto: a user name with a non-ASCII letter logs on (NTLMv2 upper-cases it whole)"
+done
+# The share closed by the server (smbcontrol close-share, as a reload that drops it does) between
+# two scans of a serving helper: the second scan connects again and lists.
+for proto in SMB3 NT1; do
+	{
+		echo scan
+		until_ok 10 test -s "$T/served"
+		smbcontrol -s "$T/s1/smb.conf" smbd close-share 'c$' >/dev/null
+		echo scan
+	} | "$HELPER" -S -A "$A" -P "$proto" -t 5000 d "smb://127.0.0.1:$P1/c\$/Exchsrvr/Ccmcdata/Import" \
+		>"$T/served"
+	is "$(grep -ao 'a\.und' "$T/served" | wc -l)" 2 "$proto: a share closed under a kept connection: the next scan lists again"
+	rm -f "$T/served"
+done
+
 # --- nothing written to /etc/samba, /var/lib/samba, /var/cache/samba or $HOME ----------------------
 snap() { find /etc/samba /var/lib/samba /var/cache/samba "$HOME" -xdev -printf '%p %s %T@\n' 2>/dev/null | sort; }
 snap >"$T/before"

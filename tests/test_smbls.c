@@ -107,6 +107,10 @@ static void test_utf16(void)
 	utf16le_encode("import", true, b, sizeof(b));
 	utf16le_decode(b, 12, s, sizeof(s));
 	tap_is_str(s, "IMPORT", "UTF-16: upper-cased for NTOWFv2");
+	n = utf16le_encode("j\xc3\xbcrgen", true, b, sizeof(b));
+	utf16le_decode(b, (size_t)n, s, sizeof(s));
+	tap_is_str(s, "J\xc3\x9cRGEN",
+	           "UTF-16: a user name's non-ASCII letters are upper-cased too");
 	tap_is_int(utf16le_encode("a\xc0\xafz", false, b, sizeof(b)), -1,
 	           "UTF-16: an overlong UTF-8 sequence is refused");
 	const uint8_t lone[] = {'a', 0, 0x00, 0xd8, 'b', 0};
