@@ -3,9 +3,9 @@
 # defaults, and one that speaks only SMB1), against the floor of a listing
 # over SMB (smbclient -c ls of the same folder) and against a listing with a
 # stat per file (bench/smbstat), in the same run, alternating, as ratios of
-# medians; peak RSS from 1k to 100k entries; the subagent's kept logon
-# against a logon per scan; and what loading libsmbclient costs, by the
-# helper's exec and by dlopen. Needs root (smbd, a user for the share).
+# medians; peak RSS from 1k to 100k entries, SMB3 and NT1; the subagent's
+# kept logon against a logon per scan; and what the helper's start and a
+# load of libsmbclient cost. Needs root (smbd, a user for the share).
 # Usage: smb.sh BUILDDIR   (BENCH_SMB_RUNS, default 11)
 set -euo pipefail
 build=$(cd "$1" && pwd)
@@ -85,8 +85,9 @@ done
 "$timeit" 3 kept /usr/bin/perl "$src/tests/smbdrive.pl" 20 0 /bin/true "$helper" -S -A "$W/auth" d "smb://127.0.0.1:$P1/c\$/f1000" :: \
 	logon /bin/sh -c 'for i in $(seq 20); do "$0" -A "$1" d "$2" >/dev/null; done' "$helper" "$W/auth" "smb://127.0.0.1:$P1/c\$/f1000" >"$W/t_keep"
 
-# What loading libsmbclient costs: the helper's exec (it exits at once on a usage error),
-# against dlopen in a fresh process; and a local check, which loads neither.
+# What starting the helper costs (it exits at once on a usage error; it loads libsmbclient only
+# when its own lister cannot serve), what loading libsmbclient adds then (dlopen and a context in
+# a fresh process), and a local check, which runs no helper.
 mkdir -p "$W/local/Import"
 "$timeit" 21 helper_exec /bin/sh -c '"$0" 2>/dev/null; exit 0' "$helper" :: \
 	local_check "$plugin" -d "$W/local/Import" >"$W/t_load"
@@ -121,5 +122,6 @@ echo "20 scans of a 1,000-entry folder: one logon kept (the subagent's serving h
 echo "a logon and a helper per scan $l ms: $(ratio "$l" "$k") ×."
 echo
 he=$(col "$W/t_load" helper_exec 2) lc=$(col "$W/t_load" local_check 2)
-echo "Loading libsmbclient: the helper's exec $he ms; dlopen and a context in a fresh process $dl ms;"
-echo "a local check, which loads neither, $lc ms (median of 21)."
+echo "The helper's exec $he ms; loading libsmbclient (dlopen and a context, in a fresh process), which"
+echo "the helper does only when its own lister cannot serve, $dl ms; a local check, which runs no"
+echo "helper, $lc ms (median of 21)."
