@@ -311,6 +311,14 @@ static int recv_frame(struct smbls *s, int64_t until)
 	}
 }
 
+/* A status that ends the logon or the share ends the connection's use: the next one is new. */
+static uint32_t seen_status(struct smbls *s, uint32_t st)
+{
+	if (errno_of(st) == ECONNRESET)
+		s->broken = true;
+	return st;
+}
+
 /* --- SMB2 --- */
 
 #define SMB2_HDR 64
@@ -352,12 +360,9 @@ static int smb2_call(struct smbls *s, uint16_t cmd, size_t blen, uint32_t *statu
 			return fail(s, EPROTO);
 		if (get64(r + 24) != mid)
 			continue; /* an oplock break or the like: not ours */
-		*status = get32(r + 8);
+		*status = seen_status(s, get32(r + 8));
 		if (*status == ST_PENDING && (get32(r + 16) & 2))
 			continue; /* an interim answer; the real one follows */
-		if (errno_of(*status) == ECONNRESET)
-			s->broken =
-			    true; /* the server ended the logon or the share: a new connection */
 		if (cmd == SMB2_SESSION_SETUP)
 			s->session = get64(r + 40);
 		if (cmd == SMB2_TREE_CONNECT)
@@ -654,10 +659,7 @@ static int smb1_recv(struct smbls *s, uint32_t *status, const uint8_t **body, si
 			continue; /* an oplock break: not ours */
 		if (r[4] != cmd)
 			return fail(s, EPROTO);
-		*status = get32(r + 5);
-		if (errno_of(*status) == ECONNRESET)
-			s->broken =
-			    true; /* the server ended the logon or the share: a new connection */
+		*status = seen_status(s, get32(r + 5));
 		if (cmd == SMB1_SESSION_SETUP)
 			s->uid = get16(r + 28);
 		if (cmd == SMB1_TREE_CONNECT)
@@ -1094,7 +1096,9 @@ int smbls_open(const struct smbls_opts *o, struct smbls **out)
 	s->host = o->host;
 	s->share = o->share;
 	s->auth = o->auth;
-	if (o->max >= SMB_2_02) {
+	if (o->min > SMB_3_02) {
+		e = SMBLS_UNSUPPORTED; /* 3.1.1 only: not worth a connection to find out */
+	} else if (o->max >= SMB_2_02) {
 		e = try_open(s, o, false);
 		/* A server that speaks only SMB1 drops an SMB2 negotiate, as NT4 does. */
 		if (e == EPROTONOSUPPORT && o->min <= SMB_NT1)
