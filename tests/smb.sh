@@ -148,6 +148,15 @@ is "$RC" 3 "a missing folder: UNKNOWN by default"
 like "$FIRST" "$URL1/Gone: No such file or directory" "a missing folder: named"
 run -A "$A" -d "$URL1/Gone" --missing critical
 is "$RC" 2 "a missing folder: --missing critical applies"
+# A folder the share's user may not read: UNKNOWN, named, over SMB3 and SMB1 (not "missing").
+mkdir -p "$ROOT1/Locked"
+chmod 700 "$ROOT1/Locked"
+for proto in SMB3 NT1; do
+	run -A "$A" --smb-protocol="$proto" -d "$URL1/Locked" --missing ok
+	like "$RC $FIRST" "3 CCMC_UND UNKNOWN - Locked: $URL1/Locked: Permission denied" \
+		"$proto: a folder the user may not read: UNKNOWN, named, said why, --missing not applied"
+done
+rmdir "$ROOT1/Locked"
 closed=$(free_port)
 run -A "$A" -R "smb://127.0.0.1:$closed/c\$/x"
 is "$RC" 3 "connection refused: UNKNOWN"
