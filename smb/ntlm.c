@@ -2,6 +2,8 @@
 
 #include "ntlm.h"
 
+#include "le.h"
+
 #include <locale.h>
 #include <nettle/hmac.h>
 #include <nettle/md4.h>
@@ -35,28 +37,6 @@ static long utf8_next(const unsigned char **s)
 		return -1;
 	*s = p + more + 1;
 	return cp;
-}
-
-static void put16(uint8_t *d, unsigned v)
-{
-	d[0] = (uint8_t)v;
-	d[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *d, uint32_t v)
-{
-	put16(d, v & 0xffff);
-	put16(d + 2, v >> 16);
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
 }
 
 /*
@@ -97,13 +77,13 @@ ssize_t utf16le_encode(const char *s, bool upper, uint8_t *dst, size_t cap)
 			if (o + 4 > cap)
 				return -1;
 			cp -= 0x10000;
-			put16(dst + o, 0xd800 | (unsigned)(cp >> 10));
-			put16(dst + o + 2, 0xdc00 | (unsigned)(cp & 0x3ff));
+			put16(dst + o, (uint16_t)(0xd800 | cp >> 10));
+			put16(dst + o + 2, (uint16_t)(0xdc00 | (cp & 0x3ff)));
 			o += 4;
 		} else {
 			if (o + 2 > cap)
 				return -1;
-			put16(dst + o, (unsigned)cp);
+			put16(dst + o, (uint16_t)cp);
 			o += 2;
 		}
 	}
@@ -234,8 +214,8 @@ size_t ntlmssp_negotiate(uint8_t b[NTLMSSP_NEGOTIATE_LEN])
 
 static void put_field(uint8_t *msg, size_t at, size_t off, size_t len)
 {
-	put16(msg + at, (unsigned)len);
-	put16(msg + at + 2, (unsigned)len);
+	put16(msg + at, (uint16_t)len);
+	put16(msg + at + 2, (uint16_t)len);
 	put32(msg + at + 4, (uint32_t)off);
 }
 
@@ -259,7 +239,7 @@ static uint64_t av_time(const uint8_t *av, size_t len)
 		if (id == 0 || n > len - o - 4)
 			break;
 		if (id == 7 && n == 8)
-			return (uint64_t)get32(av + o + 4) | (uint64_t)get32(av + o + 8) << 32;
+			return get64(av + o + 4);
 		o += 4 + (size_t)n;
 	}
 	return 0;

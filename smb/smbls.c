@@ -2,6 +2,7 @@
 
 #include "smbls.h"
 
+#include "le.h"
 #include "ntlm.h"
 
 #include <errno.h>
@@ -61,46 +62,13 @@ struct smbls {
 	uint64_t mid, session;
 	uint32_t tree;
 	uint16_t uid, tid, max_buffer;
-	uint32_t session_key, caps; /* SMB1 */
+	uint32_t session_key; /* SMB1 */
 	const char *host, *share;
 	const struct smb_auth *auth;
 	uint8_t tx[TX_MAX];
 	uint8_t rx[FRAME_MAX];
 	size_t rxlen;
 };
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
 
 /* Seconds since 1970 from 100 ns since 1601, as libsmbclient converts them (0 and -1: none). */
 static int64_t unix_time(uint64_t nt)
@@ -714,14 +682,13 @@ static int smb1_negotiate(struct smbls *s)
 	uint8_t mode = p[2];
 	s->max_buffer = (uint16_t)(get32(p + 7) > 65535 ? 65535 : get32(p + 7));
 	s->session_key = get32(p + 15);
-	s->caps = get32(p + 19);
+	uint32_t caps = get32(p + 19);
 	/*
 	 * Plain-text passwords, signing demanded, or no extended security (NT4,
 	 * whose NTLMv2 goes in the old session setup that Samba refuses by
 	 * default, so that it could not be tested here): libsmbclient does these.
 	 */
-	if (!(mode & 2) || (mode & 8) || !(s->caps & 0x80000000u) || !(s->caps & 0x40) ||
-	    !(s->caps & 0x4))
+	if (!(mode & 2) || (mode & 8) || !(caps & 0x80000000u) || !(caps & 0x40) || !(caps & 0x4))
 		return SMBLS_UNSUPPORTED;
 	s->dialect = SMB_NT1;
 	return 0;
@@ -842,8 +809,7 @@ static int smb1_tree_connect(struct smbls *s)
 struct trans_answer {
 	uint8_t par[32];
 	size_t npar;
-	const uint8_t *data;
-	size_t ndata;
+	size_t ndata; /* bytes of data gathered in the caller's buffer */
 };
 
 static int smb1_trans2_send(struct smbls *s, uint16_t sub, const uint8_t *par, size_t npar)
@@ -907,7 +873,6 @@ static int smb1_trans2(struct smbls *s, uint16_t sub, const uint8_t *par, size_t
 	if (e)
 		return e;
 	a->npar = a->ndata = 0;
-	a->data = big;
 	e = smb1_call(s, 68 - SMB1_HDR + npar, &st, &r, &len);
 	for (; !e; e = smb1_recv(s, &st, &r, &len)) {
 		if (st != ST_OK && st != ST_NO_MORE_FILES)
@@ -938,7 +903,7 @@ static int smb1_is_dir(struct smbls *s, const char *path)
 		return e;
 	if (a.ndata < 36)
 		return fail(s, EPROTO);
-	return get32(a.data + 32) & ATTR_DIRECTORY ? 0 : ENOTDIR;
+	return get32(big + 32) & ATTR_DIRECTORY ? 0 : ENOTDIR;
 }
 
 static int smb1_list(struct smbls *s, const char *path, smbls_entry_fn fn, void *arg)
@@ -970,11 +935,11 @@ static int smb1_list(struct smbls *s, const char *path, smbls_entry_fn fn, void 
 	uint16_t sid = get16(a.par);
 	bool end = get16(a.par + 4);
 	for (;;) {
-		if (smbls_entries(a.data, a.ndata, fn, arg, &lo, &ll) < 0)
+		if (smbls_entries(big, a.ndata, fn, arg, &lo, &ll) < 0)
 			return fail(s, EPROTO);
 		if (end)
 			return 0;
-		/* FIND_NEXT2 after the last name, which is in s->rx or big: copied first. */
+		/* FIND_NEXT2 after the last name, which is in big: copied first. */
 		memset(par, 0, 12);
 		put16(par, sid);
 		put16(par + 2, 4096);
@@ -982,7 +947,7 @@ static int smb1_list(struct smbls *s, const char *path, smbls_entry_fn fn, void 
 		put16(par + 10, 0x0a); /* continue from the last one; close at the end */
 		if (ll > sizeof(par) - 14)
 			return fail(s, EPROTO);
-		memcpy(par + 12, a.data + lo, ll);
+		memcpy(par + 12, big + lo, ll);
 		par[12 + ll] = par[13 + ll] = 0;
 		if ((e = smb1_trans2(s, 0x0002, par, 14 + ll, &a, big, sizeof(big))))
 			return e;
@@ -1147,11 +1112,6 @@ int smbls_alive(struct smbls *s)
 		e = s->broken ? ECONNRESET : 0;
 	}
 	return e;
-}
-
-int smbls_usable(const struct smbls *s)
-{
-	return s && !s->broken;
 }
 
 void smbls_close(struct smbls *s)

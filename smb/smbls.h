@@ -68,9 +68,6 @@ int smbls_list(struct smbls *s, const char *path, smbls_entry_fn fn, void *arg);
 /* Asks the server for an echo: 0 while the connection serves, else an errno. */
 int smbls_alive(struct smbls *s);
 
-/* Whether s can still be used: no failure of its connection yet. */
-int smbls_usable(const struct smbls *s);
-
 void smbls_close(struct smbls *s);
 
 /*
