@@ -45,6 +45,7 @@
 
 static const char usage_text[] =
     "Usage: " PROGNAME " [-f FILE] {-R STORE | -d DIR [-d DIR ...]} -Q DIR\n"
+    "       [--quarantine-require-mount]\n"
     "       [-A AUTHFILE] [--smb-protocol MIN[:MAX]] [--use-kerberos]\n"
     "       --stop-cmd CMD --start-cmd CMD --status-cmd CMD [--stop-timeout DUR]\n"
     "       [--start-timeout DUR] [--deadline DUR] [--state-dir DIR] [--max-runs N]\n"
@@ -64,7 +65,9 @@ static const char help_text[] =
     "                           a path, or smb://HOST[:PORT]/SHARE/PATH (no mount)\n"
     " -d, --dir=DIR             a folder to empty of .und files (repeatable)\n"
     " -Q, --quarantine=DIR      absolute path of the quarantine, on local disk,\n"
-    "                           outside the store\n"
+    "                           outside the store; ours, writable by no one else\n"
+    "     --quarantine-require-mount  the quarantine must be on a mount other\n"
+    "                           than / (not an unmounted disk's empty folder)\n"
     " -A, --authentication-file=FILE  user, password and domain for smb://\n"
     "                           (smbclient's format, mode 0600)\n"
     "     --smb-protocol=MIN[:MAX]  SMB dialects to allow: NT1 for NT4 and 2000\n"
@@ -105,6 +108,7 @@ enum {
 	OPT_WINDOW,
 	OPT_SOFT_ATTEMPT,
 	OPT_SMB_PROTOCOL,
+	OPT_QUARANTINE_REQUIRE_MOUNT,
 	OPT_USE_KERBEROS,
 	OPT_FORCE,
 };
@@ -126,6 +130,7 @@ static const struct option long_opts[] = {
     {"soft-attempt", required_argument, NULL, OPT_SOFT_ATTEMPT},
     {"smb-protocol", required_argument, NULL, OPT_SMB_PROTOCOL},
     {"use-kerberos", no_argument, NULL, OPT_USE_KERBEROS},
+    {"quarantine-require-mount", no_argument, NULL, OPT_QUARANTINE_REQUIRE_MOUNT},
     {"authentication-file", required_argument, NULL, 'A'},
     {"force", no_argument, NULL, OPT_FORCE},
     {"dry-run", no_argument, NULL, 'n'},
@@ -284,6 +289,7 @@ static int parse_args(int argc, char **argv)
 		return usage_error("%s", err);
 	run.conn.stop_timeout = cfg.stop_timeout;
 	run.conn.start_timeout = cfg.start_timeout;
+	run.conn.end_ms = run.t0 + cfg.deadline * 1000;
 	return 0;
 }
 
@@ -330,23 +336,31 @@ static int64_t run_deadline_ms(void)
 }
 
 /*
- * Starts the connector that a killed run stopped, before anything else: its
- * file work, and this run's, may wait on a slow or missing server, and the
- * connector must not wait with them. Returns 0, or -1 with why.
+ * Starts the connector that an unfinished run stopped, before anything else:
+ * its file work, and this run's, may wait on a slow or missing server, and
+ * the connector must not wait with them. Only a status that says "running"
+ * in words skips the start (starting a running service is harmless), and it
+ * is asked even when that run saw the connector start: a command it could
+ * not kill may have stopped it since. Returns 0, or -1 with why.
  */
 static int restart_killed(int64_t now, char *why, size_t len)
 {
+	bool stopped_one = false;
+
+	for (size_t i = 0; i < run.journal.nunfinished; i++)
+		stopped_one |= run.journal.unfinished[i].stopped;
+	if (!stopped_one || connector_said_running(&run.conn))
+		return 0;
+	connector_settle(&run.conn);
+	if (connector_start(&run.conn, why, len) < 0)
+		return -1;
 	for (size_t i = 0; i < run.journal.nunfinished; i++) {
 		const struct run_record *r = &run.journal.unfinished[i];
-		enum svc_state st;
-		if (!r->stopped || r->started)
+		if (!r->stopped)
 			continue;
-		if (connector_now(&run.conn, &st, why, len) < 0 || st != SVC_RUNNING) {
-			if (connector_start(&run.conn, why, len) < 0)
-				return -1;
-			run.restarted[i] = true;
-		}
-		journal_append(&run.journal, now, r->id, "start", NULL);
+		run.restarted[i] = true;
+		if (!r->started)
+			journal_append(&run.journal, now, r->id, "start", NULL);
 	}
 	return 0;
 }
@@ -356,9 +370,22 @@ static int restart_killed(int64_t now, char *why, size_t len)
  * back their file work and starts a connector they stopped. Returns 0, or
  * -1 with why when the connector could not be started.
  */
-static void recover(int64_t now)
+/*
+ * How long recovery may work: a run that may act keeps half the time its
+ * stop and start leave for its own files (an unfinished run's huge file
+ * must not starve every later run); one that may not act has it all.
+ */
+static int64_t recovery_end_ms(bool act)
 {
-	size_t o = 0;
+	int64_t spare = (cfg.deadline - cfg.stop_timeout - cfg.start_timeout) * 1000;
+
+	return act ? run.t0 + spare / 2 : run.conn.end_ms - COMMAND_KILL_WAIT_MS;
+}
+
+/* Returns how many of the unfinished runs are still unfinished. */
+static size_t recover(int64_t now, bool act)
+{
+	size_t o = 0, left = 0;
 
 	for (size_t i = 0; i < run.journal.nunfinished; i++) {
 		const struct run_record *r = &run.journal.unfinished[i];
@@ -367,17 +394,20 @@ static void recover(int64_t now)
 		                  .runfd = -1,
 		                  .manifest_fd = -1,
 		                  .fetched_fd = -1,
-		                  .deadline_ms = run_deadline_ms()};
+		                  .deadline_ms = run_deadline_ms(),
+		                  .end_ms = recovery_end_ms(act)};
 		bool started = run.restarted[i];
 		int rec_err = 0;
 		if (r->path[0] && mover_reopen(&m, r->path) == 0)
 			rec_err = move_recover(&m, run.pl.src, run.pl.nsrc);
 		mover_end(&m);
-		/* Lines recovery could not write, and copies from a share whose original the
-		 * server did not answer for, keep the run unfinished, for the next try. */
-		bool done = rec_err == 0 && m.st.unrecorded == 0 && m.st.unsettled == 0;
+		/* Lines recovery could not write, copies from a share whose original the server
+		 * did not answer for, and work cut by the time keep the run unfinished. */
+		bool done = rec_err == 0 && m.st.unrecorded == 0 && m.st.unsettled == 0 &&
+		            !m.st.deadline_hit;
 		if (done)
 			journal_append(&run.journal, now, r->id, "end", "recovered");
+		left += !done;
 		int n =
 		    snprintf(run.recovered + o, sizeof(run.recovered) - o,
 		             "; %s interrupted run %s (%s%lld unfinished cop%s removed, "
@@ -387,8 +417,10 @@ static void recover(int64_t now)
 		             m.st.rolled_back == 1 ? "y" : "ies", m.st.rolled_back == 1 ? "" : "s",
 		             (long long)m.st.recovered, m.st.recovered == 1 ? "" : "s");
 		o += n > 0 && (size_t)n < sizeof(run.recovered) - o ? (size_t)n : 0;
-		syslog(LOG_WARNING, "finished interrupted run %s", r->id);
+		syslog(LOG_WARNING, "%s interrupted run %s",
+		       done ? "finished" : "could not yet finish", r->id);
 	}
+	return left;
 }
 
 static int dry_run(bool act, const char *why)
@@ -461,18 +493,31 @@ static void move_all(struct mover *m)
  * renamed files, then the run's end. A connector that did not start leaves
  * the run unfinished, so that the next run starts it.
  */
-static void finish_moves(struct mover *m, const char *id, int64_t now, bool running)
+static bool finish_moves(struct mover *m, const char *id, int64_t now, bool we_stop, bool running,
+                         char *connector, size_t len)
 {
+	char why[1024];
+
 	mover_end(m);
-	/* Lines not written, and deletes not confirmed, keep the run unfinished: the next run's
-	 * recovery finishes them. */
-	if (running && m->st.unrecorded == 0 && m->st.unsettled == 0)
+	/* A late stop (a wrapper's, a person's) after our start: started again, or the run stays
+	 * open so that the next run starts it. A connector found stopped is left as it was. */
+	if (we_stop && running && connector_confirm(&run.conn, why, sizeof(why)) < 0) {
+		snprintf(connector, len,
+		         "connector stopped again after its start, and did not "
+		         "start: %s",
+		         why);
+		running = false;
+	}
+	/* Lines not written, deletes not confirmed, and a command that could not be killed keep
+	 * the run unfinished: the next run's recovery finishes them, and checks the connector. */
+	if (running && !run.conn.stray && m->st.unrecorded == 0 && m->st.unsettled == 0)
 		journal_append(&run.journal, now, id, "end", "done");
 	if (run.verbose)
 		detail("manifest: %s/manifest.tsv; %lld renamed, %lld copied and verified, %lld "
 		       "bytes",
 		       m->run_path, (long long)m->st.renamed, (long long)m->st.copied,
 		       (long long)m->st.bytes);
+	return running;
 }
 
 /* connector says how the connector ended; running says whether that is as it should be. */
@@ -513,6 +558,10 @@ static int report_moves(const struct mover *m, int64_t total, bool running, cons
 		    "; %lld copied whose removal on the server is not confirmed, which the next "
 		    "run settles",
 		    (long long)st->unsettled);
+	if (st->written)
+		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail),
+		         "; %lld written to while being moved: is the connector really stopped?",
+		         (long long)st->written);
 	/* A file removed by someone else mid-run needs no copy: nothing is left behind. */
 	if (st->vanished)
 		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail),
@@ -566,16 +615,20 @@ static int stop_or_report(const char *id, int64_t now)
 		return finish(EXIT_FAILED, "FAILED: cannot write the journal; nothing touched");
 	if (connector_stop(&run.conn, why, sizeof(why)) == 0)
 		return 0;
+	/* Windows refuses to start a service still stop pending: the start waits for it. */
+	connector_settle(&run.conn);
 	if (connector_start(&run.conn, start_why, sizeof(start_why)) < 0)
 		return finish(
 		    EXIT_FAILED,
 		    "FAILED: connector %s; no file touched; connector did not start: %s%s", why,
 		    start_why, run.recovered);
 	journal_append(&run.journal, now, id, "start", NULL);
-	journal_append(&run.journal, now, id, "end", "not stopped");
+	/* A command left running may still stop it: the next run checks the connector. */
+	if (!run.conn.stray)
+		journal_append(&run.journal, now, id, "end", "not stopped");
 	return finish(EXIT_FAILED,
-	              "FAILED: connector %s; no file touched; connector started again%s", why,
-	              run.recovered);
+	              "FAILED: connector %s; no file touched; connector started again%s%s", why,
+	              run.conn.stray ? " (the next run checks it again)" : "", run.recovered);
 }
 
 /*
@@ -631,6 +684,16 @@ static int act_on_files(int64_t total, int64_t now)
 
 	if (connector_now(&run.conn, &state, why, sizeof(why)) < 0)
 		return finish(EXIT_FAILED, "FAILED: %s; nothing touched%s", why, run.recovered);
+	if (run.conn.unworded) {
+		detail(
+		    "the status command's answer holds no state word the handler knows; its exit "
+		    "code was read as %s (see status-cmd in ccmc_und_remediate(1))",
+		    svc_state_name(state));
+		syslog(LOG_WARNING,
+		       "the status command's answer holds no state word; exit code "
+		       "read as %s",
+		       svc_state_name(state));
+	}
 	bool we_stop = state != SVC_STOPPED;
 	if (stop_asked)
 		return finish(EXIT_FAILED, "FAILED: SIGTERM or SIGINT before the connector was "
@@ -648,7 +711,9 @@ static int act_on_files(int64_t total, int64_t now)
 		              "connector and move files; nothing touched%s",
 		              (long long)((mono_ms() - run.t0) / 1000), (long long)cfg.deadline,
 		              run.recovered);
-	mover_init(&m, cfg.quarantine);
+	/* The hashes go on after the start, up to the run's end, less a status's confirmation. */
+	m.end_ms = run.conn.end_ms - 1000;
+	mover_init(&m, run.pl.qpath);
 	if (journal_append(&run.journal, now, id, "begin", m.run_path) != 0)
 		return finish(EXIT_FAILED,
 		              "FAILED: cannot write the journal in %s; nothing touched",
@@ -662,7 +727,7 @@ static int act_on_files(int64_t total, int64_t now)
 		move_all(&m);
 	places_close_shares(&run.pl);
 	bool running = restart(id, now, we_stop, t_stop, connector, sizeof(connector));
-	finish_moves(&m, id, now, running);
+	running = finish_moves(&m, id, now, we_stop, running, connector, sizeof(connector));
 	if (rc != 0)
 		return finish(EXIT_FAILED,
 		              "FAILED: cannot make the run folder %s: %s; no file touched; %s",
@@ -706,12 +771,17 @@ static int remediate(bool act, const char *why)
 
 	if (act && store_answers(now, err, sizeof(err)) < 0)
 		return finish(EXIT_FAILED, "FAILED: %s; nothing touched", err);
-	int rc = journal_open(cfg.state_dir, &run.journal, err, sizeof(err));
+	int rc = journal_open(cfg.state_dir, now, &run.journal, err, sizeof(err));
 	if (rc == EWOULDBLOCK)
 		return finish(EXIT_DONE, "NOTHING TO DO: another run is in progress (lock %s/lock)",
 		              cfg.state_dir);
 	if (rc)
 		return finish(EXIT_FAILED, "FAILED: %s; nothing touched", err);
+	if (run.journal.future)
+		syslog(LOG_WARNING,
+		       "%zu run%s in %s/journal.tsv began after now: the clock was set back; "
+		       "counted as now for --max-runs",
+		       run.journal.future, run.journal.future == 1 ? "" : "s", cfg.state_dir);
 	if (restart_killed(now, err, sizeof(err)) < 0)
 		return finish(EXIT_FAILED,
 		              "FAILED: an interrupted run stopped the connector and it "
@@ -730,9 +800,18 @@ static int remediate(bool act, const char *why)
 	if (rc < 0)
 		return finish(rc == -2 ? EXIT_USAGE : EXIT_FAILED, "FAILED: %s; nothing touched%s",
 		              err, restarted);
-	recover(now);
+	size_t unfinished = recover(now, act);
 	if (!act)
 		return finish(EXIT_DONE, "NOTHING TO DO: %s%s", why, run.recovered);
+	/* One more would push the oldest out of what the journal keeps, and its files with it. */
+	if (unfinished >= JOURNAL_UNFINISHED_MAX || run.journal.overflow)
+		return finish(
+		    EXIT_FAILED,
+		    "REFUSED: %zu interrupted runs are still unfinished in %s/journal.tsv, "
+		    "the most it keeps; each run retries them (this one did), and no new "
+		    "run begins until fewer remain: see the syslog and their run "
+		    "folders%s",
+		    unfinished, cfg.state_dir, run.recovered);
 	size_t recent = journal_runs_since(&run.journal, now - cfg.window);
 	if ((long)recent >= cfg.max_runs) {
 		char w[DURATION_BUFLEN];

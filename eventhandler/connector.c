@@ -13,27 +13,49 @@
 #include <time.h>
 #include <unistd.h>
 
+/* until, or earlier when the run's deadline comes first: a killed command gets its wait too. */
+static int64_t capped(const struct connector *c, int64_t until)
+{
+	int64_t last = c->end_ms - COMMAND_KILL_WAIT_MS;
+
+	return c->end_ms && until > last ? last : until;
+}
+
+/* Runs status once; the state it says, or SVC_UNKNOWN, with the answer in r. */
+static enum svc_state ask_status(struct connector *c, int64_t until, struct command_result *r,
+                                 int *rc)
+{
+	*rc = command_run(&c->status, capped(c, until), r);
+	c->stray |= r->stray;
+	c->unworded = *rc == 0 && !status_worded(r->out, r->len);
+	c->last = *rc == 0 ? status_parse(r->out, r->len, r->exit_code) : SVC_UNKNOWN;
+	return c->last;
+}
+
 /*
- * Polls status until it reports want or until_ms passes; the poll interval
- * grows from 100 ms to 1 s. Returns 0 when confirmed, or -1 with the last
- * answer in last (output included) for the report.
+ * Polls status until it reports a state in want (a mask of 1 << state) or
+ * until_ms passes; the interval grows from 100 ms to 1 s. Returns 0 when
+ * confirmed, or -1 with the last answer in r (output included) and *last.
  */
-static int control_wait(const struct command *status, enum svc_state want, int64_t until_ms,
-                        enum svc_state *last, struct command_result *r)
+static int control_wait(struct connector *c, unsigned want, int64_t until_ms, enum svc_state *last,
+                        struct command_result *r)
 {
 	static struct command_result cur;
 	int64_t interval = 100;
+	int rc;
 
+	until_ms = capped(c, until_ms);
 	*last = SVC_UNKNOWN;
 	r->len = 0;
 	r->out[0] = '\0';
 	for (;;) {
 		/* A poll cut short by the deadline keeps the last real answer for the report. */
-		if (command_run(status, until_ms, &cur) == 0) {
+		enum svc_state st = ask_status(c, until_ms, &cur, &rc);
+		if (rc == 0) {
 			*r = cur;
-			*last = status_parse(r->out, r->len, r->exit_code);
+			*last = st;
 		}
-		if (*last == want)
+		if (want & (1u << *last))
 			return 0;
 		int64_t left = until_ms - mono_ms();
 		if (left <= 0)
@@ -114,12 +136,12 @@ static int command_runnable(const char *key, const struct command *c, char *err,
  * answer that cannot be read now could not confirm a stop later. Returns 0
  * with *state running, stopped or pending, or -1 with why.
  */
-int connector_now(const struct connector *c, enum svc_state *state, char *why, size_t len)
+int connector_now(struct connector *c, enum svc_state *state, char *why, size_t len)
 {
 	struct command_result r;
-	int rc = command_run(&c->status, mono_ms() + c->stop_timeout * 1000, &r);
+	int rc;
 
-	*state = rc == 0 ? status_parse(r.out, r.len, r.exit_code) : SVC_UNKNOWN;
+	*state = ask_status(c, mono_ms() + c->stop_timeout * 1000, &r, &rc);
 	if (*state != SVC_UNKNOWN)
 		return 0;
 	if (rc) {
@@ -133,26 +155,50 @@ int connector_now(const struct connector *c, enum svc_state *state, char *why, s
 	return -1;
 }
 
+bool connector_said_running(struct connector *c)
+{
+	enum svc_state st;
+	char why[256];
+
+	return connector_now(c, &st, why, sizeof(why)) == 0 && st == SVC_RUNNING && !c->unworded;
+}
+
+/* Why a command that timed out failed: it never returned, and may still be running. */
+static void timed_out_why(const struct connector *c, const char *which, int64_t secs, char *why,
+                          size_t len)
+{
+	snprintf(why, len, "the %s command did not return within %llds%s", which, (long long)secs,
+	         c->stray ? " and could not be killed (it may still act on the connector)" : "");
+}
+
 /* Stops the connector and waits until status confirms it. Returns 0 or -1 with why. */
-int connector_stop(const struct connector *c, char *why, size_t len)
+int connector_stop(struct connector *c, char *why, size_t len)
 {
 	struct command_result r;
 	enum svc_state last;
 	char line[256];
-	int64_t until = mono_ms() + c->stop_timeout * 1000;
+	int64_t until = capped(c, mono_ms() + c->stop_timeout * 1000);
 	int rc = command_run(&c->stop, until, &r);
 
-	/* Samba's net returns before the service has stopped, and its exit code says little. */
-	if (rc != 0 && rc != ETIMEDOUT) {
+	c->stray |= r.stray;
+	c->last = SVC_UNKNOWN;
+	/* A stop that used the whole time-out leaves no time to ask status: say so, not "unknown".
+	 */
+	if (rc == ETIMEDOUT) {
+		timed_out_why(c, "stop", c->stop_timeout, why, len);
+		return -1;
+	}
+	if (rc != 0) {
 		snprintf(why, len, "stop command: %s", strerror(rc));
 		return -1;
 	}
-	if (rc == 0 && (r.exit_code == 126 || r.exit_code == 127)) {
+	/* Samba's net returns before the service has stopped, and its exit code says little. */
+	if (r.exit_code == 126 || r.exit_code == 127) {
 		snprintf(why, len, "stop command could not be run (exit %d: %s)", r.exit_code,
 		         first_line(&r, line, sizeof(line)));
 		return -1;
 	}
-	if (control_wait(&c->status, SVC_STOPPED, until, &last, &r) == 0)
+	if (control_wait(c, 1u << SVC_STOPPED, until, &last, &r) == 0)
 		return 0;
 	snprintf(why, len, "not confirmed stopped within %llds (status: %s%s%s)",
 	         (long long)c->stop_timeout, svc_state_name(last), r.len ? ": " : "",
@@ -160,14 +206,27 @@ int connector_stop(const struct connector *c, char *why, size_t len)
 	return -1;
 }
 
-/* Starts the connector and waits until status confirms it. Returns 0 or -1 with why. */
-int connector_start(const struct connector *c, char *why, size_t len)
+void connector_settle(struct connector *c)
 {
 	struct command_result r;
 	enum svc_state last;
-	int64_t until = mono_ms() + c->start_timeout * 1000;
+	int rc;
+	int64_t until = c->end_ms ? c->end_ms - c->start_timeout * 1000 : mono_ms();
+
+	if (c->last != SVC_PENDING && ask_status(c, until, &r, &rc) != SVC_PENDING)
+		return;
+	control_wait(c, ~(1u << SVC_PENDING) & ~(1u << SVC_UNKNOWN), until, &last, &r);
+}
+
+/* Starts the connector and waits until status confirms it. Returns 0 or -1 with why. */
+int connector_start(struct connector *c, char *why, size_t len)
+{
+	struct command_result r;
+	enum svc_state last;
+	int64_t until = capped(c, mono_ms() + c->start_timeout * 1000);
 	int rc = command_run(&c->start, until, &r);
 
+	c->stray |= r.stray;
 	/* 126 and 127: the shell's and execve's "could not run it"; no status poll will help. */
 	if (rc == 0 && (r.exit_code == 126 || r.exit_code == 127)) {
 		char line[256];
@@ -175,11 +234,12 @@ int connector_start(const struct connector *c, char *why, size_t len)
 		         first_line(&r, line, sizeof(line)));
 		return -1;
 	}
-	if (rc == 0 && control_wait(&c->status, SVC_RUNNING, until, &last, &r) == 0)
+	if (rc == 0 && control_wait(c, 1u << SVC_RUNNING, until, &last, &r) == 0)
 		return 0;
-	if (rc)
-		snprintf(why, len, "start command: %s",
-		         rc == ETIMEDOUT ? "timed out" : strerror(rc));
+	if (rc == ETIMEDOUT)
+		timed_out_why(c, "start", c->start_timeout, why, len);
+	else if (rc)
+		snprintf(why, len, "start command: %s", strerror(rc));
 	else {
 		char line[256];
 		snprintf(why, len, "not confirmed running within %llds (status: %s%s%s)",
@@ -187,6 +247,17 @@ int connector_start(const struct connector *c, char *why, size_t len)
 		         first_line(&r, line, sizeof(line)));
 	}
 	return -1;
+}
+
+int connector_confirm(struct connector *c, char *why, size_t len)
+{
+	struct command_result r;
+	int rc;
+
+	if (ask_status(c, mono_ms() + c->start_timeout * 1000, &r, &rc) == SVC_RUNNING)
+		return 0;
+	connector_settle(c);
+	return connector_start(c, why, len);
 }
 
 int connector_check(const struct connector *c, char *err, size_t errlen)

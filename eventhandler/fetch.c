@@ -22,8 +22,6 @@
 #define FETCH_BATCH 256
 #define FETCH_BATCH_BYTES (64 * 1024 * 1024)
 #define FETCHED_NAME "fetched.tsv"
-/* A batch copied before the deadline still gets its deletes: each may wait this long past it. */
-#define DEL_GRACE_MS 2000
 /* Deletes asked for ahead of the answer read: enough to keep the helpers busy, few enough
  * that a request never waits on a full socket. */
 #define DEL_WINDOW 32
@@ -220,7 +218,7 @@ static int get_one(struct mover *m, struct lanes *ln, const struct move_src *src
 		              ENAMETOOLONG);
 		return -1;
 	}
-	snprintf(p->tmp, sizeof(p->tmp), TMP_PREFIX "%s-%zu" TMP_SUFFIX, m->run_id, i);
+	temp_name(p->tmp, sizeof(p->tmp), m->run_id, i);
 	k.fd = openat(sub, p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (k.fd < 0) {
 		stop_all(m, errno, "create");
@@ -321,6 +319,39 @@ static int abandon(struct mover *m, int sub, size_t n, int err, const char *op)
 	return -1;
 }
 
+/* What a delete's answer (smbread.h) means for the copy. */
+enum del_outcome {
+	DEL_REMOVED, /* removed now, or gone already: the copy is the file */
+	DEL_CHANGED, /* another version is there now: keep the copy, the original stays */
+	DEL_REFUSED, /* the attributes matched and the removal was refused: the original is there */
+	DEL_UNKNOWN, /* no answer, or a check that failed: the original may be going */
+};
+
+/* A removal the server refused, leaving the file as it was. */
+static bool refusal(int e)
+{
+	return e == EACCES || e == EPERM || e == EBUSY || e == EROFS || e == ETXTBSY;
+}
+
+/*
+ * Only a refused removal proves the original is still there. A check that
+ * could not read the attributes proves nothing: a Windows file still being
+ * deleted (an antivirus or backup agent holds it), a transient EIO or an ACL
+ * that hides attributes all answer so, and the copy may be the only one left.
+ */
+static enum del_outcome del_outcome(const struct smb_del_answer *a)
+{
+	if (a->check == ENOENT)
+		return DEL_REMOVED;
+	if (a->check == ESTALE)
+		return DEL_CHANGED;
+	if (a->check != 0)
+		return DEL_UNKNOWN;
+	if (a->unlink == 0 || a->unlink == ENOENT)
+		return DEL_REMOVED;
+	return refusal(a->unlink) ? DEL_REFUSED : DEL_UNKNOWN;
+}
+
 /* A copy whose original may or may not be gone: recovery asks the server again. */
 static void unsettled(struct mover *m, const struct move_src *src, const char *name)
 {
@@ -339,36 +370,41 @@ static void unsettled(struct mover *m, const struct move_src *src, const char *n
 static void settle(struct mover *m, size_t index, const struct move_src *src, struct smb_session *s,
                    int sub, const char *name, const struct fetched *p, bool asked)
 {
-	int err = 0;
+	struct smb_del_answer a = {0};
 
-	if (!asked || m->st.server_failed[0] || smb_take_del(s, &err) < 0 || server_error(err)) {
+	if (!asked || m->st.server_failed[0] || smb_take_del(s, &a) < 0 || server_error(a.check) ||
+	    server_error(a.unlink)) {
 		if (!(s->timed_out && m->st.deadline_hit))
-			server_failed(m, s, "delete", err);
+			server_failed(m, s, "delete", a.check ? a.check : a.unlink);
 		unsettled(m, src, name);
 		return;
 	}
-	/*
-	 * Removed, or gone: the copy is the file. Changed since it was copied (ESTALE): the copy
-	 * is kept too, for the change may be another file put in its place; the original stays,
-	 * left for the next run: a near duplicate at worst, never a loss.
-	 */
-	if (err == 0 || err == ENOENT || err == ESTALE) {
-		int e = manifest_add(m, src->path, src->mirror, name, p->size,
-		                     ts_of(p->attr.mtime).tv_sec, p->sha, p->final);
-		if (e)
-			unrecorded(m, src, name, "its manifest line could not be written", e);
-		if (err == ESTALE) {
-			left_in_place(
-			    m, src, name,
-			    "changed since it was copied; the copy is kept in the quarantine", 0);
-			return;
-		}
-		m->st.copied++;
-		moved(m, index, p->size);
+	enum del_outcome o = del_outcome(&a);
+	if (o == DEL_UNKNOWN) {
+		unsettled(m, src, name);
 		return;
 	}
-	unlinkat(sub, p->final, 0);
-	left_in_place(m, src, name, "the server refused to delete it", err);
+	if (o == DEL_REFUSED) {
+		unlinkat(sub, p->final, 0);
+		left_in_place(m, src, name, "the server refused to delete it", a.unlink);
+		return;
+	}
+	/*
+	 * Removed, or gone: the copy is the file. Changed since it was copied: the copy is kept
+	 * too, for the change may be another file put in its place; the original stays, left for
+	 * the next run: a near duplicate at worst, never a loss.
+	 */
+	int e = manifest_add(m, src->path, src->mirror, name, p->size, ts_of(p->attr.mtime).tv_sec,
+	                     p->sha, p->final);
+	if (e)
+		unrecorded(m, src, name, "its manifest line could not be written", e);
+	if (o == DEL_CHANGED) {
+		left_in_place(m, src, name,
+		              "changed since it was copied; the copy is kept in the quarantine", 0);
+		return;
+	}
+	m->st.copied++;
+	moved(m, index, p->size);
 }
 
 /*
@@ -383,7 +419,8 @@ static void settle_batch(struct mover *m, struct lanes *ln, size_t next, size_t 
 	int64_t now = mono_ms();
 	size_t sent = 0;
 
-	lanes_until(ln, m->deadline_ms > now + DEL_GRACE_MS ? m->deadline_ms : now + DEL_GRACE_MS);
+	lanes_until(ln,
+	            m->deadline_ms > now + MOVE_GRACE_MS ? m->deadline_ms : now + MOVE_GRACE_MS);
 	bool ok = lanes_drain(ln, next);
 	for (size_t k = 0; k < n; k++) {
 		for (; sent < n && sent < k + DEL_WINDOW; sent++)
@@ -401,7 +438,7 @@ static int flush_fetched(struct mover *m, struct lanes *ln, size_t next, size_t 
 	if (syncfs(sub) < 0)
 		return abandon(m, sub, n, errno, "sync");
 	for (size_t k = 0; k < n; k++)
-		if (!copy_verified(sub, fbatch[k].tmp, fbatch[k].size, fbatch[k].sha))
+		if (!copy_verified(m, sub, fbatch[k].tmp, fbatch[k].size, fbatch[k].sha))
 			return abandon(m, sub, n, EIO, "verify");
 	int err = fetched_write(m, src, l, n);
 	if (err)
@@ -543,7 +580,7 @@ int fetch_recheck(const struct move_src *src, const struct fetched_log *log, con
                   int64_t deadline_ms)
 {
 	const struct smb_attr *a = NULL;
-	int err;
+	struct smb_del_answer ans;
 
 	for (size_t i = 0; i < log->n && !a; i++)
 		if (strcmp(log->rec[i].name, name) == 0 &&
@@ -558,7 +595,12 @@ int fetch_recheck(const struct move_src *src, const struct fetched_log *log, con
 	if (until <= mono_ms())
 		return -1;
 	src->smb->until_ms = until;
-	if (smb_del(src->smb, src->path, name, a, &err) < 0 || server_error(err))
+	if (smb_del(src->smb, src->path, name, a, &ans) < 0)
 		return -1;
-	return err == 0 || err == ENOENT || err == ESTALE ? 0 : 1;
+	switch (del_outcome(&ans)) {
+	case DEL_REMOVED:
+	case DEL_CHANGED: return 0;
+	case DEL_REFUSED: return 1;
+	default: return -1;
+	}
 }

@@ -43,9 +43,11 @@ void fetched_free(struct fetched_log *log);
  * Recovery of a copy of file name of the share folder src that has no
  * manifest line: replays its delete with the attributes the log recorded.
  * Removed, already gone, or changed since (another version, which stays
- * there for the next run), or never recorded: keep the copy (0). Refused:
- * the original is intact, so the copy goes (1). No answer, or none before
- * deadline_ms (monotonic; 0 for none): -1, and the run stays unfinished.
+ * there for the next run), or never recorded: keep the copy (0). Its
+ * attributes matched and the server refused the removal: the original is
+ * intact, so the copy goes (1). No answer, none before deadline_ms
+ * (monotonic; 0 for none), or a check of the attributes that failed (a file
+ * being deleted, EIO, an ACL): -1, and the run stays unfinished.
  */
 int fetch_recheck(const struct move_src *src, const struct fetched_log *log, const char *name,
                   int64_t deadline_ms);

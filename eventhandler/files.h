@@ -7,9 +7,14 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 
-/* Temporary copies in the run folder: ".ccmc-<run>-<n>.tmp". */
-#define TMP_PREFIX ".ccmc-"
-#define TMP_SUFFIX ".tmp"
+/*
+ * Temporary copies in the run folder are named ".ccmc-<run id>-<n>.tmp": a
+ * name no .und file can have, nor its quarantined copy ("x.und~2"), for
+ * recovery removes what has such a name. A .und file may well be called
+ * ".ccmc-keep.und".
+ */
+void temp_name(char *dst, size_t len, const char *run_id, size_t seq);
+bool is_temp_name(const char *name);
 
 static inline bool same_file(const struct stat *a, const struct stat *b)
 {

@@ -2,6 +2,8 @@
 
 #include "hash.h"
 
+#include "clock.h"
+
 #include <errno.h>
 #include <nettle/sha2.h>
 #include <unistd.h>
@@ -22,7 +24,7 @@ void sha256_hex(const uint8_t *d, char hex[SHA256_HEX])
 	hex[2 * SHA256_DIGEST_SIZE] = '\0';
 }
 
-int sha256_fd(int fd, char hex[SHA256_HEX], int64_t *size)
+int sha256_fd(int fd, char hex[SHA256_HEX], int64_t *size, int64_t until_ms)
 {
 	struct sha256_ctx c;
 	uint8_t d[SHA256_DIGEST_SIZE];
@@ -30,6 +32,8 @@ int sha256_fd(int fd, char hex[SHA256_HEX], int64_t *size)
 	sha256_init(&c);
 	*size = 0;
 	for (;;) {
+		if (until_ms && mono_ms() >= until_ms)
+			return ETIMEDOUT;
 		ssize_t n = pread(fd, iobuf, sizeof(iobuf), (off_t)*size);
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -35,7 +35,27 @@ static bool not_ours(const struct hashq_item *it, const struct stat *st)
  * swapped in) and again on the descriptor. A failure with the right inode is
  * the item's err: the file stays quarantined, its line left to recovery.
  */
-static void hash_item(struct hashq_item *it)
+static bool same_ts(struct timespec a, struct timespec b)
+{
+	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+/*
+ * A file being written while it is moved: its size or write time moved
+ * since it was looked at before the rename, or its size or times moved
+ * while it was hashed. The hash is then not the file's.
+ */
+static bool written_meanwhile(const struct hashq_item *it, int fd, const struct stat *before)
+{
+	struct stat after;
+
+	return before->st_size != it->opened_size || !same_ts(before->st_mtim, it->opened_mtim) ||
+	       fstat(fd, &after) < 0 || after.st_size != before->st_size ||
+	       after.st_size != it->size || !same_ts(after.st_mtim, before->st_mtim) ||
+	       !same_ts(after.st_ctim, before->st_ctim);
+}
+
+static void hash_item(const struct hashq *q, struct hashq_item *it)
 {
 	char final[NAME_MAX + 8];
 	struct stat st;
@@ -59,8 +79,8 @@ static void hash_item(struct hashq_item *it)
 		it->err = errno;
 	else if (not_ours(it, &st))
 		it->swapped = true;
-	else
-		it->err = sha256_fd(fd, it->sha, &it->size);
+	else if (!(it->err = sha256_fd(fd, it->sha, &it->size, q->until_ms)))
+		it->written = written_meanwhile(it, fd, &st);
 	close(fd);
 }
 
@@ -85,13 +105,13 @@ static void *hash_worker(void *arg)
 	struct hashq *q = arg;
 
 	for (struct hashq_item *it; (it = claim(q));)
-		hash_item(it);
+		hash_item(q, it);
 	return NULL;
 }
 
-int hashq_start(struct hashq *q, size_t cap)
+int hashq_start(struct hashq *q, size_t cap, int64_t until_ms)
 {
-	*q = (struct hashq){.cap = cap};
+	*q = (struct hashq){.cap = cap, .until_ms = until_ms};
 	q->item = calloc(cap ? cap : 1, sizeof(*q->item));
 	if (!q->item)
 		return ENOMEM;
@@ -130,7 +150,7 @@ void hashq_finish(struct hashq *q)
 	pthread_cond_broadcast(&q->cv);
 	pthread_mutex_unlock(&q->mu);
 	for (struct hashq_item *it; (it = claim(q));)
-		hash_item(it);
+		hash_item(q, it);
 	pthread_join(q->thread, NULL);
 	q->running = false;
 }

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 struct hashq_item {
 	const struct move_src *src;
@@ -26,9 +27,11 @@ struct hashq_item {
 	dev_t dev;        /* the inode opened before the rename: the one to hash */
 	ino_t ino;
 	int64_t mtime, opened_size;
-	int64_t size; /* as hashed */
-	int err;      /* from hashing; 0 when sha holds the digest */
+	struct timespec opened_mtim; /* as looked at before the rename (its ctime moves then) */
+	int64_t size;                /* as hashed */
+	int err;                     /* from hashing; 0 when sha holds the digest */
 	bool swapped; /* another entry took the name between the open and the rename */
+	bool written; /* its size or times moved between the look and the end of its hash */
 	char sha[SHA256_HEX];
 };
 
@@ -40,11 +43,12 @@ struct hashq {
 	size_t cap;       /* items allocated: every file the run may rename */
 	size_t published; /* items filled in and ready to hash */
 	size_t next;      /* the next item to claim */
+	int64_t until_ms; /* monotonic: no hash goes on past it (ETIMEDOUT); 0 for never */
 	bool closed, waiting, running;
 };
 
 /* Allocates room for cap items and starts the hash thread. Returns 0 or an errno. */
-int hashq_start(struct hashq *q, size_t cap);
+int hashq_start(struct hashq *q, size_t cap, int64_t until_ms);
 
 /* The item to fill in next, or NULL when all cap are taken; hashq_publish hands it over. */
 struct hashq_item *hashq_slot(struct hashq *q);

@@ -63,10 +63,12 @@ static struct run_record *run_find(struct journal *j, const char *id, bool add)
 			return &j->unfinished[i];
 	if (!add)
 		return NULL;
+	/* Only a journal written before the handler refused a run past the limit gets here. */
 	if (j->nunfinished == JOURNAL_UNFINISHED_MAX) {
 		memmove(j->unfinished, j->unfinished + 1,
 		        sizeof(j->unfinished[0]) * (j->nunfinished - 1));
 		j->nunfinished--;
+		j->overflow = true;
 	}
 	struct run_record *r = &j->unfinished[j->nunfinished++];
 	memset(r, 0, sizeof(*r));
@@ -216,7 +218,17 @@ size_t journal_runs_since(const struct journal *j, int64_t since)
 	return n;
 }
 
-int journal_open(const char *dir, struct journal *j, char *err, size_t errlen)
+/* Begins after now count as now: the runs happened, recently, whatever the clock says. */
+static void clamp_future(struct journal *j, int64_t now)
+{
+	for (size_t i = 0; i < j->nbegins; i++)
+		if (j->begins[i] > now) {
+			j->begins[i] = now;
+			j->future++;
+		}
+}
+
+int journal_open(const char *dir, int64_t now, struct journal *j, char *err, size_t errlen)
 {
 	struct stat st;
 
@@ -243,7 +255,8 @@ int journal_open(const char *dir, struct journal *j, char *err, size_t errlen)
 			snprintf(err, errlen, "%s/%s: %s", dir, JOURNAL_NAME, strerror(errno));
 		return -1;
 	}
-	if (fstat(j->fd, &st) == 0 && st.st_size > JOURNAL_COMPACT_AT)
+	clamp_future(j, now);
+	if (j->future || (fstat(j->fd, &st) == 0 && st.st_size > JOURNAL_COMPACT_AT))
 		journal_compact(j);
 	return 0;
 }

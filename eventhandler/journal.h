@@ -33,15 +33,19 @@ struct journal {
 	size_t nunfinished;
 	int64_t begins[JOURNAL_BEGINS_MAX]; /* the newest runs that acted, oldest first */
 	size_t nbegins;
+	size_t future; /* begins dated after now (the clock was set back), counted as now */
+	bool overflow; /* more unfinished runs than it keeps: the oldest were dropped */
 };
 
 /*
  * Opens or creates dir (mode 0700), refusing one that others can write or
  * on a network file system, takes the lock without waiting and reads the
- * journal. Returns 0, EWOULDBLOCK when another run holds the lock, or -1
- * with a message in err.
+ * journal. A begin dated after now counts as now, and is rewritten so, so
+ * that a clock set back does not hold the flap limit shut for as long as the
+ * step. Returns 0, EWOULDBLOCK when another run holds the lock, or -1 with a
+ * message in err.
  */
-int journal_open(const char *dir, struct journal *j, char *err, size_t errlen);
+int journal_open(const char *dir, int64_t now, struct journal *j, char *err, size_t errlen);
 
 /* Appends one line and makes it durable. Returns 0 or an errno. */
 int journal_append(struct journal *j, int64_t now, const char *run, const char *event,

@@ -226,20 +226,6 @@ int place(int fromfd, const char *from, int sub, const char *name, char *final, 
 	return EEXIST;
 }
 
-/* Opens a source file for reading, only if it is still a regular file. */
-int source_open(const struct move_src *src, const char *name, struct stat *st)
-{
-	int fd = openat(src->fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd < 0)
-		return errno == ENOENT ? -ENOENT : -errno;
-	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
-		close(fd);
-		return -ELOOP;
-	}
-	return fd;
-}
-
 void moved(struct mover *m, size_t index, int64_t size)
 {
 	m->st.moved++;
@@ -317,7 +303,8 @@ static int rename_one(struct mover *m, size_t index, const struct move_src *src,
 	                          .dev = st->st_dev,
 	                          .ino = st->st_ino,
 	                          .mtime = st->st_mtim.tv_sec,
-	                          .opened_size = st->st_size};
+	                          .opened_size = st->st_size,
+	                          .opened_mtim = st->st_mtim};
 	hashq_publish(m->hq);
 	m->st.renamed++;
 	moved(m, index, st->st_size);
@@ -370,7 +357,7 @@ static int rename_files(struct mover *m, size_t index, const struct move_src *sr
 	int err = 0;
 
 	if (!m->hq && (!(m->hq = malloc(sizeof(*m->hq))) ||
-	               (err = hashq_start(m->hq, m->files_total)) != 0)) {
+	               (err = hashq_start(m->hq, m->files_total, m->end_ms)) != 0)) {
 		stop_all(m, err ? err : ENOMEM, "thread");
 		return -1;
 	}
@@ -401,14 +388,23 @@ void mover_hashed(struct mover *m)
 			put_back(m, it, final);
 			continue;
 		}
+		if (it->written) {
+			/* Its line is left to recovery, which hashes it once it keeps still. */
+			m->st.written++;
+			unrecorded(m, it->src, it->name,
+			           "written to while being moved: is the connector really stopped?",
+			           0);
+			continue;
+		}
 		int err = it->err ? it->err
 		                  : manifest_add(m, it->src->path, it->src->mirror, it->name,
 		                                 it->size, it->mtime, it->sha, final);
 		if (err)
 			unrecorded(m, it->src, it->name,
-			           it->err ? "its hash could not be read"
-			                   : "its manifest line could not be "
-			                     "written",
+			           it->err == ETIMEDOUT
+			               ? "its hash was not finished within the deadline"
+			           : it->err ? "its hash could not be read"
+			                     : "its manifest line could not be written",
 			           err);
 	}
 	hashq_free(m->hq);
@@ -445,7 +441,7 @@ static int copy_one(struct mover *m, const struct move_src *src, const char *nam
 			left_in_place(m, src, name, "open", -in);
 		return -1;
 	}
-	snprintf(p->tmp, sizeof(p->tmp), TMP_PREFIX "%s-%zu" TMP_SUFFIX, m->run_id, seq);
+	temp_name(p->tmp, sizeof(p->tmp), m->run_id, seq);
 	out = openat(sub, p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (out < 0) {
 		stop_all(m, errno, "create");
@@ -455,6 +451,11 @@ static int copy_one(struct mover *m, const struct move_src *src, const char *nam
 	sha256_init(&c);
 	p->size = 0;
 	for (;;) {
+		/* A huge (sparse) file must not keep the connector stopped past the deadline. */
+		if (mono_ms() >= m->deadline_ms + MOVE_GRACE_MS) {
+			err = ETIMEDOUT;
+			break;
+		}
 		ssize_t n = read(in, iobuf, sizeof(iobuf));
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -480,6 +481,11 @@ static int copy_one(struct mover *m, const struct move_src *src, const char *nam
 	close(in);
 	if (err) {
 		unlinkat(sub, p->tmp, 0);
+		if (err == ETIMEDOUT) {
+			m->st.deadline_hit = true;
+			left_in_place(m, src, name, "not copied within the deadline", 0);
+			return -2;
+		}
 		if (err > 0) {
 			left_in_place(m, src, name, "read", err);
 			return -1;
@@ -494,13 +500,14 @@ static int copy_one(struct mover *m, const struct move_src *src, const char *nam
 	return 0;
 }
 
-bool copy_verified(int sub, const char *tmp, int64_t want_size, const char *want_sha)
+bool copy_verified(const struct mover *m, int sub, const char *tmp, int64_t want_size,
+                   const char *want_sha)
 {
 	char sha[SHA256_HEX];
 	int64_t size;
 	int fd = openat(sub, tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	bool ok = fd >= 0 && sha256_fd(fd, sha, &size) == 0 && size == want_size &&
-	          strcmp(sha, want_sha) == 0;
+	bool ok = fd >= 0 && sha256_fd(fd, sha, &size, m->deadline_ms + MOVE_GRACE_MS) == 0 &&
+	          size == want_size && strcmp(sha, want_sha) == 0;
 
 	if (fd >= 0)
 		close(fd);
@@ -550,7 +557,7 @@ static int flush_copies(struct mover *m, size_t index, const struct move_src *sr
 		return abandon_batch(m, sub, n, errno, "sync");
 	for (size_t k = 0; k < n; k++) {
 		struct pending *p = &batch[k];
-		if (!copy_verified(sub, p->tmp, p->size, p->sha))
+		if (!copy_verified(m, sub, p->tmp, p->size, p->sha))
 			return abandon_batch(m, sub, n, EIO, "verify");
 		unsigned suffix;
 		int err =

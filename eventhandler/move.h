@@ -58,9 +58,13 @@ struct move_error {
 struct move_stats {
 	int64_t found, moved, bytes, left;
 	int64_t vanished; /* gone before they could be moved: nothing left behind */
-	/* Moved, but with no manifest line yet (a hash or a write failed): the run is left
-	 * unfinished in the journal, so that the next run's recovery writes their lines. */
+	/* Moved, but with no manifest line yet (a hash or a write failed, or ran out of time):
+	 * the run is left unfinished in the journal, so that the next run's recovery writes their
+	 * lines. */
 	int64_t unrecorded;
+	/* Of those, files written to while they were moved or hashed: the connector (or
+	 * something) still writes there. */
+	int64_t written;
 	/* Copied from a share, the copy durable, but whether the server removed the original is
 	 * not known (the connection failed): the run stays unfinished, and the next run's recovery
 	 * asks the server again. */
@@ -87,6 +91,9 @@ struct mover {
 	int manifest_fd;
 	int64_t now;         /* wall clock, for the manifest */
 	int64_t deadline_ms; /* monotonic; no new file is started after it */
+	/* Monotonic: hashing, and recovery's work, stop here; what is not done by then stays
+	 * unfinished in the journal for the next run. 0 for never. */
+	int64_t end_ms;
 	/*
 	 * Set by the program's SIGTERM/SIGINT handler: moving stops before the
 	 * next file, as at the deadline, so the connector is started before the

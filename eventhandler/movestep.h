@@ -45,8 +45,14 @@ void moved(struct mover *m, size_t index, int64_t size);
 int place(int fromfd, const char *from, int sub, const char *name, char *final, size_t flen,
           unsigned *suffix);
 
-/* Re-reads the copy tmp in sub and compares it with what was read from the source. */
-bool copy_verified(int sub, const char *tmp, int64_t size, const char *sha);
+/* A copy begun before the deadline may take this long past it, to finish and be settled. */
+#define MOVE_GRACE_MS 2000
+
+/*
+ * Re-reads the copy tmp in sub and compares it with what was read from the
+ * source; false too when that takes past the deadline and its grace.
+ */
+bool copy_verified(const struct mover *m, int sub, const char *tmp, int64_t size, const char *sha);
 
 /* Writes the queued manifest lines and syncs sub, the source folder (when srcfd >= 0) and
  * the manifest. Returns 0 or an errno. */

@@ -6,6 +6,7 @@
 #include "files.h"
 #include "smburl.h"
 #include "state.h"
+#include "store.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -221,8 +222,10 @@ int places_open_sources(struct places *pl, const struct settings *cfg, char *err
 		if (rc == ENOENT && f->in_store && sd.fd >= 0)
 			continue;
 		if (rc) {
-			snprintf(err, errlen, "cannot open %s: %s",
-			         resolved[0] ? resolved : f->path, strerror(rc));
+			char why[PATH_MAX + 512];
+			snprintf(err, errlen, "cannot open %s",
+			         folder_open_why(f, resolved[0] ? resolved : f->path, rc, why,
+			                         sizeof(why)));
 			store_dir_close(&sd);
 			return -1;
 		}
@@ -272,53 +275,157 @@ static int quarantine_error(const struct settings *cfg, char *err, size_t errlen
 	return -1;
 }
 
-/* Makes the quarantine root, mode 0700, durably. Returns 0 or -1 with err. */
-static int quarantine_make(struct places *pl, const struct settings *cfg, int pfd, const char *base,
-                           char *err, size_t errlen)
+/*
+ * Whether a folder on the way to the quarantine (or, last, the quarantine)
+ * can be trusted: only root and this user can change it, so no one else can
+ * move run folders out of recovery's reach or plant a symlink. Others may
+ * write a folder on the way only when it is sticky (/tmp), where they cannot
+ * rename what is not theirs; never the quarantine. Returns 0, or -1 with err.
+ */
+static int trusted(const struct stat *st, const char *path, bool last, char *err, size_t errlen)
 {
-	if (mkdirat(pfd, base, 0700) < 0 ||
-	    (pl->qfd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
-	    fsync(pfd) < 0)
-		return quarantine_error(cfg, err, errlen, "cannot make it", errno);
-	return 0;
+	uid_t me = geteuid();
+
+	if (last ? st->st_uid != me : st->st_uid != me && st->st_uid != 0)
+		snprintf(err, errlen, "%s is owned by another user (uid %lu)", path,
+		         (unsigned long)st->st_uid);
+	else if ((st->st_mode & 022) && (last || !(st->st_mode & S_ISVTX)))
+		snprintf(err, errlen, "%s is writable by others (mode %04o)", path,
+		         (unsigned)(st->st_mode & 07777));
+	else
+		return 0;
+	return -1;
+}
+
+/*
+ * Opens the canonical path canon (which realpath made: no symlink, no "..")
+ * from the root a folder at a time, never through a symlink, checking each
+ * one; last says canon is the quarantine itself. Returns an fd, -1 with err
+ * for an error, or -2 with err for a folder that cannot be trusted.
+ */
+static int open_trusted(const char *canon, bool last, char *err, size_t errlen)
+{
+	char part[PATH_MAX];
+	struct stat st;
+	int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	for (const char *p = canon;; p += strcspn(p, "/")) {
+		int n = snprintf(part, sizeof(part), "%.*s", (int)(p - canon), canon);
+		bool end = *(p + strspn(p, "/")) == '\0';
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			snprintf(err, errlen, "%s: %s", n ? part : "/", strerror(errno));
+			break;
+		}
+		if (trusted(&st, n ? part : "/", last && end, err, errlen) < 0) {
+			close(fd);
+			return -2;
+		}
+		if (end)
+			return fd;
+		p += strspn(p, "/");
+		char comp[NAME_MAX + 1];
+		snprintf(comp, sizeof(comp), "%.*s", (int)strcspn(p, "/"), p);
+		int next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		fd = next;
+		if (fd < 0) {
+			snprintf(err, errlen, "%s/%s: %s", part, comp,
+			         errno == ELOOP ? "became a symlink while it was checked"
+			                        : strerror(errno));
+			return -1;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* A quarantine that must be on a mounted disk, as --quarantine-require-mount asks. */
+static int quarantine_mounted(const struct settings *cfg, const char *path, char *err,
+                              size_t errlen)
+{
+	char why[PATH_MAX + 128];
+	int rc =
+	    cfg->quarantine_require_mount ? mount_check(path, NULL, true, why, sizeof(why)) : 0;
+
+	if (rc < 0)
+		snprintf(err, errlen,
+		         "quarantine %s is on the root file system, not a mount: is its disk "
+		         "mounted? (--quarantine-require-mount)",
+		         cfg->quarantine);
+	else if (rc > 0)
+		quarantine_error(cfg, err, errlen, "its mount", rc);
+	return rc ? -1 : 0;
+}
+
+/* Refusals (-2) and errors (-1) of open_trusted, worded for the quarantine. */
+static int untrusted(const struct settings *cfg, int rc, char *err, size_t errlen)
+{
+	char why[PATH_MAX + 128];
+
+	snprintf(why, sizeof(why), "%s", err);
+	snprintf(err, errlen, "quarantine %s: %s%s", cfg->quarantine, why,
+	         rc == -2 ? "; it must be owned by this user and writable by no one else, "
+	                    "and each folder above it owned by root or this user"
+	                  : "");
+	return rc;
 }
 
 /*
  * Opens the quarantine root, making a missing one in its parent, which must
  * exist, only once that parent is known to lie outside every store: nothing
- * is created that is then refused. Returns 0; -1 with err when it cannot be
- * opened or made (exit 3); -2 when it is refused: the root, or inside a
- * store (exit 2).
+ * is created that is then refused. Every folder on its canonical path is
+ * checked (open_trusted), and that path is what the run folders are named
+ * by. Returns 0; -1 with err when it cannot be opened or made (exit 3); -2
+ * when it is refused: the root, untrusted, or inside a store (exit 2).
  */
 int places_open_quarantine(struct places *pl, const struct settings *cfg, char *err, size_t errlen)
 {
 	char parent[PATH_MAX], base[NAME_MAX + 1], canon[PATH_MAX];
-	int pfd, rc;
+	bool exists = realpath(cfg->quarantine, canon) != NULL;
+	int pfd = -1, rc;
 
 	if (split_last(cfg->quarantine, parent, sizeof(parent), base, sizeof(base)) < 0) {
 		snprintf(err, errlen, "quarantine %s: give a folder's own path, not /, . or ..",
 		         cfg->quarantine);
 		return -2;
 	}
-	pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (pfd < 0)
+	if (!exists && errno != ENOENT)
+		return quarantine_error(cfg, err, errlen, NULL, errno);
+	if (!exists && !realpath(parent, canon))
 		return quarantine_error(cfg, err, errlen, "its parent folder", errno);
-	pl->qfd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (pl->qfd < 0 && errno != ENOENT)
-		rc = quarantine_error(cfg, err, errlen, NULL, errno);
-	else if (quarantine_check(pl->qfd >= 0 ? pl->qfd : pfd, pl->src, pl->nsrc, err, errlen) < 0)
-		rc = -2;
-	else
-		rc = pl->qfd < 0 ? quarantine_make(pl, cfg, pfd, base, err, errlen) : 0;
-	close(pfd);
-	/* Unknown when fstat fails: every folder is then copied, and the room goes unchecked. */
-	struct stat q;
-	pl->qdev = rc == 0 && fstat(pl->qfd, &q) == 0 ? q.st_dev : DEV_UNKNOWN;
-	if (rc == 0 && canonical_path(pl->qfd, cfg->quarantine, canon, sizeof(canon)) == 0 &&
-	    strcmp(canon, "/") == 0) {
+	if (strcmp(canon, "/") == 0) {
 		snprintf(err, errlen, "quarantine %s is the root folder", cfg->quarantine);
 		return -2;
 	}
+	if (quarantine_mounted(cfg, canon, err, errlen) < 0)
+		return -1;
+	if ((rc = open_trusted(canon, exists, err, errlen)) < 0)
+		return untrusted(cfg, rc, err, errlen);
+	if (exists)
+		pl->qfd = rc;
+	else
+		pfd = rc;
+	if (quarantine_check(exists ? pl->qfd : pfd, pl->src, pl->nsrc, err, errlen) < 0)
+		rc = -2;
+	else if (!exists && mkdirat(pfd, base, 0700) == 0 &&
+	         (pl->qfd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >=
+	             0 &&
+	         fsync(pfd) == 0)
+		rc = 0;
+	else if (!exists)
+		rc = quarantine_error(cfg, err, errlen, "cannot make it", errno);
+	else
+		rc = 0;
+	if (pfd >= 0)
+		close(pfd);
+	if (!exists && rc == 0)
+		snprintf(canon + strlen(canon), sizeof(canon) - strlen(canon), "%s%s",
+		         strcmp(canon, "/") ? "/" : "", base);
+	snprintf(pl->qpath, sizeof(pl->qpath), "%s", canon);
+	/* Unknown when fstat fails: every folder is then copied, and the room goes unchecked. */
+	struct stat q;
+	pl->qdev = rc == 0 && fstat(pl->qfd, &q) == 0 ? q.st_dev : DEV_UNKNOWN;
 	return rc;
 }
 

@@ -22,6 +22,7 @@ struct places {
 	struct und_list list[MOVE_SOURCES_MAX];
 	size_t nsrc;
 	int qfd;              /* the quarantine root, or -1 */
+	char qpath[PATH_MAX]; /* its canonical path, which names the run folders */
 	dev_t qdev;           /* its file system */
 	struct smb_pool pool; /* one serving SMB helper per share of the smb:// folders */
 	struct smb_pool lanes[SMB_LANES - 1]; /* and more, for the moving (fetch.c) */
@@ -38,9 +39,13 @@ int places_open_sources(struct places *pl, const struct settings *cfg, char *err
 
 /*
  * Opens the quarantine root, making a missing one in its parent, which must
- * exist, only once that parent is known to lie outside every store. Returns
- * 0; -1 with err when it cannot be opened or made (exit 3); -2 when it is
- * refused: the root, or inside a store (exit 2).
+ * exist, only once that parent is known to lie outside every store. The
+ * quarantine must be this user's and writable by no one else, and every
+ * folder above it root's or this user's (sticky when others may write it),
+ * so that no one else can move run folders or plant a symlink; with
+ * --quarantine-require-mount it must not be on the root file system.
+ * Returns 0; -1 with err when it cannot be opened or made (exit 3); -2 when
+ * it is refused: the root, untrusted, or inside a store (exit 2).
  */
 int places_open_quarantine(struct places *pl, const struct settings *cfg, char *err, size_t errlen);
 

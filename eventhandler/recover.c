@@ -2,6 +2,8 @@
 
 #include "recover.h"
 
+#include "clock.h"
+
 #include "fetch.h"
 #include "files.h"
 #include "hash.h"
@@ -86,29 +88,59 @@ static void base_name(const char *name, char *out, size_t len)
  * A file that arrived after a finished move, even with the same bytes, has
  * its own mtime, and its copy stays.
  */
-static bool unfinished_move(const struct move_src *src, const char *name, int dirfd, const char *q)
+static int unfinished_move(const struct move_src *src, const char *name, int dirfd, const char *q,
+                           int64_t until_ms)
 {
 	struct stat ss, qs;
-	int qfd, sfd = source_open(src, name, &ss);
-	bool same = false;
+	int qfd, sfd = source_open(src, name, &ss), same = 0;
 
 	if (sfd < 0)
-		return false;
+		return 0;
 	qfd = openat(dirfd, q, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (qfd >= 0 && fstat(qfd, &qs) == 0) {
 		if (same_file(&ss, &qs))
-			same = true;
+			same = 1;
 		else if (ss.st_size == qs.st_size && same_time(ss.st_mtim, qs.st_mtim)) {
 			char a[SHA256_HEX], b[SHA256_HEX];
 			int64_t as, bs;
-			same = sha256_fd(sfd, a, &as) == 0 && sha256_fd(qfd, b, &bs) == 0 &&
-			       as == bs && strcmp(a, b) == 0;
+			int ea = sha256_fd(sfd, a, &as, until_ms);
+			int eb = ea ? ea : sha256_fd(qfd, b, &bs, until_ms);
+			/* Out of time: undecided, so both stay and the run stays unfinished. */
+			same = ea == ETIMEDOUT || eb == ETIMEDOUT
+			           ? -1
+			           : !ea && !eb && as == bs && strcmp(a, b) == 0;
 		}
 	}
 	if (qfd >= 0)
 		close(qfd);
 	close(sfd);
 	return same;
+}
+
+/*
+ * The manifest line of a quarantined file of a killed run. Its hash must be
+ * the file's: one still written to, or not hashed within the time, gets no
+ * line, and the run stays unfinished for the next try.
+ */
+static void restore_line(struct recovery *r, const struct move_src *src, const char *folder,
+                         int dirfd, const char *name, const char *base)
+{
+	char sha[SHA256_HEX];
+	struct stat before, after;
+	int64_t size;
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &before) < 0 || sha256_fd(fd, sha, &size, r->m->end_ms) != 0 ||
+	    fstat(fd, &after) < 0 || after.st_size != size || before.st_size != size ||
+	    !same_time(before.st_mtim, after.st_mtim) ||
+	    !same_time(before.st_ctim, after.st_ctim)) {
+		r->m->st.unrecorded++;
+	} else if (manifest_add(r->m, src ? src->path : folder, folder, base, size,
+	                        before.st_mtim.tv_sec, sha, name) == 0) {
+		r->m->st.recovered++;
+	}
+	if (fd >= 0)
+		close(fd);
 }
 
 /* The configured source mirrored at mirror, or NULL. */
@@ -129,10 +161,9 @@ static const struct move_src *source_at(const struct recovery *r, const char *mi
  */
 static void recover_file(struct recovery *r, const char *folder, int dirfd, const char *name)
 {
-	char base[NAME_MAX + 1], path[PATH_MAX], sha[SHA256_HEX];
+	char base[NAME_MAX + 1], path[PATH_MAX];
 	const struct move_src *src = source_at(r, folder);
 	struct stat st;
-	int64_t size;
 
 	base_name(name, base, sizeof(base));
 	if (!scan_is_und(base) || fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
@@ -146,7 +177,7 @@ static void recover_file(struct recovery *r, const char *folder, int dirfd, cons
 	if (src && src->smb)
 		drop = fetch_recheck(src, &r->log, base, r->m->deadline_ms);
 	else if (src)
-		drop = unfinished_move(src, base, dirfd, name);
+		drop = unfinished_move(src, base, dirfd, name, r->m->end_ms);
 	if (drop < 0) {
 		r->m->st.unsettled++;
 		return;
@@ -156,13 +187,7 @@ static void recover_file(struct recovery *r, const char *folder, int dirfd, cons
 			r->m->st.rolled_back++;
 		return;
 	}
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0 && sha256_fd(fd, sha, &size) == 0 &&
-	    manifest_add(r->m, src ? src->path : folder, folder, base, size, st.st_mtim.tv_sec, sha,
-	                 name) == 0)
-		r->m->st.recovered++;
-	if (fd >= 0)
-		close(fd);
+	restore_line(r, src, folder, dirfd, name, base);
 }
 
 /*
@@ -185,7 +210,12 @@ static void recover_dir(struct recovery *r, int dirfd, const char *folder, int d
 		struct stat st;
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		if (strncmp(e->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0) {
+		/* Out of time: the rest waits for the next run, which this run leaves to do it. */
+		if (r->m->end_ms && mono_ms() >= r->m->end_ms) {
+			r->m->st.deadline_hit = true;
+			break;
+		}
+		if (is_temp_name(e->d_name)) {
 			unlinkat(dirfd, e->d_name, 0);
 			continue;
 		}

@@ -95,21 +95,25 @@ static int add_folder(struct settings *s, const char *key, const char *value, bo
 	                     : folders_add_dir(&s->folders, value, err, errlen);
 }
 
+/* A flag: given on the command line with no value, or in the file as "key =". */
+static int set_flag(bool *dst, const char *key, const char *value, char *err, size_t errlen)
+{
+	if (value && value[0]) {
+		snprintf(err, errlen, "'%s' is a flag: write '%s =' with no value", key, key);
+		return -1;
+	}
+	*dst = true;
+	return 0;
+}
+
 /* The SMB settings, shared with check_ccmc_und. Returns 1 when key is not one of them. */
 static int smb_setting(struct settings *s, const char *key, const char *value, char *err,
                        size_t errlen)
 {
 	static char *authfile, *protocol;
 
-	if (strcmp(key, "use-kerberos") == 0) {
-		if (value && value[0]) {
-			snprintf(err, errlen, "'%s' is a flag: write '%s =' with no value", key,
-			         key);
-			return -1;
-		}
-		s->smb.kerberos = true;
-		return 0;
-	}
+	if (strcmp(key, "use-kerberos") == 0)
+		return set_flag(&s->smb.kerberos, key, value, err, errlen);
 	if (strcmp(key, "authentication-file") == 0) {
 		if (set_string(&authfile, key, value, true, err, errlen) < 0)
 			return -1;
@@ -134,6 +138,8 @@ int setting_apply(struct settings *s, const char *key, const char *value, bool f
 	err[0] = '\0';
 	if ((rc = smb_setting(s, key, value, err, errlen)) <= 0)
 		return rc;
+	if (strcmp(key, "quarantine-require-mount") == 0)
+		return set_flag(&s->quarantine_require_mount, key, value, err, errlen);
 	if (!value) {
 		snprintf(err, errlen, "%s: needs a value", key);
 		return -1;

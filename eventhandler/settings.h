@@ -21,6 +21,7 @@ struct settings {
 	struct folder_list folders;
 	bool folders_from_cli; /* the first -R/-d on the command line replaces the file's */
 	char *quarantine, *state_dir;
+	bool quarantine_require_mount; /* the quarantine must be on a mount other than / */
 	char *stop_cmd, *start_cmd, *status_cmd;
 	int64_t stop_timeout, start_timeout, deadline, window;
 	long max_runs, soft_attempt;
@@ -30,9 +31,9 @@ struct settings {
 void settings_default(struct settings *s);
 
 /*
- * Sets key ("stop-cmd", "max-runs", ...) to value; a flag ("use-kerberos")
- * takes NULL or "". Returns 0, or -1 with a message in err for an unknown
- * key or a bad value.
+ * Sets key ("stop-cmd", "max-runs", ...) to value; a flag ("use-kerberos",
+ * "quarantine-require-mount") takes NULL or "". Returns 0, or -1 with a message in err for an
+ * unknown key or a bad value.
  */
 int setting_apply(struct settings *s, const char *key, const char *value, bool from_cli, char *err,
                   size_t errlen);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/pidfd.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -96,13 +97,22 @@ int command_split(const char *line, struct command *c, char *err, size_t errlen)
 	return 0;
 }
 
-/* The child's side: only async-signal-safe calls between fork and exec. */
-static void child_exec(const struct command *c, int out_fd)
+/*
+ * The child's side: only async-signal-safe calls between fork and exec. It
+ * leads a process group of its own, so that a time-out kills whatever it
+ * started (a wrapper's "sleep; stop" would otherwise stop the connector after
+ * the run started it again), and dies with the handler where the kernel
+ * allows it (not across a setuid exec).
+ */
+static void child_exec(const struct command *c, int out_fd, pid_t parent)
 {
 	static char *const env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL};
 	static const char failed[] = "cannot execute the command\n";
 	int null_fd = open("/dev/null", O_RDONLY);
 
+	setpgid(0, 0);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(126);
 	if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
 		_exit(126);
 	execve(c->argv[0], c->argv, env);
@@ -129,17 +139,41 @@ static int drain(int fd, struct command_result *r)
 	return n < 0 && (errno == EAGAIN || errno == EINTR) ? -1 : 0;
 }
 
-static int reap(pid_t pid, bool kill_it, struct command_result *r)
+/* True when the process behind pidfd ended within ms. */
+static bool ended_within(int pidfd, int ms)
+{
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+	int64_t until = mono_ms() + ms;
+
+	for (int64_t left = ms; left > 0; left = until - mono_ms())
+		if (poll(&p, 1, (int)left) > 0)
+			return true;
+	return false;
+}
+
+/*
+ * Kills the command's process group: what a timed-out command started, and
+ * what one that ended left behind, which could act on the connector later.
+ * The leader is not reaped yet, so its pid still names this group only. A
+ * process we may not signal (a setuid program that set its real uid) is
+ * not waited for past COMMAND_KILL_WAIT_MS: it is left running, and said so.
+ */
+static void reap(pid_t pid, int pidfd, bool timed_out, struct command_result *r)
 {
 	int status;
 
-	if (kill_it)
+	kill(-pid, SIGKILL);
+	if (timed_out) {
 		kill(pid, SIGKILL);
+		if (!ended_within(pidfd, COMMAND_KILL_WAIT_MS)) {
+			r->stray = true;
+			return;
+		}
+	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return errno;
+			return;
 	r->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	return 0;
 }
 
 int command_run(const struct command *c, int64_t until_ms, struct command_result *r)
@@ -148,7 +182,10 @@ int command_run(const struct command *c, int64_t until_ms, struct command_result
 	pid_t pid;
 	bool out_open = true;
 
+	pid_t parent = getpid();
+
 	r->exit_code = -1;
+	r->stray = false;
 	r->len = 0;
 	r->out[0] = '\0';
 	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
@@ -160,7 +197,9 @@ int command_run(const struct command *c, int64_t until_ms, struct command_result
 		return e;
 	}
 	if (pid == 0)
-		child_exec(c, p[1]);
+		child_exec(c, p[1], parent);
+	/* Both sides set the group, so that it exists before either goes on. */
+	setpgid(pid, pid);
 	close(p[1]);
 	pfd_proc = pidfd_open(pid, 0);
 	bool timed_out = true;
@@ -182,12 +221,11 @@ int command_run(const struct command *c, int64_t until_ms, struct command_result
 		}
 	}
 	close(p[0]);
+	r->out[r->len] = '\0';
+	reap(pid, pfd_proc, timed_out, r);
 	if (pfd_proc >= 0)
 		close(pfd_proc);
-	r->out[r->len] = '\0';
-	if (reap(pid, timed_out, r) != 0 || timed_out)
-		return ETIMEDOUT;
-	return 0;
+	return timed_out ? ETIMEDOUT : 0;
 }
 
 static const struct {
@@ -320,6 +358,21 @@ enum svc_state status_parse(const char *out, size_t len, int exit_code)
 	if (r.states == 1u << SVC_RUNNING && exit_code == 0)
 		return SVC_RUNNING;
 	return SVC_UNKNOWN;
+}
+
+bool status_worded(const char *out, size_t len)
+{
+	struct line_reading line;
+
+	for (size_t at = 0; at < len;) {
+		const char *nl = memchr(out + at, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - (out + at)) : len - at;
+		read_line(out + at, n, &line);
+		if (line.states)
+			return true;
+		at += n + 1;
+	}
+	return false;
 }
 
 const char *svc_state_name(enum svc_state s)

@@ -5,6 +5,7 @@
 #ifndef CCMC_COMMAND_H
 #define CCMC_COMMAND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,17 +29,23 @@ int command_split(const char *line, struct command *c, char *err, size_t errlen)
 
 #define COMMAND_OUT_MAX 4096
 
+/* How long a killed command is waited for before it is left running (stray). */
+#define COMMAND_KILL_WAIT_MS 300
+
 struct command_result {
 	int exit_code; /* -1 when killed or not run; 126 or 127 when it could not be executed */
+	bool stray;    /* it outlived its time-out and could not be killed: it runs on */
 	char out[COMMAND_OUT_MAX];
 	size_t len; /* captured stdout and stderr, NUL-terminated, truncated to fit */
 };
 
 /*
  * Runs c with a clean environment (PATH and LC_ALL only), stdin on
- * /dev/null and no other inherited descriptor, until it exits or until_ms
- * (monotonic, clock.h) passes, when it is killed. Returns 0, ETIMEDOUT, or
- * an errno from starting it.
+ * /dev/null and no other inherited descriptor, in a process group of its
+ * own, until it exits or until_ms (monotonic, clock.h) passes, when the
+ * group is killed; whatever it left in its group is killed when it exits.
+ * Returns within until_ms + COMMAND_KILL_WAIT_MS: 0, ETIMEDOUT (r->stray when
+ * it could not be killed), or an errno from starting it.
  */
 int command_run(const struct command *c, int64_t until_ms, struct command_result *r);
 
@@ -66,6 +73,14 @@ enum svc_state { SVC_UNKNOWN, SVC_RUNNING, SVC_STOPPED, SVC_PENDING };
  *   3 STOPPED, unless it holds a word of an error: then UNKNOWN.
  */
 enum svc_state status_parse(const char *out, size_t len, int exit_code);
+
+/*
+ * Whether the output holds a state word at all. Without one, status_parse
+ * reads the exit code alone (0 running): a localized answer ("STATUS : 1
+ * BEENDET") or a wrapper's own words then count as running, which is not
+ * enough to skip a start the connector may need.
+ */
+bool status_worded(const char *out, size_t len);
 
 const char *svc_state_name(enum svc_state s);
 

@@ -89,14 +89,9 @@ static void probe_mount(const struct folder *f, const struct probe_opts *o, stru
 /* Why folder f (at r->path) could not be opened, by any backend. */
 static void open_failed(struct probe_result *r, const struct folder *f, int rc)
 {
-	if (rc == EEXIST) {
+	if (rc == EEXIST || rc == ENOTDIR || rc == ELOOP) {
 		r->err = rc;
-		snprintf(r->errmsg, sizeof(r->errmsg),
-		         "%.4000s: two folders match '%.255s' in different case", f->path, f->name);
-	} else if (rc == ENOTDIR || rc == ELOOP) {
-		r->err = rc;
-		snprintf(r->errmsg, sizeof(r->errmsg),
-		         "%s: not a folder (a symlink or a file stands in its place)", r->path);
+		folder_open_why(f, r->path, rc, r->errmsg, sizeof(r->errmsg));
 	} else {
 		set_error(r, rc, absent(rc), r->path);
 	}

@@ -340,7 +340,8 @@ static int skip_record(struct smb_session *s, char type)
 	switch (type) {
 	case SMBWIRE_OPEN:
 		return take(s, &code, sizeof(code)) < 0 ? -1 : take_text(s, tmp, sizeof(tmp));
-	case SMBWIRE_DONE: return take(s, &code, sizeof(code));
+	case SMBWIRE_DONE:
+	case SMBWIRE_UNLINK: return take(s, &code, sizeof(code));
 	case SMBWIRE_FATAL: return take_text(s, tmp, sizeof(tmp));
 	case SMBWIRE_ENTRY:
 		if (take(s, &kind, 1) < 0 || take(s, v, sizeof(v)) < 0)
@@ -540,15 +541,25 @@ int smb_ask_del(struct smb_session *s, const char *folder, const char *name,
 	return ask_file(s, prefix, folder, name);
 }
 
-int smb_take_del(struct smb_session *s, int *err)
+int smb_take_del(struct smb_session *s, struct smb_del_answer *a)
 {
 	struct smb_attr got;
+	char type;
 
 	s->pending--;
-	if (take_attr(s, &got) < 0 || take_end(s) < 0)
+	a->unlink = 0;
+	if (take_attr(s, &got) < 0)
 		return -1;
-	*err = got.err;
-	return 0;
+	a->check = got.err;
+	if (got.err == 0) {
+		if (take(s, &type, 1) < 0)
+			return session_failed(s, 0);
+		if (type != SMBWIRE_UNLINK)
+			return session_failed(s, type);
+		if (take(s, &a->unlink, sizeof(a->unlink)) < 0)
+			return session_failed(s, 0);
+	}
+	return take_end(s);
 }
 
 int smb_drain(struct smb_session *s)
@@ -565,13 +576,13 @@ int smb_drain(struct smb_session *s)
 }
 
 int smb_del(struct smb_session *s, const char *folder, const char *name, const struct smb_attr *a,
-            int *err)
+            struct smb_del_answer *ans)
 {
 	int rc = smb_drain(s) < 0 ? -1 : smb_ask_del(s, folder, name, a);
 
 	if (rc == ENAMETOOLONG) {
-		*err = ENAMETOOLONG;
+		*ans = (struct smb_del_answer){.check = ENAMETOOLONG};
 		return 0;
 	}
-	return rc < 0 ? -1 : smb_take_del(s, err);
+	return rc < 0 ? -1 : smb_take_del(s, ans);
 }

@@ -113,16 +113,21 @@ int smb_take_get(struct smb_session *s, smb_sink *sink, void *ctx, struct smb_at
                  struct smb_attr *after);
 int smb_ask_del(struct smb_session *s, const char *folder, const char *name,
                 const struct smb_attr *a);
-int smb_take_del(struct smb_session *s, int *err);
+/* A del's answer: its check of the attributes, and the removal tried only after a match. */
+struct smb_del_answer {
+	int32_t check; /* 0 matched, ESTALE changed, or why they could not be read (ENOENT: gone) */
+	int32_t unlink; /* after a match: 0 removed, or the server's refusal */
+};
+int smb_take_del(struct smb_session *s, struct smb_del_answer *a);
 int smb_drain(struct smb_session *s);
 
 /*
  * Removes name from folder only when its attributes still equal a's. Returns
- * 0 with the server's answer in *err (0, ENOENT, ESTALE when the file
- * changed, or its refusal), or -1 with s->fatal.
+ * 0 with the server's answer in *ans (check ENAMETOOLONG when the request
+ * could not be written), or -1 with s->fatal.
  */
 int smb_del(struct smb_session *s, const char *folder, const char *name, const struct smb_attr *a,
-            int *err);
+            struct smb_del_answer *ans);
 
 /* Lists the folder just opened; priv is the struct smb_session. */
 extern const struct store_backend backend_smb;

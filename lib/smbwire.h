@@ -13,10 +13,15 @@
  *                                gives them; id is its file ID over SMB2 and later (Samba's
  *                                inode, Windows' file index), and over SMB1 a hash of its path
  *   'B' u32 len, bytes           a piece of the file, for get
+ *   'U' i32 err                  del's removal, after a check that matched: 0, or the
+ *                                server's refusal
  * get answers 'A' before the read, the 'B' pieces, and 'A' after it: the file is unchanged
  * when both agree to the 100 ns the server keeps. del removes the file only when its
- * attributes still equal the four numbers, and answers 'A' with err 0, ESTALE (changed),
- * or the server's refusal (EACCES, EPERM, EBUSY, ENOENT).
+ * attributes still equal the four numbers. It answers 'A' for the check: err 0 when they
+ * matched, ESTALE when they did not, or why they could not be read (ENOENT: it is gone; a
+ * Windows file still being deleted, or an ACL, gives others); only after a check that
+ * matched does it try the removal, and then answers 'U' as well. The two stay apart because
+ * only a refused removal proves the original is still there.
  * Integers in the host's byte order: both ends run on one machine.
  */
 #ifndef CCMC_SMBWIRE_H
@@ -29,5 +34,6 @@
 #define SMBWIRE_END 'Z'
 #define SMBWIRE_ATTR 'A'
 #define SMBWIRE_BYTES 'B'
+#define SMBWIRE_UNLINK 'U'
 
 #endif

@@ -297,6 +297,20 @@ int folder_open(const struct folder_list *l, size_t i, struct store_dir *sd, int
 	return *fd < 0 ? errno : 0;
 }
 
+const char *folder_open_why(const struct folder *f, const char *path, int rc, char *err,
+                            size_t errlen)
+{
+	if (rc == EEXIST)
+		snprintf(err, errlen, "%.4000s: two folders match '%.255s' in different case",
+		         f->path, f->name);
+	else if (rc == ENOTDIR || rc == ELOOP)
+		snprintf(err, errlen,
+		         "%.4000s: not a folder (a symlink or a file stands in its place)", path);
+	else
+		snprintf(err, errlen, "%.4000s: %s", path, strerror(rc));
+	return err;
+}
+
 /* Undoes mountinfo's octal escapes (\040 for a space) in place. */
 static void unescape_octal(char *s)
 {

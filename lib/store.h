@@ -63,6 +63,15 @@ int folder_open(const struct folder_list *l, size_t i, struct store_dir *sd, int
                 char *resolved, size_t rlen);
 
 /*
+ * Why folder f, at path, could not be opened (rc from folder_open or a
+ * backend), in the words every program uses: EEXIST is two folders that
+ * match its name in different case, ENOTDIR and ELOOP something else in its
+ * place. Returns err.
+ */
+const char *folder_open_why(const struct folder *f, const char *path, int rc, char *err,
+                            size_t errlen);
+
+/*
  * Checks that path lies on a file system of one of the comma-separated
  * fstypes (when given) and, with require_mount, on a mount other than "/".
  * An unmounted share is an empty local folder; this tells the two apart.

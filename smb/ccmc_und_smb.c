@@ -669,7 +669,9 @@ static void get_file(const char *args)
 
 /*
  * del SIZE MTIME CTIME ID HEXNAME FOLDERURL: removes the file only if it is
- * still as it was read, the same file ID included.
+ * still as it was read, the same file ID included. The check's answer and the
+ * removal's are two records (smbwire.h): a check that failed says nothing of
+ * whether the file is still there.
  */
 static void del_file(const char *args)
 {
@@ -693,7 +695,8 @@ static void del_file(const char *args)
 		put_attr(ESTALE, NULL);
 		return;
 	}
-	put_attr(L.unlink(url) < 0 ? errno : 0, &st);
+	put_attr(0, &st);
+	put_code(SMBWIRE_UNLINK, L.unlink(url) < 0 ? errno : 0);
 }
 
 /* One request line, without its newline. */

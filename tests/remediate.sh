@@ -107,7 +107,7 @@ is "$(find "$R" -type d -exec stat -c %a {} + | sort -u)" 700 "same fs: the run 
 ok "$([ -f "$R$S/Import/a.und" ] && [ -f "$R$S/Export/d.und" ] && echo 0 || echo 1)" \
 	"same fs: the run folder mirrors each source folder's whole path"
 like "$R" "$Q/$(date -u +%Y%m%d)T" "same fs: the run folder is named by UTC time"
-is "$(calls)" "status stop status start status" "same fs: status, stop, confirm, start, confirm"
+is "$(calls)" "status stop status start status status" "same fs: status, stop, confirm, start, confirm, and confirm again before the run is closed"
 is "$(connector_state)" running "same fs: the connector runs"
 is "$(head -n 1 "$R/manifest.tsv")" "$(printf '# time\tfolder\tname\tsize\tmtime\tsha256\tquarantine')" \
 	"the manifest has a header line"
@@ -122,7 +122,7 @@ und Import a.und
 echo 3 >"$C/stop-polls"
 handler CRITICAL HARD 1
 is "$RC" 0 "a slow stop: exit 0"
-is "$(calls)" "status stop status status status status start status" \
+is "$(calls)" "status stop status status status status start status status" \
 	"a slow stop: polls status until it says stopped"
 no_loss "a slow stop"
 
@@ -218,7 +218,7 @@ und Import a.und
 touch "$C/hang-stop"
 handler --stop-timeout 1s --start-timeout 1s --deadline 5s CRITICAL HARD 1
 is "$RC" 3 "a stop command that hangs: exit 3"
-like "$FIRST" "FAILED: connector not confirmed stopped within 1s" "a stop command that hangs is killed at its time-out"
+like "$FIRST" "FAILED: connector the stop command did not return within 1s; no file touched" "a stop command that hangs is killed at its time-out, and said so"
 is "$(find "$S/Import" -name a.und | wc -l)" 1 "a stop command that hangs: the file stays"
 
 fresh

@@ -66,7 +66,7 @@ no_loss() {
 
 # leftovers: temp copies anywhere in the quarantine.
 leftovers() {
-	find "$Q" -name '.ccmc-*' 2>/dev/null | wc -l
+	find "$Q" -name '.ccmc-*.tmp' 2>/dev/null | wc -l
 }
 
 connector_state() {

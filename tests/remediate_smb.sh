@@ -66,7 +66,7 @@ is "$MANIFEST_LINES/$MANIFEST_BAD" "5/0" "smb://: five manifest lines, each hash
 is "$(cut -f2 "$(run_folder)/manifest.tsv" | grep -c "^$URL/Import\$")" 3 "smb://: the manifest's folder is the server's URL"
 ok "$([ -f "$(run_folder)/smb/127.0.0.1:$PORT/c\$/store/Import/fifty% off #1 &more é.und" ]; echo $?)" \
 	"smb://: a name with %, #, & and é keeps its name in the quarantine"
-is "$(calls)" "status stop status start status" "smb://: the connector was stopped and started"
+is "$(calls)" "status stop status start status status" "smb://: the connector was stopped and started, and confirmed before the run was closed"
 is "$(tail -n 1 "$SD/journal.tsv" | cut -f3,4)" "end	done" "smb://: the journal says the run ended"
 is "$(leftovers)" 0 "smb://: no temp copy is left"
 mt=$(find "$(run_folder)" -name a.und -printf '%T@')
