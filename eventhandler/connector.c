@@ -213,7 +213,9 @@ void connector_settle(struct connector *c)
 	int rc;
 	int64_t until = c->end_ms ? c->end_ms - c->start_timeout * 1000 : mono_ms();
 
-	if (c->last != SVC_PENDING && ask_status(c, until, &r, &rc) != SVC_PENDING)
+	/* The last answer serves when there is one; a stop that timed out left none. */
+	if (c->last != SVC_PENDING &&
+	    (c->last != SVC_UNKNOWN || ask_status(c, until, &r, &rc) != SVC_PENDING))
 		return;
 	control_wait(c, ~(1u << SVC_PENDING) & ~(1u << SVC_UNKNOWN), until, &last, &r);
 }

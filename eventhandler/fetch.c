@@ -437,9 +437,16 @@ static int flush_fetched(struct mover *m, struct lanes *ln, size_t next, size_t 
 {
 	if (syncfs(sub) < 0)
 		return abandon(m, sub, n, errno, "sync");
-	for (size_t k = 0; k < n; k++)
-		if (!copy_verified(m, sub, fbatch[k].tmp, fbatch[k].size, fbatch[k].sha))
+	for (size_t k = 0; k < n; k++) {
+		int v = copy_verified(m, sub, fbatch[k].tmp, fbatch[k].size, fbatch[k].sha);
+		if (v == ETIMEDOUT) {
+			/* Out of time before any delete: the copies go, the originals stay. */
+			m->st.deadline_hit = true;
+			return abandon(m, sub, n, 0, NULL);
+		}
+		if (v)
 			return abandon(m, sub, n, EIO, "verify");
+	}
 	int err = fetched_write(m, src, l, n);
 	if (err)
 		return abandon(m, sub, n, err, "write");

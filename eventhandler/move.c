@@ -452,7 +452,7 @@ static int copy_one(struct mover *m, const struct move_src *src, const char *nam
 	p->size = 0;
 	for (;;) {
 		/* A huge (sparse) file must not keep the connector stopped past the deadline. */
-		if (mono_ms() >= m->deadline_ms + MOVE_GRACE_MS) {
+		if (mono_ms() >= m->deadline_ms) {
 			err = ETIMEDOUT;
 			break;
 		}
@@ -482,9 +482,9 @@ static int copy_one(struct mover *m, const struct move_src *src, const char *nam
 	if (err) {
 		unlinkat(sub, p->tmp, 0);
 		if (err == ETIMEDOUT) {
-			m->st.deadline_hit = true;
+			/* The copies before it are still settled: past_deadline() ends the loop. */
 			left_in_place(m, src, name, "not copied within the deadline", 0);
-			return -2;
+			return -1;
 		}
 		if (err > 0) {
 			left_in_place(m, src, name, "read", err);
@@ -500,18 +500,19 @@ static int copy_one(struct mover *m, const struct move_src *src, const char *nam
 	return 0;
 }
 
-bool copy_verified(const struct mover *m, int sub, const char *tmp, int64_t want_size,
-                   const char *want_sha)
+int copy_verified(const struct mover *m, int sub, const char *tmp, int64_t want_size,
+                  const char *want_sha)
 {
 	char sha[SHA256_HEX];
 	int64_t size;
 	int fd = openat(sub, tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	bool ok = fd >= 0 && sha256_fd(fd, sha, &size, m->deadline_ms + MOVE_GRACE_MS) == 0 &&
-	          size == want_size && strcmp(sha, want_sha) == 0;
+	int err = fd < 0 ? EIO : sha256_fd(fd, sha, &size, m->deadline_ms + MOVE_GRACE_MS);
 
 	if (fd >= 0)
 		close(fd);
-	return ok;
+	if (err == ETIMEDOUT)
+		return err;
+	return !err && size == want_size && strcmp(sha, want_sha) == 0 ? 0 : EIO;
 }
 
 /*
@@ -557,7 +558,14 @@ static int flush_copies(struct mover *m, size_t index, const struct move_src *sr
 		return abandon_batch(m, sub, n, errno, "sync");
 	for (size_t k = 0; k < n; k++) {
 		struct pending *p = &batch[k];
-		if (!copy_verified(m, sub, p->tmp, p->size, p->sha))
+		int v = copy_verified(m, sub, p->tmp, p->size, p->sha);
+		if (v == ETIMEDOUT) {
+			/* Out of time: the copies go, the sources stay for the next run. */
+			m->st.deadline_hit = true;
+			discard(sub, batch, n);
+			return -1;
+		}
+		if (v)
 			return abandon_batch(m, sub, n, EIO, "verify");
 		unsigned suffix;
 		int err =

@@ -45,14 +45,18 @@ void moved(struct mover *m, size_t index, int64_t size);
 int place(int fromfd, const char *from, int sub, const char *name, char *final, size_t flen,
           unsigned *suffix);
 
-/* A copy begun before the deadline may take this long past it, to finish and be settled. */
+/*
+ * A batch copied before the deadline is still verified and settled: its
+ * checks and deletes may take this long past it, and no more.
+ */
 #define MOVE_GRACE_MS 2000
 
 /*
  * Re-reads the copy tmp in sub and compares it with what was read from the
- * source; false too when that takes past the deadline and its grace.
+ * source, until the deadline and its grace. Returns 0, EIO when they differ
+ * (or the copy cannot be read), or ETIMEDOUT.
  */
-bool copy_verified(const struct mover *m, int sub, const char *tmp, int64_t size, const char *sha);
+int copy_verified(const struct mover *m, int sub, const char *tmp, int64_t size, const char *sha);
 
 /* Writes the queued manifest lines and syncs sub, the source folder (when srcfd >= 0) and
  * the manifest. Returns 0 or an errno. */
