@@ -54,7 +54,7 @@ hhelp=$("$HANDLER" --help)
 not_opts=
 for k in $keys; do printf '%s\n' "$hhelp" | grep -qF -- "--$k" || not_opts="$not_opts $k"; done
 is "$not_opts" "" "every key in ccmc_und_remediate.conf(5) is a handler option"
-is "$(echo $keys | wc -w)" 16 "ccmc_und_remediate.conf(5) documents 16 keys"
+is "$(echo $keys | wc -w)" 17 "ccmc_und_remediate.conf(5) documents 17 keys"
 T2="$T/conf"
 for k in $keys; do
 	case $k in
@@ -64,7 +64,7 @@ for k in $keys; do
 	deadline) v=30s ;;
 	authentication-file) v="$T/auth" ;;
 	smb-protocol) v=NT1 ;;
-	use-kerberos) v= ;;
+	use-kerberos | quarantine-require-mount) v= ;;
 	*) v=2 ;;
 	esac
 	printf '%s = %s\n' "$k" "$v"
