@@ -287,6 +287,8 @@ static int parse_args(int argc, char **argv)
 	    command_split(cfg.start_cmd, &run.conn.start, err, sizeof(err)) < 0 ||
 	    command_split(cfg.status_cmd, &run.conn.status, err, sizeof(err)) < 0)
 		return usage_error("%s", err);
+	/* A start may leave the connector's daemon behind; a stop or status may not. */
+	run.conn.start.leaves_children = true;
 	run.conn.stop_timeout = cfg.stop_timeout;
 	run.conn.start_timeout = cfg.start_timeout;
 	run.conn.end_ms = run.t0 + cfg.deadline * 1000;
@@ -397,9 +399,13 @@ static size_t recover(int64_t now, bool act)
 		                  .deadline_ms = run_deadline_ms(),
 		                  .end_ms = recovery_end_ms(act)};
 		bool started = run.restarted[i];
-		int rec_err = 0;
-		if (r->path[0] && mover_reopen(&m, r->path) == 0)
+		int rec_err = 0, reopen = r->path[0] ? mover_reopen(&m, r->path) : ENOENT;
+		if (reopen == 0)
 			rec_err = move_recover(&m, run.pl.src, run.pl.nsrc);
+		/* A run that stopped the connector made its run folder first: one that cannot be
+		 * opened now is out of reach (a quarantine disk not mounted), not empty. */
+		else if (reopen != ENOENT || r->stopped)
+			rec_err = reopen;
 		mover_end(&m);
 		/* Lines recovery could not write, copies from a share whose original the server
 		 * did not answer for, and work cut by the time keep the run unfinished. */
@@ -417,6 +423,14 @@ static size_t recover(int64_t now, bool act)
 		             m.st.rolled_back == 1 ? "y" : "ies", m.st.rolled_back == 1 ? "" : "s",
 		             (long long)m.st.recovered, m.st.recovered == 1 ? "" : "s");
 		o += n > 0 && (size_t)n < sizeof(run.recovered) - o ? (size_t)n : 0;
+		if (reopen && rec_err) {
+			n = snprintf(
+			    run.recovered + o, sizeof(run.recovered) - o,
+			    "; its run folder %.300s cannot be opened (%s): is the quarantine's "
+			    "disk mounted?",
+			    r->path, strerror(reopen));
+			o += n > 0 && (size_t)n < sizeof(run.recovered) - o ? (size_t)n : 0;
+		}
 		syslog(LOG_WARNING, "%s interrupted run %s",
 		       done ? "finished" : "could not yet finish", r->id);
 	}
@@ -607,7 +621,7 @@ static int before_stop_checks(char *err, size_t errlen)
  * start. Returns 0 when it stopped; otherwise reports (starting it again)
  * and returns the exit code.
  */
-static int stop_or_report(const char *id, int64_t now)
+static int stop_or_report(struct mover *m, const char *id, int64_t now)
 {
 	char why[1024], start_why[1024];
 
@@ -623,9 +637,14 @@ static int stop_or_report(const char *id, int64_t now)
 		    "FAILED: connector %s; no file touched; connector did not start: %s%s", why,
 		    start_why, run.recovered);
 	journal_append(&run.journal, now, id, "start", NULL);
-	/* A command left running may still stop it: the next run checks the connector. */
-	if (!run.conn.stray)
+	/* A command left running may still stop it: the next run checks the connector, and
+	 * finds the run folder (empty) that says the run was not lost. */
+	if (!run.conn.stray) {
 		journal_append(&run.journal, now, id, "end", "not stopped");
+		mover_discard(m, run.pl.qfd);
+	} else {
+		mover_end(m);
+	}
 	return finish(EXIT_FAILED,
 	              "FAILED: connector %s; no file touched; connector started again%s%s", why,
 	              run.conn.stray ? " (the next run checks it again)" : "", run.recovered);
@@ -718,20 +737,22 @@ static int act_on_files(int64_t total, int64_t now)
 		return finish(EXIT_FAILED,
 		              "FAILED: cannot write the journal in %s; nothing touched",
 		              cfg.state_dir);
+	/* Made before the stop, so that a run the journal shows stopping always has one. */
+	rc = mover_begin(&m, run.pl.qfd);
+	if (rc != 0) {
+		journal_append(&run.journal, now, id, "end", "no run folder");
+		return finish(EXIT_FAILED,
+		              "FAILED: cannot make the run folder %s: %s; nothing touched%s",
+		              m.run_path, strerror(rc), run.recovered);
+	}
 	places_open_lanes(&run.pl, &cfg);
 	t_stop = mono_ms();
-	if (we_stop && (rc = stop_or_report(id, now)) != 0)
+	if (we_stop && (rc = stop_or_report(&m, id, now)) != 0)
 		return rc;
-	rc = mover_begin(&m, run.pl.qfd);
-	if (rc == 0)
-		move_all(&m);
+	move_all(&m);
 	places_close_shares(&run.pl);
 	bool running = restart(id, now, we_stop, t_stop, connector, sizeof(connector));
 	running = finish_moves(&m, id, now, we_stop, running, connector, sizeof(connector));
-	if (rc != 0)
-		return finish(EXIT_FAILED,
-		              "FAILED: cannot make the run folder %s: %s; no file touched; %s",
-		              m.run_path, strerror(rc), connector);
 	return report_moves(&m, total, running, connector);
 }
 
@@ -744,7 +765,10 @@ static int store_answers(int64_t now, char *err, size_t errlen)
 {
 	/* smb:// folders need no child: every wait for their servers has a time-out. */
 	static struct folder_list local;
-	struct probe_opts o = {.now = now, .list_max = 1, .timeout_ms = STORE_TIMEOUT_MS};
+	/* No longer than the deadline leaves once the stop and start have their time-outs. */
+	int64_t spare = (cfg.deadline - cfg.stop_timeout - cfg.start_timeout) * 1000;
+	int wait_ms = spare < STORE_TIMEOUT_MS ? (int)spare : STORE_TIMEOUT_MS;
+	struct probe_opts o = {.now = now, .list_max = 1, .timeout_ms = wait_ms};
 	struct probe p;
 
 	local.n = 0;
@@ -756,8 +780,10 @@ static int store_answers(int64_t now, char *err, size_t errlen)
 	int rc = probe_run(&local, &o, &p);
 	if (rc != 0 && p.timed_out) {
 		char hung[PATH_MAX + NAME_MAX + 64];
-		snprintf(err, errlen, "the store did not answer within %ds (%s; hung share?)",
-		         STORE_TIMEOUT_MS / 1000, probe_hung_text(&local, &p, hung, sizeof(hung)));
+		char secs[32];
+		snprintf(secs, sizeof(secs), wait_ms % 1000 ? "%.1fs" : "%.0fs", wait_ms / 1000.0);
+		snprintf(err, errlen, "the store did not answer within %s (%s; hung share?)", secs,
+		         probe_hung_text(&local, &p, hung, sizeof(hung)));
 	} else if (rc != 0)
 		snprintf(err, errlen, "%s", p.failure);
 	probe_free(&p);
@@ -797,6 +823,9 @@ static int remediate(bool act, const char *why)
 		return finish(rc == -2 ? EXIT_USAGE : EXIT_FAILED, "FAILED: %s; nothing touched%s",
 		              err, restarted);
 	rc = places_open_quarantine(&run.pl, &cfg, err, sizeof(err));
+	if (rc == -3)
+		return finish(EXIT_DONE, "NOTHING TO DO: another run is using the quarantine %s%s",
+		              cfg.quarantine, restarted);
 	if (rc < 0)
 		return finish(rc == -2 ? EXIT_USAGE : EXIT_FAILED, "FAILED: %s; nothing touched%s",
 		              err, restarted);
@@ -837,6 +866,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	sanitize_process();
+	command_adopt_strays();
 	run.t0 = mono_ms();
 	run.pl.qfd = -1;
 	settings_default(&cfg);

@@ -27,6 +27,7 @@ static enum svc_state ask_status(struct connector *c, int64_t until, struct comm
 {
 	*rc = command_run(&c->status, capped(c, until), r);
 	c->stray |= r->stray;
+	c->unanswered = *rc == ETIMEDOUT;
 	c->unworded = *rc == 0 && !status_worded(r->out, r->len);
 	c->last = *rc == 0 ? status_parse(r->out, r->len, r->exit_code) : SVC_UNKNOWN;
 	return c->last;
@@ -201,8 +202,10 @@ int connector_stop(struct connector *c, char *why, size_t len)
 	if (control_wait(c, 1u << SVC_STOPPED, until, &last, &r) == 0)
 		return 0;
 	snprintf(why, len, "not confirmed stopped within %llds (status: %s%s%s)",
-	         (long long)c->stop_timeout, svc_state_name(last), r.len ? ": " : "",
-	         first_line(&r, line, sizeof(line)));
+	         (long long)c->stop_timeout,
+	         c->unanswered && !r.len ? "the status command did not answer"
+	                                 : svc_state_name(last),
+	         r.len ? ": " : "", first_line(&r, line, sizeof(line)));
 	return -1;
 }
 
@@ -245,8 +248,10 @@ int connector_start(struct connector *c, char *why, size_t len)
 	else {
 		char line[256];
 		snprintf(why, len, "not confirmed running within %llds (status: %s%s%s)",
-		         (long long)c->start_timeout, svc_state_name(last), r.len ? ": " : "",
-		         first_line(&r, line, sizeof(line)));
+		         (long long)c->start_timeout,
+		         c->unanswered && !r.len ? "the status command did not answer"
+		                                 : svc_state_name(last),
+		         r.len ? ": " : "", first_line(&r, line, sizeof(line)));
 	}
 	return -1;
 }

@@ -18,6 +18,7 @@ struct connector {
 	int64_t end_ms;      /* monotonic: the run's deadline, which no wait passes; 0 for none */
 	enum svc_state last; /* what status last said */
 	bool unworded;       /* ... with no state word: its exit code alone was read */
+	bool unanswered;     /* the last status command timed out, saying nothing */
 	/* A command outlived its time-out and could not be killed (a privileged stop run as
 	 * nagios): it may still change the connector, so the run is not closed. */
 	bool stray;

@@ -327,17 +327,12 @@ enum del_outcome {
 	DEL_UNKNOWN, /* no answer, or a check that failed: the original may be going */
 };
 
-/* A removal the server refused, leaving the file as it was. */
-static bool refusal(int e)
-{
-	return e == EACCES || e == EPERM || e == EBUSY || e == EROFS || e == ETXTBSY;
-}
-
 /*
- * Only a refused removal proves the original is still there. A check that
- * could not read the attributes proves nothing: a Windows file still being
- * deleted (an antivirus or backup agent holds it), a transient EIO or an ACL
- * that hides attributes all answer so, and the copy may be the only one left.
+ * Only a refused removal of a file then seen again unchanged proves the
+ * original is still there. A check that could not read the attributes
+ * proves nothing: a Windows file still being deleted (an antivirus or backup
+ * agent holds it), a transient EIO or an ACL that hides attributes all
+ * answer so, and the copy may be the only one left.
  */
 static enum del_outcome del_outcome(const struct smb_del_answer *a)
 {
@@ -349,7 +344,7 @@ static enum del_outcome del_outcome(const struct smb_del_answer *a)
 		return DEL_UNKNOWN;
 	if (a->unlink == 0 || a->unlink == ENOENT)
 		return DEL_REMOVED;
-	return refusal(a->unlink) ? DEL_REFUSED : DEL_UNKNOWN;
+	return a->intact ? DEL_REFUSED : DEL_UNKNOWN;
 }
 
 /* A copy whose original may or may not be gone: recovery asks the server again. */

@@ -30,6 +30,8 @@
 #define BATCH_FILES 512
 #define BATCH_BYTES (64 * 1024 * 1024)
 #define SUFFIX_MAX 999
+/* Listed as a regular file, something else by the time it was moved: it is never followed. */
+#define SWAPPED_TEXT "no longer a regular file: something took its name since it was listed"
 
 /* The copy path's buffer: copies are made in the calling thread only. */
 static unsigned char iobuf[IO_BUF];
@@ -337,8 +339,10 @@ static int rename_loop(struct mover *m, size_t index, const struct move_src *src
 			left_in_place(m, src, name, "stat", errno);
 			continue;
 		}
-		if (!S_ISREG(st.st_mode))
+		if (!S_ISREG(st.st_mode)) {
+			left_in_place(m, src, name, SWAPPED_TEXT, 0);
 			continue;
+		}
 		/* A file that cannot be read could not be hashed: it stays. Root reads all. */
 		if (euid != 0 && faccessat(src->fd, name, R_OK, AT_EACCESS) < 0) {
 			left_in_place(m, src, name, "open", errno);
@@ -437,7 +441,9 @@ static int copy_one(struct mover *m, const struct move_src *src, const char *nam
 		return -1;
 	in = source_open(src, name, &st);
 	if (in < 0) {
-		if (in != -ELOOP)
+		if (in == -ELOOP)
+			left_in_place(m, src, name, SWAPPED_TEXT, 0);
+		else
 			left_in_place(m, src, name, "open", -in);
 		return -1;
 	}

@@ -166,4 +166,7 @@ void mover_hashed(struct mover *m);
 
 void mover_end(struct mover *m);
 
+/* Ends a run that moved nothing, and removes its run folder under qfd and the manifest's header. */
+void mover_discard(struct mover *m, int qfd);
+
 #endif

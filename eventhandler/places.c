@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -423,6 +424,11 @@ int places_open_quarantine(struct places *pl, const struct settings *cfg, char *
 		snprintf(canon + strlen(canon), sizeof(canon) - strlen(canon), "%s%s",
 		         strcmp(canon, "/") ? "/" : "", base);
 	snprintf(pl->qpath, sizeof(pl->qpath), "%s", canon);
+	/* Two handlers with different state directories must not move into one quarantine at
+	 * once: each would copy what the other removes. */
+	if (rc == 0 && flock(pl->qfd, LOCK_EX | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK ? -3
+		                            : quarantine_error(cfg, err, errlen, "lock", errno);
 	/* Unknown when fstat fails: every folder is then copied, and the room goes unchecked. */
 	struct stat q;
 	pl->qdev = rc == 0 && fstat(pl->qfd, &q) == 0 ? q.st_dev : DEV_UNKNOWN;

@@ -44,8 +44,10 @@ int places_open_sources(struct places *pl, const struct settings *cfg, char *err
  * folder above it root's or this user's (sticky when others may write it),
  * so that no one else can move run folders or plant a symlink; with
  * --quarantine-require-mount it must not be on the root file system.
- * Returns 0; -1 with err when it cannot be opened or made (exit 3); -2 when
- * it is refused: the root, untrusted, or inside a store (exit 2).
+ * The quarantine is locked for the run (flock), whatever the state
+ * directory. Returns 0; -1 with err when it cannot be opened or made
+ * (exit 3); -2 when it is refused: the root, untrusted, or inside a store
+ * (exit 2); -3 when another run holds it.
  */
 int places_open_quarantine(struct places *pl, const struct settings *cfg, char *err, size_t errlen);
 

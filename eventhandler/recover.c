@@ -82,6 +82,17 @@ static void base_name(const char *name, char *out, size_t len)
 }
 
 /*
+ * Whether copy is src's modification time as the quarantine's file system
+ * kept it: to the nanosecond, or cut to the second (ext4 with 128-byte
+ * inodes, ext3) or to two (FAT). The bytes decide after it.
+ */
+static bool kept_time(struct timespec src, struct timespec copy)
+{
+	return same_time(src, copy) ||
+	       (copy.tv_nsec == 0 && src.tv_sec >= copy.tv_sec && src.tv_sec - copy.tv_sec <= 1);
+}
+
+/*
  * True when q in dirfd is a move that did not finish: src's name is the very
  * same inode (a link left by the link-and-unlink fallback), or a copy made
  * from it, which keeps its size and mtime to the nanosecond and its bytes.
@@ -100,7 +111,7 @@ static int unfinished_move(const struct move_src *src, const char *name, int dir
 	if (qfd >= 0 && fstat(qfd, &qs) == 0) {
 		if (same_file(&ss, &qs))
 			same = 1;
-		else if (ss.st_size == qs.st_size && same_time(ss.st_mtim, qs.st_mtim)) {
+		else if (ss.st_size == qs.st_size && kept_time(ss.st_mtim, qs.st_mtim)) {
 			char a[SHA256_HEX], b[SHA256_HEX];
 			int64_t as, bs;
 			int ea = sha256_fd(sfd, a, &as, until_ms);
@@ -215,12 +226,16 @@ static void recover_dir(struct recovery *r, int dirfd, const char *folder, int d
 			r->m->st.deadline_hit = true;
 			break;
 		}
-		if (is_temp_name(e->d_name)) {
+		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			r->m->st
+			    .unrecorded++; /* unseen: whatever it holds waits for the next run */
+			continue;
+		}
+		/* A folder may bear such a name too: a store folder the run folder mirrors. */
+		if (S_ISREG(st.st_mode) && is_temp_name(e->d_name)) {
 			unlinkat(dirfd, e->d_name, 0);
 			continue;
 		}
-		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
 		if (S_ISREG(st.st_mode)) {
 			recover_file(r, folder[0] ? folder : "/", dirfd, e->d_name);
 			continue;
@@ -233,6 +248,8 @@ static void recover_dir(struct recovery *r, int dirfd, const char *folder, int d
 		if (cfd >= 0) {
 			recover_dir(r, cfd, sub, depth + 1);
 			close(cfd);
+		} else if (S_ISDIR(st.st_mode)) {
+			r->m->st.unrecorded++; /* a folder it could not walk keeps the run open */
 		}
 	}
 	closedir(d);

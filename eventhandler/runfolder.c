@@ -201,6 +201,18 @@ void mover_end(struct mover *m)
 		m->on_progress(&m->st, true, m->progress_ctx);
 }
 
+void mover_discard(struct mover *m, int qfd)
+{
+	mover_end(m);
+	int fd = openat(qfd, m->run_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	unlinkat(fd, "manifest.tsv", 0);
+	close(fd);
+	if (unlinkat(qfd, m->run_name, AT_REMOVEDIR) == 0)
+		fsync(qfd);
+}
+
 /* Opens (making it, durably, when missing) the folder comp under dir, never through a symlink. */
 static int sub_step(int dir, const char *comp)
 {

@@ -14,6 +14,8 @@
 #include <strings.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <dirent.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -78,6 +80,7 @@ int command_split(const char *line, struct command *c, char *err, size_t errlen)
 	const char *p = line;
 
 	c->argc = 0;
+	c->leaves_children = false;
 	for (;;) {
 		while (is_blank(*p))
 			p++;
@@ -137,6 +140,91 @@ static int drain(int fd, struct command_result *r)
 		return 1;
 	}
 	return n < 0 && (errno == EAGAIN || errno == EINTR) ? -1 : 0;
+}
+
+void command_adopt_strays(void)
+{
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+/* The children of this process, from every thread's list. Returns how many fit in kids. */
+static size_t children(pid_t *kids, size_t max)
+{
+	DIR *d = opendir("/proc/self/task");
+	const struct dirent *e;
+	size_t n = 0;
+
+	while (d && (e = readdir(d)) && n < max) {
+		char path[sizeof(e->d_name) + 32], buf[4096];
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/children", e->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t len = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+		if (fd >= 0)
+			close(fd);
+		buf[len > 0 ? len : 0] = '\0';
+		for (char *p = buf, *end; *p && n < max; p = end) {
+			long v = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			kids[n++] = (pid_t)v;
+		}
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static bool ended_within(int pidfd, int ms);
+
+/* The daemons start commands left: adopted, and never killed. */
+static pid_t spared[64];
+static size_t nspared;
+
+static bool is_spared(pid_t pid)
+{
+	for (size_t i = 0; i < nspared; i++)
+		if (spared[i] == pid)
+			return true;
+	return false;
+}
+
+/*
+ * A child of ours outside our process group, and not a daemon a start left:
+ * a command's descendant that left its group (helpers and probes stay in ours).
+ */
+static bool stray_child(pid_t pid)
+{
+	pid_t g = getpgid(pid);
+
+	return g >= 0 && g != getpgrp() && !is_spared(pid);
+}
+
+/* Kills what a command left outside its group, or spares it when it may leave children. */
+static void sweep_strays(const struct command *c, struct command_result *r)
+{
+	pid_t kids[256];
+	size_t n = children(kids, 256);
+
+	for (size_t i = 0; i < n; i++) {
+		if (!stray_child(kids[i]))
+			continue;
+		if (c->leaves_children) {
+			if (nspared < sizeof(spared) / sizeof(spared[0]))
+				spared[nspared++] = kids[i];
+			continue;
+		}
+		int pidfd = pidfd_open(kids[i], 0);
+		kill(-getpgid(kids[i]), SIGKILL);
+		kill(kids[i], SIGKILL);
+		if (pidfd >= 0 && ended_within(pidfd, COMMAND_KILL_WAIT_MS))
+			waitpid(kids[i], NULL, WNOHANG);
+		else
+			r->stray = true;
+		if (pidfd >= 0)
+			close(pidfd);
+	}
 }
 
 /* True when the process behind pidfd ended within ms. */
@@ -225,6 +313,7 @@ int command_run(const struct command *c, int64_t until_ms, struct command_result
 	reap(pid, pfd_proc, timed_out, r);
 	if (pfd_proc >= 0)
 		close(pfd_proc);
+	sweep_strays(c, r);
 	return timed_out ? ETIMEDOUT : 0;
 }
 
@@ -243,6 +332,9 @@ static const char *const negations[] = {
     "werent", "cant",  "couldnt", "wont",     "dont", "doesnt",  "didnt", "hasnt",
     "havent", "hadnt", "wouldnt", "shouldnt", "aint", "neither",
 };
+
+/* Words of a table of values (wmic's "Started" over "FALSE"), which states nothing plainly. */
+static const char *const values[] = {"true", "false"};
 
 /* Words of an answer that is not a plain statement of the state. */
 static const char *const doubts[] = {"error",   "denied",  "failed", "failure", "unable",
@@ -289,6 +381,7 @@ struct line_reading {
 	int negations;    /* negation words */
 	bool lsb_stopped; /* exactly "<negation> <running word>", LSB's "is not running" */
 	bool doubt;       /* a word of an error, not of a state */
+	bool value;       /* a value of a table: "true", "false" */
 };
 
 static void read_line(const char *out, size_t len, struct line_reading *r)
@@ -315,6 +408,7 @@ static void read_line(const char *out, size_t len, struct line_reading *r)
 		}
 		r->negations += neg;
 		r->doubt = r->doubt || word_in(out + i, j - i, doubts, COUNT(doubts));
+		r->value = r->value || word_in(out + i, j - i, values, COUNT(values));
 		prev_neg_end = neg ? j : (size_t)-1;
 		i = j;
 	}
@@ -323,7 +417,7 @@ static void read_line(const char *out, size_t len, struct line_reading *r)
 enum svc_state status_parse(const char *out, size_t len, int exit_code)
 {
 	struct line_reading r, line;
-	bool doubt = false;
+	bool doubt = false, value = false;
 	int lines = 0;
 
 	/* Only 0 and LSB's 3 ("not running") are answers; any other exit is an error. */
@@ -336,6 +430,7 @@ enum svc_state status_parse(const char *out, size_t len, int exit_code)
 		size_t n = nl ? (size_t)(nl - (out + at)) : len - at;
 		read_line(out + at, n, &line);
 		doubt = doubt || line.doubt;
+		value = value || line.value;
 		if (line.states) {
 			r = line;
 			lines++;
@@ -344,8 +439,9 @@ enum svc_state status_parse(const char *out, size_t len, int exit_code)
 	}
 	if (lines == 0)
 		return doubt ? SVC_UNKNOWN : exit_code == 0 ? SVC_RUNNING : SVC_STOPPED;
-	/* One line states the state, plainly: no second statement, no error, no "not". */
-	if (lines > 1 || r.doubt)
+	/* One line states the state, plainly: no second statement, no error, no "not", and no
+	 * table whose values a header word stands over. */
+	if (lines > 1 || r.doubt || value)
 		return SVC_UNKNOWN;
 	if (r.negations > 0)
 		return r.negations == 1 && r.lsb_stopped && r.states == 1u << SVC_RUNNING

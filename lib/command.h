@@ -16,6 +16,9 @@ struct command {
 	char buf[COMMAND_LEN_MAX]; /* the words, each NUL-terminated */
 	char *argv[COMMAND_ARGS_MAX + 1];
 	int argc;
+	/* What it starts may outlive it (a start command's daemon); otherwise whatever it
+	 * leaves, even outside its process group, is killed (command_adopt_strays). */
+	bool leaves_children;
 };
 
 /*
@@ -40,10 +43,19 @@ struct command_result {
 };
 
 /*
+ * Makes the calling process the subreaper of what its commands leave: a
+ * process that left its command's process group (setsid) and lost its
+ * parent comes to the caller, not to init, so that command_run can kill it.
+ */
+void command_adopt_strays(void);
+
+/*
  * Runs c with a clean environment (PATH and LC_ALL only), stdin on
  * /dev/null and no other inherited descriptor, in a process group of its
  * own, until it exits or until_ms (monotonic, clock.h) passes, when the
- * group is killed; whatever it left in its group is killed when it exits.
+ * group is killed; whatever it left in its group is killed when it exits,
+ * and, after command_adopt_strays, what it left outside it too, unless
+ * c->leaves_children (those are spared from then on).
  * Returns within until_ms + COMMAND_KILL_WAIT_MS: 0, ETIMEDOUT (r->stray when
  * it could not be killed), or an errno from starting it.
  */
@@ -71,6 +83,8 @@ enum svc_state { SVC_UNKNOWN, SVC_RUNNING, SVC_STOPPED, SVC_PENDING };
  *   is RUNNING; anything else contradicts itself or the exit code.
  * - Output with no state word falls back to the exit code, 0 RUNNING and
  *   3 STOPPED, unless it holds a word of an error: then UNKNOWN.
+ * - A state word over a "true" or "false" anywhere is a table's header
+ *   (wmic's "Started" then "FALSE"), not a statement: UNKNOWN.
  */
 enum svc_state status_parse(const char *out, size_t len, int exit_code);
 

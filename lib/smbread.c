@@ -340,8 +340,9 @@ static int skip_record(struct smb_session *s, char type)
 	switch (type) {
 	case SMBWIRE_OPEN:
 		return take(s, &code, sizeof(code)) < 0 ? -1 : take_text(s, tmp, sizeof(tmp));
-	case SMBWIRE_DONE:
-	case SMBWIRE_UNLINK: return take(s, &code, sizeof(code));
+	case SMBWIRE_DONE: return take(s, &code, sizeof(code));
+	case SMBWIRE_UNLINK:
+		return take(s, &code, sizeof(code)) < 0 ? -1 : take(s, &code, sizeof(code));
 	case SMBWIRE_FATAL: return take_text(s, tmp, sizeof(tmp));
 	case SMBWIRE_ENTRY:
 		if (take(s, &kind, 1) < 0 || take(s, v, sizeof(v)) < 0)
@@ -547,7 +548,7 @@ int smb_take_del(struct smb_session *s, struct smb_del_answer *a)
 	char type;
 
 	s->pending--;
-	a->unlink = 0;
+	a->unlink = a->intact = 0;
 	if (take_attr(s, &got) < 0)
 		return -1;
 	a->check = got.err;
@@ -556,7 +557,8 @@ int smb_take_del(struct smb_session *s, struct smb_del_answer *a)
 			return session_failed(s, 0);
 		if (type != SMBWIRE_UNLINK)
 			return session_failed(s, type);
-		if (take(s, &a->unlink, sizeof(a->unlink)) < 0)
+		if (take(s, &a->unlink, sizeof(a->unlink)) < 0 ||
+		    take(s, &a->intact, sizeof(a->intact)) < 0)
 			return session_failed(s, 0);
 	}
 	return take_end(s);

@@ -117,6 +117,7 @@ int smb_ask_del(struct smb_session *s, const char *folder, const char *name,
 struct smb_del_answer {
 	int32_t check; /* 0 matched, ESTALE changed, or why they could not be read (ENOENT: gone) */
 	int32_t unlink; /* after a match: 0 removed, or the server's refusal */
+	int32_t intact; /* after a refusal: 1 when the file was seen again, unchanged */
 };
 int smb_take_del(struct smb_session *s, struct smb_del_answer *a);
 int smb_drain(struct smb_session *s);

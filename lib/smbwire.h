@@ -13,15 +13,18 @@
  *                                gives them; id is its file ID over SMB2 and later (Samba's
  *                                inode, Windows' file index), and over SMB1 a hash of its path
  *   'B' u32 len, bytes           a piece of the file, for get
- *   'U' i32 err                  del's removal, after a check that matched: 0, or the
- *                                server's refusal
+ *   'U' i32 err, i32 intact      del's removal, after a check that matched: 0, or the
+ *                                server's refusal, and then whether the file was seen
+ *                                again, unchanged (1), or not (0)
  * get answers 'A' before the read, the 'B' pieces, and 'A' after it: the file is unchanged
  * when both agree to the 100 ns the server keeps. del removes the file only when its
  * attributes still equal the four numbers. It answers 'A' for the check: err 0 when they
  * matched, ESTALE when they did not, or why they could not be read (ENOENT: it is gone; a
  * Windows file still being deleted, or an ACL, gives others); only after a check that
  * matched does it try the removal, and then answers 'U' as well. The two stay apart because
- * only a refused removal proves the original is still there.
+ * only a refused removal proves the original is still there, and only when the file is seen
+ * again as it was: a removal that failed on a file someone else was deleting (pending, held
+ * open) answers with an error too.
  * Integers in the host's byte order: both ends run on one machine.
  */
 #ifndef CCMC_SMBWIRE_H

@@ -696,7 +696,13 @@ static void del_file(const char *args)
 		return;
 	}
 	put_attr(0, &st);
-	put_code(SMBWIRE_UNLINK, L.unlink(url) < 0 ? errno : 0);
+	int e = L.unlink(url) < 0 ? errno : 0;
+	struct stat again;
+	int32_t intact = e && L.stat(url, &again) == 0 && again.st_size == st.st_size &&
+	                 ns_of(&again.st_mtim) == mtime && ns_of(&again.st_ctim) == ctime &&
+	                 (int64_t)again.st_ino == id;
+	put_code(SMBWIRE_UNLINK, e);
+	put(&intact, sizeof(intact));
 }
 
 /* One request line, without its newline. */

@@ -149,10 +149,11 @@ rm -f "$(find "$Q" -name huge.und)"
 # --- a file written to while it is moved: reported, and its line waits until it keeps still ------
 fresh
 und Import a.und
-: >"$S/Import/w.und"
+# Large (sparse) enough that its hash takes a while, so the writer surely writes meanwhile.
+truncate -s 256M "$S/Import/w.und"
 bash -c 'exec 3>>"$1"; while :; do printf x >&3; done' _ "$S/Import/w.und" &
 writer=$!
-until_ok 10 test -s "$S/Import/w.und"
+until_ok 10 test "$(stat -c %s "$S/Import/w.und")" -gt 268435456
 handler CRITICAL HARD 1
 kill "$writer"
 wait "$writer" 2>/dev/null
@@ -230,6 +231,106 @@ Q="$T/open/q"
 und Import c.und
 handler CRITICAL HARD 1
 like "$FIRST" "$T/open is writable by others (mode 0777)" "a quarantine under a folder anyone can rename: refused"
+
+# --- what a hostile sweep found after the cases above were fixed --------------------------------
+# A quarantine that keeps whole seconds only (ext4 with 128-byte inodes): a copy's time is the
+# source's cut to the second, and recovery must still know an unfinished move.
+if truncate -s 64M "$T/sec.img" && mkfs.ext4 -qF -I 128 "$T/sec.img" 2>/dev/null &&
+	mkdir -p "$T/sec" && mount -o loop "$T/sec.img" "$T/sec" 2>/dev/null; then
+	MOUNTS+=("$T/sec")
+	chmod 700 "$T/sec"
+	fresh "$T/sec/q"
+	for n in a b c; do und Import "$n.und"; done
+	injected "unlinkat:signal=SIGKILL:when=1" --force
+	is "$RC" 137 "whole-second quarantine: the run is killed before its first source unlink"
+	handler --force
+	is "$RC" 0 "whole-second quarantine: the next run finishes ($FIRST)"
+	like "$FIRST" "3 unfinished copies removed" "whole-second quarantine: the unfinished copies are known as such"
+	no_loss "whole-second quarantine"
+	manifest_check
+	is "$MANIFEST_LINES/$MANIFEST_BAD" "3/0" "whole-second quarantine: one line each"
+else
+	skip "no loop device for a file system that keeps whole seconds"
+fi
+
+# A stop command whose child leaves its process group (setsid) and stops the connector later.
+fresh
+und Import a.und
+marker="sleep 2.$RANDOM"
+printf '#!/bin/bash\n%q %q stop\nsetsid -f bash -c %q </dev/null >/dev/null 2>&1\n' \
+	"$FAKE" "$C" "$marker; '$FAKE' '$C' stop" >"$T/latestop.sh"
+chmod 755 "$T/latestop.sh"
+handler --stop-cmd "$T/latestop.sh" CRITICAL HARD 1
+is "$RC" 0 "a stop whose child leaves its group: the run moves ($FIRST)"
+until_ok 10 bash -c "! pgrep -f '$marker'"
+is "$(connector_state)" running "a stop whose child leaves its group: the child is killed, the connector runs"
+no_loss "a stop whose child leaves its group"
+
+# wmic's "Started" over "FALSE" after a kill: no plain "running", so the start is not skipped.
+fresh
+und Import a.und
+touch "$C/kill-caller"
+handler CRITICAL HARD 1
+rm "$C/kill-caller"
+printf 'Started\r\nFALSE\r\n' >"$C/status-says"
+: >"$C/calls"
+handler OK HARD 1
+like "$(calls)" "start" "a table's header over FALSE after a kill: the start is not skipped"
+rm "$C/status-says"
+
+# A store folder whose name has a temp copy's shape, mirrored in the run folder, is walked.
+fresh
+D="$T/odd/.ccmc-aaaaaaaa-1.tmp"
+mkdir -p "$D"
+printf 'NDR in an odd folder\n' >"$D/a.und"
+sha256sum <"$D/a.und" | cut -d' ' -f1 >"$ORIG"
+echo start >"$C/kill-caller"
+FOLDERS=(-d "$D")
+handler --force
+rm "$C/kill-caller"
+handler --force
+like "$FIRST" "1 manifest line restored" "a mirror folder named like a temp copy: recovery walks it ($FIRST)"
+is "$(find "$Q" -name a.und | wc -l)" 1 "... and its file stays, with its line"
+FOLDERS=()
+
+# A run folder out of reach (its quarantine's disk not mounted) keeps its run open.
+fresh
+for i in 1 2 3; do und Import "$i.und"; done
+echo start >"$C/kill-caller"
+handler --force
+rm "$C/kill-caller"
+mv "$Q" "$Q.away"
+handler --force
+like "$FIRST" "could not yet finish interrupted run" "a run folder out of reach: its run stays open ($FIRST)"
+like "$FIRST" "cannot be opened" "... saying why"
+rm -rf "${Q:?}"
+mv "$Q.away" "$Q"
+handler --force
+like "$FIRST" "3 manifest lines restored" "the disk back: the next run writes the lines"
+manifest_check
+is "$MANIFEST_LINES/$MANIFEST_BAD" "3/0" "the disk back: each file has its line"
+
+# A second handler with another state directory, on the same quarantine, waits its turn.
+fresh
+und Import a.und
+mkdir -m 700 "$Q"
+handler_opts
+OUT=$(flock "$Q" "$HANDLER" "${HOPTS[@]}" --state-dir "$T/st2" --force 2>&1)
+like "$OUT" "NOTHING TO DO: another run is using the quarantine" "a quarantine in use by another run: nothing done"
+ok "$([ -e "$S/Import/a.und" ]; echo $?)" "... and its file stays"
+
+# An entry swapped for a symlink between the listing and the move is named, never followed.
+fresh
+und Import a.und
+und Import b.und
+printf '#!/bin/bash\n%q %q stop\nmv %q %q\nln -s /etc/passwd %q\n' "$FAKE" "$C" \
+	"$S/Import/b.und" "$T/b.saved" "$S/Import/b.und" >"$T/swapstop.sh"
+chmod 755 "$T/swapstop.sh"
+handler --stop-cmd "$T/swapstop.sh" CRITICAL HARD 1
+like "$OUT" "left in place: $S/Import/b.und (no longer a regular file" "a symlink swapped in: named"
+rm "$S/Import/b.und"
+mv "$T/b.saved" "$S/Import/b.und"
+no_loss "a symlink swapped in"
 
 # --- polish ------------------------------------------------------------------------------------
 fresh

@@ -278,8 +278,8 @@ out=$(printf 'del %s %s %s %s %s %s\n' "$size" "$m" "$c" "$id" "$(hex r.und)" "$
 like "$out" "A 116 " "del: another file of the same size and times in its place is not removed (ESTALE, by its file ID)"
 read -r _ _ size m c id <<<"$(printf 'get %s %s\n' "$(hex ro.und)" "$GU" | drive | sed -n 1p)"
 out=$(printf 'del %s %s %s %s %s %s\n' "$size" "$m" "$c" "$id" "$(hex ro.und)" "$GU" | drive)
-ok "$(printf '%s\n' "$out" | grep '^[AU]' | cut -d' ' -f1,2 | tr '\n' ' ' | grep -Eqx 'A 0 U (13|1) '; echo $?)" \
-	"del: a read-only file: the check matches and the server refuses the removal, in its own record ($(printf '%s' "$out" | tr '\n' ' '))"
+ok "$(printf '%s\n' "$out" | grep '^[AU]' | cut -d' ' -f1-3 | tr '\n' ' ' | grep -Eqx 'A 0 [0-9]+ U [1-9][0-9]* 1 '; echo $?)" \
+	"del: a read-only file: the check matches, the server refuses the removal, and the file is seen again unchanged ($(printf '%s' "$out" | tr '\n' ' '))"
 ok "$([ -e "$G/ro.und" ]; echo $?)" "del: the read-only file is still there"
 out=$( (printf 'get %s %s\n' "$(head -c 10000 /dev/zero | tr '\0' a)" "$GU"; printf 'get %s %s\n' "$(hex b.und)" "$GU") | drive)
 is "$(printf '%s\n' "$out" | grep '^A' | head -n 2 | cut -d' ' -f2 | tr '\n' ' ')" "36 0 " \

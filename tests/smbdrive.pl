@@ -5,8 +5,8 @@
 #     RESTART_AT, and prints "scan I entries E folders F fatal X" per scan;
 #   smbdrive.pl --requests OUTFILE HELPER ARGS...
 #     sends each line of its stdin as a request and prints each answer:
-#     "A ERR SIZE MTIME CTIME ID" per attribute record, "U ERR" for a del's
-#     removal, "bytes N" for the bytes of a get (written to OUTFILE), then "end".
+#     "A ERR SIZE MTIME CTIME ID" per attribute record, "U ERR INTACT" for a
+#     del's removal, "bytes N" for the bytes of a get (written to OUTFILE), then "end".
 use strict;
 use warnings;
 use IPC::Open2;
@@ -40,7 +40,7 @@ sub answer {
 		elsif ($t eq 'D') { take(4) }
 		elsif ($t eq 'X') { text(); $fatal++ }
 		elsif ($t eq 'A') { printf "A %d %d %d %d %d\n", unpack('l q q q q', take(36)) }
-		elsif ($t eq 'U') { printf "U %d\n", unpack('l', take(4)) }
+		elsif ($t eq 'U') { printf "U %d %d\n", unpack('l l', take(8)) }
 		elsif ($t eq 'B') { my $l = unpack('L', take(4)); print $fh take($l); $bytes += $l }
 		elsif ($t eq 'Z') { last }
 		else { die "unknown record '$t'\n" }

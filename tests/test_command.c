@@ -111,6 +111,14 @@ int main(void)
 	status("", 3, SVC_STOPPED);
 	status("", 2, SVC_UNKNOWN);
 	status("RUNNINGX stoppedness", 1, SVC_UNKNOWN);
+	/* wmic's "get Started": a header over a value is no statement that it runs. */
+	status("Started\r\nFALSE\r\n", 0, SVC_UNKNOWN);
+	status("Started  \nTRUE\n", 0, SVC_UNKNOWN);
+	/* A localized answer has no state word: exit 0 reads as running, but not in words. */
+	status("STATUS : 1 BEENDET\n", 0, SVC_RUNNING);
+	tap_is_int(status_worded("STATUS : 1 BEENDET\n", 19), 0,
+	           "a localized answer holds no state word");
+	tap_is_int(status_worded("x\nSTATE : 4 RUNNING\n", 20), 1, "sc query's answer holds one");
 	/* Only exits 0 and 3 answer: a running word under an error exit is not believed. */
 	status("Running", 1, SVC_UNKNOWN);
 	status("MSExchangeCCMC service is stopped.\n", 1, SVC_UNKNOWN);
