@@ -161,6 +161,8 @@ static void sanitize_process(void)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
 			_exit(EXIT_FAILED);
 	close_range(3, ~0U, 0);
+	/* An ignored SIGCHLD, inherited, would make every wait for a child fail. */
+	signal(SIGCHLD, SIG_DFL);
 	/* Kept for smb://: the caller's Kerberos ticket cache, and an uninstalled build's SMB
 	 * helper (smb_helper_path() trusts it only when no one else could have swapped it). */
 	char *keep[] = {"KRB5CCNAME", "CCMC_UND_SMB_HELPER"}, *val[2];

@@ -86,10 +86,13 @@ static void base_name(const char *name, char *out, size_t len)
  * kept it: to the nanosecond, or cut to the second (ext4 with 128-byte
  * inodes, ext3) or to two (FAT). The bytes decide after it.
  */
-static bool kept_time(struct timespec src, struct timespec copy)
+static bool kept_time(struct timespec src, const struct stat *copy)
 {
-	return same_time(src, copy) ||
-	       (copy.tv_nsec == 0 && src.tv_sec >= copy.tv_sec && src.tv_sec - copy.tv_sec <= 1);
+	/* Such a file system cuts every time: the copy's change time has no fraction either. */
+	bool coarse = copy->st_mtim.tv_nsec == 0 && copy->st_ctim.tv_nsec == 0;
+
+	return same_time(src, copy->st_mtim) || (coarse && src.tv_sec >= copy->st_mtim.tv_sec &&
+	                                         src.tv_sec - copy->st_mtim.tv_sec <= 1);
 }
 
 /*
@@ -111,7 +114,7 @@ static int unfinished_move(const struct move_src *src, const char *name, int dir
 	if (qfd >= 0 && fstat(qfd, &qs) == 0) {
 		if (same_file(&ss, &qs))
 			same = 1;
-		else if (ss.st_size == qs.st_size && kept_time(ss.st_mtim, qs.st_mtim)) {
+		else if (ss.st_size == qs.st_size && kept_time(ss.st_mtim, &qs)) {
 			char a[SHA256_HEX], b[SHA256_HEX];
 			int64_t as, bs;
 			int ea = sha256_fd(sfd, a, &as, until_ms);

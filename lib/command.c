@@ -111,7 +111,7 @@ static void child_exec(const struct command *c, int out_fd, pid_t parent)
 {
 	static char *const env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL};
 	static const char failed[] = "cannot execute the command\n";
-	int null_fd = open("/dev/null", O_RDONLY);
+	int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 	setpgid(0, 0);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
@@ -178,16 +178,22 @@ static size_t children(pid_t *kids, size_t max)
 
 static bool ended_within(int pidfd, int ms);
 
-/* The daemons start commands left: adopted, and never killed. */
-static pid_t spared[64];
-static size_t nspared;
+/* The daemons start commands left, adopted and never killed, and the strays that could not be. */
+static pid_t spared[64], unkillable[64];
+static size_t nspared, nunkillable;
 
-static bool is_spared(pid_t pid)
+static bool listed(const pid_t *v, size_t n, pid_t pid)
 {
-	for (size_t i = 0; i < nspared; i++)
-		if (spared[i] == pid)
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == pid)
 			return true;
 	return false;
+}
+
+static void remember(pid_t *v, size_t *n, pid_t pid)
+{
+	if (*n < 64 && !listed(v, *n, pid))
+		v[(*n)++] = pid;
 }
 
 /*
@@ -198,32 +204,69 @@ static bool stray_child(pid_t pid)
 {
 	pid_t g = getpgid(pid);
 
-	return g >= 0 && g != getpgrp() && !is_spared(pid);
+	return g >= 0 && g != getpgrp() && !listed(spared, nspared, pid);
 }
 
-/* Kills what a command left outside its group, or spares it when it may leave children. */
-static void sweep_strays(const struct command *c, struct command_result *r)
+/*
+ * Kills the strays among our children, all at once: their groups too, unless
+ * a spared daemon leads that group. Returns how many it signalled; their
+ * pidfds go to fds, for one wait.
+ */
+static size_t kill_strays(int *fds, pid_t *pids, size_t max)
 {
 	pid_t kids[256];
-	size_t n = children(kids, 256);
+	size_t n = children(kids, 256), k = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		if (!stray_child(kids[i]))
+	for (size_t i = 0; i < n && k < max; i++) {
+		if (!stray_child(kids[i]) || listed(unkillable, nunkillable, kids[i]))
 			continue;
-		if (c->leaves_children) {
-			if (nspared < sizeof(spared) / sizeof(spared[0]))
-				spared[nspared++] = kids[i];
-			continue;
-		}
-		int pidfd = pidfd_open(kids[i], 0);
-		kill(-getpgid(kids[i]), SIGKILL);
+		pid_t g = getpgid(kids[i]);
+		fds[k] = pidfd_open(kids[i], 0);
+		pids[k++] = kids[i];
+		if (g > 0 && !listed(spared, nspared, g))
+			kill(-g, SIGKILL);
 		kill(kids[i], SIGKILL);
-		if (pidfd >= 0 && ended_within(pidfd, COMMAND_KILL_WAIT_MS))
-			waitpid(kids[i], NULL, WNOHANG);
-		else
-			r->stray = true;
-		if (pidfd >= 0)
-			close(pidfd);
+	}
+	return k;
+}
+
+/*
+ * What a command left outside its group: a start's is spared; any other's
+ * is killed, level after level, since each killed stray hands its own
+ * children to us. The waits together end by until_ms (and within
+ * COMMAND_KILL_WAIT_MS); one that would not die is remembered, never waited
+ * for again, and makes the result stray.
+ */
+static void sweep_strays(const struct command *c, int64_t until_ms, struct command_result *r)
+{
+	pid_t kids[256], pids[64];
+	int fds[64];
+
+	if (c->leaves_children) {
+		size_t n = children(kids, 256);
+		for (size_t i = 0; i < n; i++)
+			if (stray_child(kids[i]))
+				remember(spared, &nspared, kids[i]);
+		return;
+	}
+	/* A kill takes effect at once for any process we may signal: a few ms are always given. */
+	if (until_ms < mono_ms() + 20)
+		until_ms = mono_ms() + 20;
+	for (int level = 0; level < 16; level++) {
+		size_t k = kill_strays(fds, pids, 64);
+		if (k == 0)
+			return;
+		for (size_t i = 0; i < k; i++) {
+			int64_t left = until_ms - mono_ms();
+			if (fds[i] >= 0 && ended_within(fds[i], left > 0 ? (int)left : 0))
+				waitpid(pids[i], NULL, WNOHANG);
+			else {
+				remember(unkillable, &nunkillable, pids[i]);
+				r->stray = true;
+			}
+			if (fds[i] >= 0)
+				close(fds[i]);
+		}
 	}
 }
 
@@ -274,6 +317,9 @@ int command_run(const struct command *c, int64_t until_ms, struct command_result
 
 	r->exit_code = -1;
 	r->stray = false;
+	/* What earlier commands left and handed on to us since their own sweep goes first. */
+	struct command sweeper = {.leaves_children = false};
+	sweep_strays(&sweeper, mono_ms() + COMMAND_KILL_WAIT_MS, r);
 	r->len = 0;
 	r->out[0] = '\0';
 	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
@@ -313,7 +359,8 @@ int command_run(const struct command *c, int64_t until_ms, struct command_result
 	reap(pid, pfd_proc, timed_out, r);
 	if (pfd_proc >= 0)
 		close(pfd_proc);
-	sweep_strays(c, r);
+	/* The reap and the sweep share one grace after the time-out, or after the exit. */
+	sweep_strays(c, (timed_out ? until_ms : mono_ms()) + COMMAND_KILL_WAIT_MS, r);
 	return timed_out ? ETIMEDOUT : 0;
 }
 
@@ -321,9 +368,10 @@ static const struct {
 	const char *word;
 	enum svc_state state;
 } status_words[] = {
-    {"pending", SVC_PENDING}, {"activating", SVC_PENDING}, {"deactivating", SVC_PENDING},
-    {"stopped", SVC_STOPPED}, {"inactive", SVC_STOPPED},   {"running", SVC_RUNNING},
-    {"active", SVC_RUNNING},  {"started", SVC_RUNNING},
+    {"pending", SVC_PENDING},  {"activating", SVC_PENDING}, {"deactivating", SVC_PENDING},
+    {"stopping", SVC_PENDING}, {"starting", SVC_PENDING},   {"stopped", SVC_STOPPED},
+    {"inactive", SVC_STOPPED}, {"running", SVC_RUNNING},    {"active", SVC_RUNNING},
+    {"started", SVC_RUNNING},
 };
 
 /* Words that turn a statement around; is_nt() adds the "t" of "isn't" and "isn’t". */
@@ -338,7 +386,8 @@ static const char *const values[] = {"true", "false"};
 
 /* Words of an answer that is not a plain statement of the state. */
 static const char *const doubts[] = {"error",   "denied",  "failed", "failure", "unable",
-                                     "unknown", "invalid", "usage",  "timeout", "refused"};
+                                     "unknown", "invalid", "usage",  "timeout", "refused",
+                                     "paused",  "backoff", "fatal"};
 
 static bool is_letter(char c)
 {
@@ -382,6 +431,7 @@ struct line_reading {
 	bool lsb_stopped; /* exactly "<negation> <running word>", LSB's "is not running" */
 	bool doubt;       /* a word of an error, not of a state */
 	bool value;       /* a value of a table: "true", "false" */
+	int words;
 };
 
 static void read_line(const char *out, size_t len, struct line_reading *r)
@@ -408,6 +458,7 @@ static void read_line(const char *out, size_t len, struct line_reading *r)
 		}
 		r->negations += neg;
 		r->doubt = r->doubt || word_in(out + i, j - i, doubts, COUNT(doubts));
+		r->words++;
 		r->value = r->value || word_in(out + i, j - i, values, COUNT(values));
 		prev_neg_end = neg ? j : (size_t)-1;
 		i = j;
@@ -418,6 +469,7 @@ enum svc_state status_parse(const char *out, size_t len, int exit_code)
 {
 	struct line_reading r, line;
 	bool doubt = false, value = false;
+	int words = 0;
 	int lines = 0;
 
 	/* Only 0 and LSB's 3 ("not running") are answers; any other exit is an error. */
@@ -430,15 +482,23 @@ enum svc_state status_parse(const char *out, size_t len, int exit_code)
 		size_t n = nl ? (size_t)(nl - (out + at)) : len - at;
 		read_line(out + at, n, &line);
 		doubt = doubt || line.doubt;
-		value = value || line.value;
+		words += line.words;
+		/* A line that is only "true" or "false" is a table's value under a header. */
+		value = value || (line.value && line.words == 1);
 		if (line.states) {
 			r = line;
 			lines++;
 		}
 		at += n + 1;
 	}
+	/* No state word: an empty answer is LSB's exit code alone (3: not running); words that
+	 * state nothing read as running with exit 0 (the run then stops it, to be sure), and
+	 * never as stopped, which lets files be moved (NRPE's transport errors exit 3). */
 	if (lines == 0)
-		return doubt ? SVC_UNKNOWN : exit_code == 0 ? SVC_RUNNING : SVC_STOPPED;
+		return doubt            ? SVC_UNKNOWN
+		       : exit_code == 0 ? SVC_RUNNING
+		       : words == 0     ? SVC_STOPPED
+		                        : SVC_UNKNOWN;
 	/* One line states the state, plainly: no second statement, no error, no "not", and no
 	 * table whose values a header word stands over. */
 	if (lines > 1 || r.doubt || value)

@@ -57,7 +57,7 @@ void command_adopt_strays(void);
  * and, after command_adopt_strays, what it left outside it too, unless
  * c->leaves_children (those are spared from then on).
  * Returns within until_ms + COMMAND_KILL_WAIT_MS: 0, ETIMEDOUT (r->stray when
- * it could not be killed), or an errno from starting it.
+ * it, or what it left, could not be killed), or an errno from starting it.
  */
 int command_run(const struct command *c, int64_t until_ms, struct command_result *r);
 
@@ -70,7 +70,8 @@ enum svc_state { SVC_UNKNOWN, SVC_RUNNING, SVC_STOPPED, SVC_PENDING };
  *   a command that could not run) is UNKNOWN, whatever was printed.
  * - Words are read whole, in any case, letters only (so "STOP_PENDING"
  *   holds "PENDING"); a word right before ':' is a field name ("Active:").
- *   State words: "pending", "activating", "deactivating" (PENDING);
+ *   State words: "pending", "activating", "deactivating", "stopping",
+ *   "starting" (PENDING);
  *   "stopped", "inactive" (STOPPED); "running", "active", "started"
  *   (RUNNING). "dead" and "failed" are not state words.
  * - Exactly one line may hold state words, and it must say the state
@@ -81,10 +82,12 @@ enum svc_state { SVC_UNKNOWN, SVC_RUNNING, SVC_STOPPED, SVC_PENDING };
  *   STOPPED.
  * - Then PENDING wins; STOPPED alone is STOPPED; RUNNING alone with exit 0
  *   is RUNNING; anything else contradicts itself or the exit code.
- * - Output with no state word falls back to the exit code, 0 RUNNING and
- *   3 STOPPED, unless it holds a word of an error: then UNKNOWN.
- * - A state word over a "true" or "false" anywhere is a table's header
- *   (wmic's "Started" then "FALSE"), not a statement: UNKNOWN.
+ * - Output with no word at all is the exit code alone: 0 RUNNING, LSB's 3
+ *   STOPPED. Words with no state word are RUNNING with exit 0 and no word
+ *   of an error, else UNKNOWN: never STOPPED, which lets files be moved
+ *   (NRPE's transport errors exit 3 with words of their own).
+ * - A line that is only "true" or "false" is a table's value under a
+ *   header (wmic's "Started" then "FALSE"), not a statement: UNKNOWN.
  */
 enum svc_state status_parse(const char *out, size_t len, int exit_code);
 

@@ -17,6 +17,10 @@ timed_handler() {
 	MS=$((($(date +%s%N) - t0) / 1000000))
 }
 
+# gone PATTERN: no process's command line holds PATTERN (a function: a "bash -c" around pgrep
+# would hold it itself).
+gone() { ! pgrep -f "$1" >/dev/null; }
+
 # journal_open_runs: ids that began and did not end.
 journal_open_runs() {
 	awk -F'\t' '$3 == "begin" { b[$2] = 1 } $3 == "end" { delete b[$2] } END { for (i in b) print i }' \
@@ -54,7 +58,7 @@ RC=$?
 like "$OUT" "the stop command did not return within 1s" "a wrapper past its time-out: said so"
 stray() { pgrep -f "$marker" >/dev/null; }
 ok "$(stray && echo 1 || echo 0)" "a wrapper past its time-out: nothing it started runs on"
-until_ok 10 bash -c "! pgrep -f '$marker'"
+until_ok 10 gone "$marker"
 is "$(connector_state)" running "a wrapper past its time-out: the connector still runs once its children would have acted"
 no_loss "a wrapper past its time-out"
 
@@ -96,7 +100,7 @@ else
 	OUT=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$HANDLER" "${HOPTS[@]}" CRITICAL HARD 1 2>&1)
 	like "$(calls)" "status" "an unkillable stop: the next run asks the connector's status first ($OUT)"
 	pkill -KILL -f "$T/unkillable" 2>/dev/null
-	until_ok 10 bash -c "! pgrep -f '$T/unkillable'"
+	until_ok 10 gone "$T/unkillable"
 fi
 
 # --- a stop still pending at --stop-timeout: the start waits for it to settle -------------------
@@ -262,7 +266,7 @@ printf '#!/bin/bash\n%q %q stop\nsetsid -f bash -c %q </dev/null >/dev/null 2>&1
 chmod 755 "$T/latestop.sh"
 handler --stop-cmd "$T/latestop.sh" CRITICAL HARD 1
 is "$RC" 0 "a stop whose child leaves its group: the run moves ($FIRST)"
-until_ok 10 bash -c "! pgrep -f '$marker'"
+until_ok 10 gone "$marker"
 is "$(connector_state)" running "a stop whose child leaves its group: the child is killed, the connector runs"
 no_loss "a stop whose child leaves its group"
 
@@ -331,6 +335,79 @@ like "$OUT" "left in place: $S/Import/b.und (no longer a regular file" "a symlin
 rm "$S/Import/b.und"
 mv "$T/b.saved" "$S/Import/b.und"
 no_loss "a symlink swapped in"
+
+# --- what the second hostile sweep found ---------------------------------------------------------
+# A stop whose detached child has a detached child of its own, and so on: every level is killed.
+fresh
+und Import a.und
+marker="sleep 4.$RANDOM"
+inner=$(printf '%q %q stop' "$FAKE" "$C")
+printf '#!/bin/bash\n%q %q stop\nsetsid -f bash -c %q </dev/null >/dev/null 2>&1\nsleep 0.2\n' "$FAKE" "$C" \
+	"setsid bash -c \"setsid bash -c '$marker; $inner' & sleep 30\" & sleep 30" >"$T/chainstop.sh"
+chmod 755 "$T/chainstop.sh"
+handler --stop-cmd "$T/chainstop.sh" CRITICAL HARD 1
+is "$RC" 0 "a stop with nested detached children: the run moves ($FIRST)"
+until_ok 10 gone "$marker"
+ok $? "... every level of them is gone"
+is "$(connector_state)" running "... and the connector runs"
+
+# Strays of a stop that cannot be killed: the run still starts the connector within --deadline.
+if id nobody >/dev/null 2>&1 && setpriv --reuid=nobody --regid=nogroup --clear-groups "$T/unkillable" 0 2>/dev/null; then
+	fresh
+	und Import a.und
+	chown -R nobody "$S" "$C"
+	mkdir -m 700 "$Q" "$SD" && chown nobody "$Q" "$SD"
+	printf '#!/bin/bash\n%q %q stop\nfor i in 1 2 3 4 5 6 7 8; do setsid -f %q 20 </dev/null >/dev/null 2>&1; done\n' \
+		"$FAKE" "$C" "$T/unkillable" >"$T/straystop.sh"
+	chmod 755 "$T/straystop.sh"
+	handler_opts
+	t0=$(date +%s%N)
+	OUT=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$HANDLER" "${HOPTS[@]}" \
+		--stop-cmd "$T/straystop.sh" --stop-timeout 2s --start-timeout 2s --deadline 6s CRITICAL HARD 1 2>&1)
+	MS=$((($(date +%s%N) - t0) / 1000000))
+	ok $((MS < 6500 ? 0 : 1)) "eight unkillable strays of a stop: the run ends within --deadline 6s (took ${MS} ms)"
+	like "$(calls)" "start" "... the connector is started"
+	is "$(connector_state)" running "... and runs"
+	pkill -KILL -f "$T/unkillable 20" 2>/dev/null
+	until_ok 10 gone "$T/unkillable 20"
+else
+	skip "unkillable strays: no user nobody, or $T is mounted nosuid"
+fi
+
+# A status answer of NRPE's transport (exit 3, no state word) is no stopped connector.
+fresh
+und Import a.und
+printf 'CHECK_NRPE: Receive header underflow - only 0 bytes received (4 expected).\n' >"$C/status-says"
+echo 3 >"$C/status-exit"
+handler CRITICAL HARD 1
+is "$RC" 3 "NRPE's transport error as the status: exit 3 ($FIRST)"
+like "$FIRST" "nothing touched" "... nothing touched"
+ok "$([ -e "$S/Import/a.und" ]; echo $?)" "... the file stays"
+rm "$C/status-says" "$C/status-exit"
+
+# A new file with the same name and bytes, within the same second, after a finished move: kept.
+fresh "$XFS/q"
+for i in 1 2 3; do
+	und Import "f$i.und"
+	touch -d @1700000000 "$S/Import/f$i.und"
+done
+injected "unlinkat:signal=SIGKILL:when=2" CRITICAL HARD 1
+is "$RC" 137 "same bytes again: the run is killed after its first source unlink"
+moved=$(for i in 1 2 3; do [ -e "$S/Import/f$i.und" ] || echo "f$i.und"; done | head -n 1)
+cp "$(find "$Q" -name "$moved")" "$S/Import/$moved"
+touch -d @1700000000.5 "$S/Import/$moved"
+sha256sum <"$S/Import/$moved" | cut -d' ' -f1 >>"$ORIG"
+handler OK HARD 1
+is "$(find "$Q" -name "$moved" | wc -l)" 1 "same bytes again, half a second later: the finished copy stays"
+handler CRITICAL HARD 1
+no_loss "same bytes again"
+
+# An ignored SIGCHLD, inherited, does not break the run's waits.
+fresh
+und Import a.und
+handler_opts
+OUT=$(perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV' "$HANDLER" "${HOPTS[@]}" CRITICAL HARD 1 2>&1)
+like "$OUT" "REMEDIATED: moved 1 .und file" "started with SIGCHLD ignored: the run moves"
 
 # --- polish ------------------------------------------------------------------------------------
 fresh

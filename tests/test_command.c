@@ -109,6 +109,13 @@ int main(void)
 	status("Failed to query status\n", 1, SVC_UNKNOWN);
 	status("", 0, SVC_RUNNING);
 	status("", 3, SVC_STOPPED);
+	/* NRPE's transport error exits 3 with no state word: never a stopped connector. */
+	status("CHECK_NRPE: Receive header underflow - only 0 bytes received (4 expected).\n", 3,
+	       SVC_UNKNOWN);
+	status("ccmc                             STOPPING\n", 3, SVC_PENDING);
+	status("ccmc                             BACKOFF   Exited too quickly\n", 3, SVC_UNKNOWN);
+	status("MSExchangeCCMC service is paused.\n", 0, SVC_UNKNOWN);
+	status("Status   : Running\nCanStop  : True\n", 0, SVC_RUNNING);
 	status("", 2, SVC_UNKNOWN);
 	status("RUNNINGX stoppedness", 1, SVC_UNKNOWN);
 	/* wmic's "get Started": a header over a value is no statement that it runs. */
