@@ -25,7 +25,6 @@ void settings_default(struct settings *s)
 	s->max_runs = 3;
 	s->window = 3600;
 	s->soft_attempt = 3;
-	s->smb.files = true; /* the handler's SMB helpers get and delete files */
 }
 
 static int set_string(char **dst, const char *key, const char *value, bool absolute, char *err,

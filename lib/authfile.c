@@ -4,10 +4,13 @@
 
 #include "conffile.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define LINE_MAX_AUTH 1024
+#define AUTHFILE_MAX 8192
 
 static char *trim(char *s)
 {
@@ -51,37 +54,78 @@ static void split_domain(struct smb_auth *a)
 	memmove(a->username, bs + 1, strlen(bs + 1) + 1);
 }
 
+/* Reads the whole file (at most AUTHFILE_MAX bytes) into buf. Returns its length, or -1. */
+static ssize_t read_whole(int fd, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	for (;;) {
+		ssize_t got = read(fd, buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			return (ssize_t)n;
+		n += (size_t)got;
+		if (n == cap)
+			return -1; /* too long for an auth file: refused, not cut */
+	}
+}
+
+/* Reads each line of text into a. Returns 0, or the number of the first line it refuses. */
+static unsigned parse_lines(char *text, struct smb_auth *a)
+{
+	unsigned no = 0;
+
+	for (char *line = text, *nl; *line; line = nl ? nl + 1 : line + strlen(line)) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		no++;
+		char *t = trim(line);
+		if (strlen(line) > LINE_MAX_AUTH - 2 ||
+		    (*t && *t != '#' && *t != ';' && auth_line(t, a) < 0))
+			return no;
+	}
+	return 0;
+}
+
 int authfile_read(const char *path, struct smb_auth *a, char *err, size_t errlen)
 {
-	char line[LINE_MAX_AUTH];
-	unsigned no = 0;
-	FILE *f = secretfile_open(path, err, errlen);
+	/* The file's text, password included, lives only here, and is wiped on every way out. */
+	char text[AUTHFILE_MAX + 1];
+	int fd = secretfile_open(path, err, errlen);
+	ssize_t n;
+	unsigned bad;
 
 	memset(a, 0, sizeof(*a));
-	if (!f)
+	if (fd < 0)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		no++;
-		size_t n = strlen(line);
-		char *t = trim(line);
-		if ((n == sizeof(line) - 1 && line[n - 1] != '\n') ||
-		    (*t && *t != '#' && *t != ';' && auth_line(t, a) < 0)) {
-			snprintf(
-			    err, errlen,
-			    "auth file %s, line %u: not \"username = \", \"password = \" or "
-			    "\"domain = \" with a value of at most 255 bytes, or a line over 1022 "
-			    "bytes",
-			    path, no);
-			fclose(f);
-			smb_auth_clear(a);
-			return -1;
-		}
+	n = read_whole(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n < 0) {
+		explicit_bzero(text, sizeof(text));
+		snprintf(err, errlen, "auth file %s: %s", path,
+		         errno ? strerror(errno) : "longer than an auth file can be");
+		return -1;
 	}
-	fclose(f);
-	memset(line, 0, sizeof(line));
+	text[n] = '\0';
+	bad = parse_lines(text, a);
+	explicit_bzero(text, sizeof(text));
+	if (bad) {
+		snprintf(
+		    err, errlen,
+		    "auth file %s, line %u: not \"username = \", \"password = \" or "
+		    "\"domain = \" with a value of at most 255 bytes, or a line over 1022 bytes",
+		    path, bad);
+		smb_auth_clear(a);
+		return -1;
+	}
 	split_domain(a);
 	if (!a->username[0]) {
 		snprintf(err, errlen, "auth file %s: no \"username = \" line", path);
+		smb_auth_clear(a);
 		return -1;
 	}
 	return 0;

@@ -15,7 +15,11 @@
  */
 FILE *conffile_open(const char *path, char *err, size_t errlen);
 
-/* The same for a file holding a password: others may not read it either. */
-FILE *secretfile_open(const char *path, char *err, size_t errlen);
+/*
+ * The same for a file holding a password, which others may not read either,
+ * as a descriptor: a stdio stream's buffer would keep a copy of the secret
+ * that no one wipes. Returns the descriptor, or -1 with err.
+ */
+int secretfile_open(const char *path, char *err, size_t errlen);
 
 #endif

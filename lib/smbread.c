@@ -67,8 +67,6 @@ static size_t helper_args(const char **av, char *tbuf, size_t tlen, const struct
 		av[n++] = "-P", av[n++] = o->protocol;
 	if (o && o->kerberos)
 		av[n++] = "-k";
-	if (o && o->files)
-		av[n++] = "-L";
 	for (size_t j = first; j < l->n; j++) {
 		smb_share_of(&l->f[j], sh, sizeof(sh));
 		if (strcmp(sh, share) != 0)

@@ -23,12 +23,6 @@ struct smb_opts {
 	const char
 	    *protocol; /* --smb-protocol: "NT1" or "NT1:SMB3"; NULL for the library's default */
 	bool kerberos; /* --use-kerberos: the caller's ticket cache */
-	/*
-	 * The helper will get and delete files (the handler), which libsmbclient
-	 * does: it loads the library as it starts (-L), while the caller goes on,
-	 * not at the first get.
-	 */
-	bool files;
 };
 
 struct smb_session {

@@ -108,7 +108,8 @@ SMBCCTX *client_start(const struct client_opts *o, char *why, size_t len)
 	set_options(c, o);
 	if (o->proto_min && !smbc_setOptionProtocols(c, o->proto_min, o->proto_max)) {
 		snprintf(why, len,
-		         "--smb-protocol %s%s%s is not a protocol name (NT1, SMB2_02, SMB2_10, SMB3 ...)",
+		         "--smb-protocol %s%s%s is not a protocol name (NT1, SMB2_02, SMB2_10, "
+		         "SMB3 ...)",
 		         o->proto_min, o->proto_max ? ":" : "", o->proto_max ? o->proto_max : "");
 		return NULL;
 	}
@@ -149,26 +150,30 @@ static const char *connect_hint(int e)
 	}
 }
 
-/* A failure that a new connection may cure: the server restarted since the last scan. */
-static bool connection_lost(int e)
+/*
+ * Whether a new connection may cure a failure to open the share's root: a
+ * server that restarted, or ended the logon or closed the share since the
+ * last scan (the library answers those with errors of its own choosing).
+ * Not a refused logon: tried twice, it would count twice toward a lockout.
+ */
+static bool worth_reconnecting(int e)
 {
-	return e == ECONNRESET || e == EPIPE || e == ENOTCONN || e == ETIMEDOUT || e == EIO ||
-	       e == ECONNABORTED;
+	return e != EACCES && e != EPERM;
 }
 
 int client_share_open(SMBCCTX *c, const char *share_url, char *why, size_t len)
 {
 	int dh = smbc_opendir(share_url);
 
-	if (dh < 0 && connection_lost(errno)) {
+	if (dh < 0 && worth_reconnecting(errno)) {
 		smbc_getFunctionPurgeCachedServers(c)(c);
 		dh = smbc_opendir(share_url);
 	}
 	if (dh < 0) {
 		int e = errno;
 		const char *hint = connect_hint(e);
-		snprintf(why, len, "%s: cannot connect: %s%s%s", share_url, hint ? hint : strerror(e),
-		         hint ? "; " : "", hint ? strerror(e) : "");
+		snprintf(why, len, "%s: cannot connect: %s%s%s", share_url,
+		         hint ? hint : strerror(e), hint ? "; " : "", hint ? strerror(e) : "");
 		return -1;
 	}
 	smbc_closedir(dh);
@@ -358,5 +363,12 @@ void client_del(const char *args)
 		return;
 	}
 	rec_attr(0, &st);
-	rec_code(SMBWIRE_UNLINK, smbc_unlink(url) < 0 ? errno : 0);
+	/* A refusal proves the file is still there only when it is seen again as it was. */
+	int e = smbc_unlink(url) < 0 ? errno : 0;
+	struct stat again;
+	int32_t intact = e && smbc_stat(url, &again) == 0 && again.st_size == st.st_size &&
+	                 rec_ns(&again.st_mtim) == mtime && rec_ns(&again.st_ctim) == ctime &&
+	                 (int64_t)again.st_ino == id;
+	rec_code(SMBWIRE_UNLINK, e);
+	rec_put(&intact, sizeof(intact));
 }

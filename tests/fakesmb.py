@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""A misbehaving SMB server on 127.0.0.1, for the SMB helper's own lister (smb/smbls.c);
-tests/smb_hostile.sh runs it. Each scenario is a defect a hostile sweep found.
+"""A misbehaving SMB server on 127.0.0.1; tests/smb_hostile.sh runs the plugin and the handler
+against it. Each scenario is a way a server can misbehave that a hostile sweep tried.
 
 usage: fakesmb.py PORT SCENARIO
 It logs anyone on (no check of the NTLMv2 answer), prints "connection" for each connection,
