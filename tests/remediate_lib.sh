@@ -141,12 +141,13 @@ quarantined() {
 	find "$Q" -type f ! -name manifest.tsv ! -name fetched.tsv | wc -l
 }
 
-# kill_verdict KILLED: after a run killed (exit KILLED) and a normal run (RC, FIRST), WHY says
+# kill_verdict KILLED: after a run killed (exit KILLED; "-" when it may have ended first) and a
+# normal run (RC, FIRST), WHY says
 # what is wrong, or is empty: every file once, byte-identical, no temp copy, the connector
 # running, exit 0, each quarantined file with its manifest line.
 kill_verdict() {
 	WHY=""
-	[ "$1" -eq 137 ] || WHY="$WHY the first run was not killed ($1);"
+	[ "$1" = - ] || [ "$1" -eq 137 ] || WHY="$WHY the first run was not killed ($1);"
 	[ "$(present)" = "$(sort "$ORIG")" ] || WHY="$WHY files lost or doubled;"
 	[ "$(leftovers)" -eq 0 ] || WHY="$WHY temp copies left;"
 	[ "$(connector_state)" = running ] || WHY="$WHY connector $(connector_state);"

@@ -36,18 +36,6 @@ killed_run() {
 	KILLED_AT=$delay
 }
 
-# verdict: WHY is empty when the round left everything as it must be.
-verdict() {
-	WHY=""
-	[ "$(present)" = "$(sort "$ORIG")" ] || WHY="$WHY files lost or doubled;"
-	[ "$(leftovers)" -eq 0 ] || WHY="$WHY temp copies left;"
-	[ "$(connector_state)" = running ] || WHY="$WHY connector $(connector_state);"
-	[ "$RC" -eq 0 ] || WHY="$WHY the normal run exited $RC ($FIRST);"
-	manifest_check
-	[ "$MANIFEST_LINES" -eq "$(quarantined)" ] && [ "$MANIFEST_BAD" -eq 0 ] ||
-		WHY="$WHY manifest has $MANIFEST_LINES lines ($MANIFEST_BAD bad) for $(quarantined) files;"
-}
-
 # rounds LABEL N MAX_MS SETUP: N rounds, each killed within MAX_MS ms of its start.
 rounds() {
 	local label=$1 n=$2 max=$3 setup=$4 i bad=0 first="" cut=0
@@ -56,7 +44,7 @@ rounds() {
 		killed_run "$max"
 		[ "$KILLED" -eq 137 ] && cut=$((cut + 1))
 		handler --force
-		verdict
+		kill_verdict -
 		if [ -n "$WHY" ]; then
 			bad=$((bad + 1))
 			[ -z "$first" ] && first="round $i, killed at ${KILLED_AT} ms:$WHY"

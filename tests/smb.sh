@@ -130,8 +130,13 @@ for view in "$P1 SMB3" "$P4 NT1"; do
 	done
 	like "$(head -1 "$T/out.30000")" "OK - 1500 .und files" "$proto, 30,000 entries: all listed"
 	growth=$(($(tail -1 "$T/rss.30000") - $(tail -1 "$T/rss.100")))
-	ok "$([ "$growth" -le $((29900 * 512 / 1024)) ]; echo $?)" \
-		"$proto: peak RSS (plugin, probe and helper) grows by $growth KiB from 100 to 30,000 entries (at most 512 B an entry)"
+	# ASan's redzones and quarantine hold several times what each allocation asks for.
+	if readelf -d "$HELPER" | grep -q libasan; then
+		skip "$proto: the helper's memory per entry is not measured in an ASan build (grew by $growth KiB)"
+	else
+		ok "$([ "$growth" -le $((29900 * 512 / 1024)) ]; echo $?)" \
+			"$proto: peak RSS (plugin, probe and helper) grows by $growth KiB from 100 to 30,000 entries (at most 512 B an entry)"
+	fi
 done
 
 # --- failures: each UNKNOWN (or --missing), naming the server and the step -------------------------
