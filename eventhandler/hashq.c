@@ -35,11 +35,6 @@ static bool not_ours(const struct hashq_item *it, const struct stat *st)
  * swapped in) and again on the descriptor. A failure with the right inode is
  * the item's err: the file stays quarantined, its line left to recovery.
  */
-static bool same_ts(struct timespec a, struct timespec b)
-{
-	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
-}
-
 /*
  * A file being written while it is moved: its size or write time moved
  * since it was looked at before the rename, or its size or times moved
@@ -49,10 +44,10 @@ static bool written_meanwhile(const struct hashq_item *it, int fd, const struct 
 {
 	struct stat after;
 
-	return before->st_size != it->opened_size || !same_ts(before->st_mtim, it->opened_mtim) ||
+	return before->st_size != it->opened_size || !same_time(before->st_mtim, it->opened_mtim) ||
 	       fstat(fd, &after) < 0 || after.st_size != before->st_size ||
-	       after.st_size != it->size || !same_ts(after.st_mtim, before->st_mtim) ||
-	       !same_ts(after.st_ctim, before->st_ctim);
+	       after.st_size != it->size || !same_time(after.st_mtim, before->st_mtim) ||
+	       !same_time(after.st_ctim, before->st_ctim);
 }
 
 static void hash_item(const struct hashq *q, struct hashq_item *it)

@@ -176,7 +176,17 @@ static size_t children(pid_t *kids, size_t max)
 	return n;
 }
 
-static bool ended_within(int pidfd, int ms);
+/* True when the process behind pidfd ended within ms. */
+static bool ended_within(int pidfd, int ms)
+{
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+	int64_t until = mono_ms() + ms;
+
+	for (int64_t left = ms; left > 0; left = until - mono_ms())
+		if (poll(&p, 1, (int)left) > 0)
+			return true;
+	return false;
+}
 
 /* The daemons start commands left, adopted and never killed, and the strays that could not be. */
 static pid_t spared[64], unkillable[64];
@@ -231,18 +241,18 @@ static size_t kill_strays(int *fds, pid_t *pids, size_t max)
 }
 
 /*
- * What a command left outside its group: a start's is spared; any other's
- * is killed, level after level, since each killed stray hands its own
+ * What a command left outside its group: spared (a start's daemon), or
+ * killed, level after level, since each killed stray hands its own
  * children to us. The waits together end by until_ms (and within
  * COMMAND_KILL_WAIT_MS); one that would not die is remembered, never waited
  * for again, and makes the result stray.
  */
-static void sweep_strays(const struct command *c, int64_t until_ms, struct command_result *r)
+static void sweep_strays(bool spare, int64_t until_ms, struct command_result *r)
 {
 	pid_t kids[256], pids[64];
 	int fds[64];
 
-	if (c->leaves_children) {
+	if (spare) {
 		size_t n = children(kids, 256);
 		for (size_t i = 0; i < n; i++)
 			if (stray_child(kids[i]))
@@ -268,18 +278,6 @@ static void sweep_strays(const struct command *c, int64_t until_ms, struct comma
 				close(fds[i]);
 		}
 	}
-}
-
-/* True when the process behind pidfd ended within ms. */
-static bool ended_within(int pidfd, int ms)
-{
-	struct pollfd p = {.fd = pidfd, .events = POLLIN};
-	int64_t until = mono_ms() + ms;
-
-	for (int64_t left = ms; left > 0; left = until - mono_ms())
-		if (poll(&p, 1, (int)left) > 0)
-			return true;
-	return false;
 }
 
 /*
@@ -318,8 +316,7 @@ int command_run(const struct command *c, int64_t until_ms, struct command_result
 	r->exit_code = -1;
 	r->stray = false;
 	/* What earlier commands left and handed on to us since their own sweep goes first. */
-	struct command sweeper = {.leaves_children = false};
-	sweep_strays(&sweeper, mono_ms() + COMMAND_KILL_WAIT_MS, r);
+	sweep_strays(false, mono_ms() + COMMAND_KILL_WAIT_MS, r);
 	r->len = 0;
 	r->out[0] = '\0';
 	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
@@ -360,7 +357,8 @@ int command_run(const struct command *c, int64_t until_ms, struct command_result
 	if (pfd_proc >= 0)
 		close(pfd_proc);
 	/* The reap and the sweep share one grace after the time-out, or after the exit. */
-	sweep_strays(c, (timed_out ? until_ms : mono_ms()) + COMMAND_KILL_WAIT_MS, r);
+	sweep_strays(c->leaves_children, (timed_out ? until_ms : mono_ms()) + COMMAND_KILL_WAIT_MS,
+	             r);
 	return timed_out ? ETIMEDOUT : 0;
 }
 

@@ -341,14 +341,25 @@ void client_get(const char *args)
  * included. The check's answer and the removal's are two records: a check
  * that failed says nothing of whether the file is still there.
  */
+/* The file's attributes as a del names them: size, write and change time in ns, file ID. */
+struct read_attrs {
+	long long size, mtime, ctime, id;
+};
+
+static bool as_read(const struct stat *st, const struct read_attrs *a)
+{
+	return st->st_size == a->size && rec_ns(&st->st_mtim) == a->mtime &&
+	       rec_ns(&st->st_ctim) == a->ctime && (int64_t)st->st_ino == a->id;
+}
+
 void client_del(const char *args)
 {
 	static char url[2 * PATH_MAX + 4 * NAME_MAX];
-	long long size, mtime, ctime, id;
+	struct read_attrs a;
 	int at = 0;
 	struct stat st;
 
-	if (sscanf(args, "%lld %lld %lld %lld %n", &size, &mtime, &ctime, &id, &at) != 4 ||
+	if (sscanf(args, "%lld %lld %lld %lld %n", &a.size, &a.mtime, &a.ctime, &a.id, &at) != 4 ||
 	    file_url(args + at, url, sizeof(url)) < 0) {
 		rec_attr(EINVAL, NULL);
 		return;
@@ -357,18 +368,14 @@ void client_del(const char *args)
 		rec_attr(errno, NULL);
 		return;
 	}
-	if (st.st_size != size || rec_ns(&st.st_mtim) != mtime || rec_ns(&st.st_ctim) != ctime ||
-	    (int64_t)st.st_ino != id) {
+	if (!as_read(&st, &a)) {
 		rec_attr(ESTALE, NULL);
 		return;
 	}
 	rec_attr(0, &st);
 	/* A refusal proves the file is still there only when it is seen again as it was. */
 	int e = smbc_unlink(url) < 0 ? errno : 0;
-	struct stat again;
-	int32_t intact = e && smbc_stat(url, &again) == 0 && again.st_size == st.st_size &&
-	                 rec_ns(&again.st_mtim) == mtime && rec_ns(&again.st_ctim) == ctime &&
-	                 (int64_t)again.st_ino == id;
+	int32_t intact = e && smbc_stat(url, &st) == 0 && as_read(&st, &a);
 	rec_code(SMBWIRE_UNLINK, e);
 	rec_put(&intact, sizeof(intact));
 }
