@@ -234,7 +234,7 @@ static void scan_done(int fd, void *arg)
 	snmp_alarm_unregister(a->scan_alarm);
 	next = a->current;
 	if (probe_finish(&a->scan) == 0) {
-		values_from_probe(&a->opt.cfg, &a->scan, a->scan_wall,
+		values_from_probe(&a->opt.cfg, &a->scan, a->scan_wall, a->scan_mono_ms,
 		                  (uint32_t)(mono_ms() - a->scan_mono_ms), &next);
 	} else {
 		values_failed(&a->opt.cfg, a->scan.failure, &next);
@@ -416,7 +416,7 @@ static void reload(struct agent *a)
 	if (!same_folders(&a->opt.cfg.folders, &next.cfg.folders)) {
 		/* Rows now name other folders: no notification until a scan sets a baseline. */
 		a->scanned_once = false;
-		values_init(&next.cfg, &a->current);
+		values_init(&next.cfg, mono_ms(), &a->current);
 		oidtable_build(&a->current, a->opt.base, a->opt.base_len, &a->table);
 	}
 	extra_opts_free(a->opt.args, a->saved_argc, a->saved_argv);
@@ -563,7 +563,7 @@ int main(int argc, char **argv)
 	agent_setup(a);
 	catch_signals(a);
 
-	values_init(&a->opt.cfg, &a->current);
+	values_init(&a->opt.cfg, mono_ms(), &a->current);
 	oidtable_build(&a->current, a->opt.base, a->opt.base_len, &a->table);
 	scan_start(0, a);
 	a->interval_alarm =

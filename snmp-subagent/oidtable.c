@@ -90,6 +90,12 @@ static void set_date(struct oid_entry *e, int64_t t)
 	memcpy(e->text, d, 8);
 }
 
+/* SNMPv2-TC's TruthValue. */
+static int64_t truth(bool b)
+{
+	return b ? 1 : 2;
+}
+
 static void scalars(const struct agent_values *v, const uint32_t *b, size_t bl, struct oid_table *t)
 {
 	add(t, b, bl, 1, 1, 1, 0, KIND_INTEGER)->num = v->state;
@@ -100,6 +106,15 @@ static void scalars(const struct agent_values *v, const uint32_t *b, size_t bl, 
 	add(t, b, bl, 1, 1, 6, 0, KIND_COUNTER)->num = v->scan_errors;
 	for (uint32_t i = 0; i < 8; i++)
 		set_text(add(t, b, bl, 1, 1, 7 + i, 0, KIND_OCTETS), v->thresholds[i]);
+	add(t, b, bl, 1, 1, 15, 0, KIND_AGE)->num = v->good_ms;
+	add(t, b, bl, 1, 1, 16, 0, KIND_INTEGER)->num = truth(v->stale);
+}
+
+uint32_t oid_age(const struct oid_entry *e, int64_t now_ms)
+{
+	int64_t s = (now_ms - e->num) / 1000;
+
+	return s < 0 ? 0 : s > UINT32_MAX ? UINT32_MAX : (uint32_t)s;
 }
 
 /* One column of the folder table, for every row: column-major, as SNMP orders them. */
@@ -109,11 +124,10 @@ static void column(const struct agent_values *v, const uint32_t *b, size_t bl, u
 	for (size_t i = 0; i < v->nfolders; i++) {
 		const struct folder_values *f = &v->f[i];
 		uint32_t row = (uint32_t)i + 1;
-		static const enum oid_kind kinds[13] = {
-		    0,          0,          KIND_OCTETS,  KIND_OCTETS,
-		    KIND_GAUGE, KIND_GAUGE, KIND_GAUGE,   KIND_COUNTER64,
-		    KIND_GAUGE, KIND_GAUGE, KIND_INTEGER, KIND_INTEGER,
-		    KIND_OCTETS};
+		static const enum oid_kind kinds[15] = {
+		    0,           0,          KIND_OCTETS,  KIND_OCTETS,  KIND_GAUGE,
+		    KIND_GAUGE,  KIND_GAUGE, KIND_COUNTER64, KIND_GAUGE, KIND_GAUGE,
+		    KIND_INTEGER, KIND_INTEGER, KIND_OCTETS, KIND_INTEGER, KIND_AGE};
 		struct oid_entry *e = add(t, b, bl, 1, 2, 1, col, kinds[col]);
 		e->name[e->len++] = row;
 		switch (col) {
@@ -127,7 +141,9 @@ static void column(const struct agent_values *v, const uint32_t *b, size_t bl, u
 		case 9: e->num = f->backlog_oldest_age; break;
 		case 10: e->num = f->state; break;
 		case 11: e->num = f->error; break;
-		default: set_text(e, f->message); break;
+		case 12: set_text(e, f->message); break;
+		case 13: e->num = truth(f->stale); break;
+		default: e->num = f->read_ms; break;
 		}
 	}
 }
@@ -138,7 +154,7 @@ void oidtable_build(const struct agent_values *v, const uint32_t *base, size_t b
 	t->n = 0;
 	/* Built in OID order: scalars (.1.1.N.0), then the table column by column. */
 	scalars(v, base, base_len, t);
-	for (uint32_t col = 2; col <= 12; col++)
+	for (uint32_t col = 2; col <= 14; col++)
 		column(v, base, base_len, col, t);
 }
 

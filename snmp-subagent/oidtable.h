@@ -12,10 +12,12 @@
 #include <stdint.h>
 
 #define OIDTABLE_OID_MAX 32
-#define OIDTABLE_MAX (16 + 12 * STORE_MAX_FOLDERS)
+#define OIDTABLE_MAX (16 + 13 * STORE_MAX_FOLDERS)
 
-/* Value kinds, as in the MIB. */
-enum oid_kind { KIND_INTEGER, KIND_GAUGE, KIND_COUNTER, KIND_COUNTER64, KIND_OCTETS };
+/* Value kinds, as in the MIB; an age is a Gauge32 of the seconds since num, a monotonic ms
+ * time, worked out when it is read, so that it grows between scans as the thing it dates ages. */
+enum oid_kind { KIND_INTEGER, KIND_GAUGE, KIND_COUNTER, KIND_COUNTER64, KIND_OCTETS, KIND_AGE };
+
 
 struct oid_entry {
 	uint32_t name[OIDTABLE_OID_MAX];
@@ -31,6 +33,9 @@ struct oid_table {
 	size_t n;
 	struct oid_entry e[OIDTABLE_MAX];
 };
+
+/* The value of an age entry read at monotonic time now_ms, in seconds. */
+uint32_t oid_age(const struct oid_entry *e, int64_t now_ms);
 
 /* Fills t from v under base (the MIB module's OID, or --base-oid), sorted. */
 void oidtable_build(const struct agent_values *v, const uint32_t *base, size_t base_len,

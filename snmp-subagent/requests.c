@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "agent.h"
+#include "clock.h"
 
 #include <string.h>
 
@@ -12,11 +13,12 @@
 
 static void set_value(netsnmp_variable_list *vb, const struct oid_entry *e)
 {
-	long l = (long)e->num;
+	long l = e->kind == KIND_AGE ? (long)oid_age(e, mono_ms()) : (long)e->num;
 	struct counter64 c64 = {(u_long)(e->u64 >> 32), (u_long)(e->u64 & 0xffffffffu)};
 
 	switch (e->kind) {
 	case KIND_INTEGER: snmp_set_var_typed_value(vb, ASN_INTEGER, &l, sizeof(l)); break;
+	case KIND_AGE:
 	case KIND_GAUGE: snmp_set_var_typed_value(vb, ASN_GAUGE, &l, sizeof(l)); break;
 	case KIND_COUNTER: snmp_set_var_typed_value(vb, ASN_COUNTER, &l, sizeof(l)); break;
 	case KIND_COUNTER64: snmp_set_var_typed_value(vb, ASN_COUNTER64, &c64, sizeof(c64)); break;

@@ -38,12 +38,41 @@ static void names(const struct watch_config *c, struct agent_values *v)
 	thresholds_text(&c->th, v->thresholds);
 }
 
-void values_init(const struct watch_config *c, struct agent_values *v)
+void values_init(const struct watch_config *c, int64_t now_ms, struct agent_values *v)
 {
 	memset(v, 0, sizeof(*v));
 	names(c, v);
+	v->good_ms = now_ms;
+	for (size_t i = 0; i < v->nfolders; i++)
+		v->f[i].read_ms = now_ms;
 	values_failed(c, "no scan has completed yet", v);
 	v->scan_errors = 0;
+}
+
+/* Folder i could not be read: unknown, why, and the counts it had. */
+static void folder_failed(const char *why, struct folder_values *f)
+{
+	f->state = STATE_UNKNOWN;
+	f->error = true;
+	f->stale = true;
+	name_escape(why, f->message, sizeof(f->message));
+}
+
+/* The totals of what is served, kept counts included, so that they never drop with a failure. */
+static void totals(struct agent_values *v)
+{
+	uint64_t sum = 0;
+
+	v->total_count = 0;
+	v->oldest_age = 0;
+	v->stale = false;
+	for (size_t i = 0; i < v->nfolders; i++) {
+		sum += v->f[i].count;
+		if (v->f[i].oldest_age > v->oldest_age)
+			v->oldest_age = v->f[i].oldest_age;
+		v->stale = v->stale || v->f[i].stale;
+	}
+	v->total_count = clamp32((int64_t)(sum > INT64_MAX ? INT64_MAX : sum));
 }
 
 void values_failed(const struct watch_config *c, const char *why, struct agent_values *v)
@@ -51,25 +80,21 @@ void values_failed(const struct watch_config *c, const char *why, struct agent_v
 	names(c, v);
 	v->state = STATE_UNKNOWN;
 	v->scan_errors++;
-	for (size_t i = 0; i < v->nfolders; i++) {
-		v->f[i].state = STATE_UNKNOWN;
-		v->f[i].error = true;
-		name_escape(why, v->f[i].message, sizeof(v->f[i].message));
-	}
+	for (size_t i = 0; i < v->nfolders; i++)
+		folder_failed(why, &v->f[i]);
+	totals(v);
 }
 
-static void folder_from(const struct watch_config *c, const struct probe *p, size_t i,
-                        enum state st, struct folder_values *f)
+static void folder_read(const struct watch_config *c, const struct probe *p, size_t i,
+                        int64_t read_ms, struct folder_values *f)
 {
-	const struct probe_result *r = &p->res[i];
 	struct folder_metrics m;
 
-	f->state = st;
-	f->error = r->err != 0;
-	name_escape(r->err ? r->errmsg : "", f->message, sizeof(f->message));
-	if (r->err)
-		return;
 	watch_metrics(c, p, i, &m);
+	f->error = false;
+	f->stale = false;
+	f->read_ms = read_ms;
+	f->message[0] = '\0';
 	f->count = clamp32(m.und);
 	f->oldest_age = clamp32(m.und_age);
 	f->newest_age = clamp32(m.und_newest_age);
@@ -79,21 +104,26 @@ static void folder_from(const struct watch_config *c, const struct probe *p, siz
 }
 
 void values_from_probe(const struct watch_config *c, const struct probe *p, int64_t started,
-                       uint32_t scan_ms, struct agent_values *v)
+                       int64_t started_ms, uint32_t scan_ms, struct agent_values *v)
 {
 	struct folder_state fs[STORE_MAX_FOLDERS];
-	uint32_t errors = v->scan_errors;
+	bool all_read = true;
 
-	memset(v, 0, sizeof(*v));
 	names(c, v);
-	v->scan_errors = errors;
 	v->state = watch_verdict(c, p, fs);
 	v->scan_started = started;
 	v->scan_ms = scan_ms;
-	for (size_t i = 0; i < p->n; i++)
-		folder_from(c, p, i, fs[i].state, &v->f[i]);
-	struct folder_metrics t;
-	watch_totals(c, p, &t);
-	v->total_count = clamp32(t.und);
-	v->oldest_age = clamp32(t.und_age);
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->res[i].err) {
+			folder_failed(p->res[i].errmsg, &v->f[i]);
+			v->f[i].state = fs[i].state;
+			all_read = false;
+		} else {
+			folder_read(c, p, i, started_ms, &v->f[i]);
+			v->f[i].state = fs[i].state;
+		}
+	}
+	if (all_read)
+		v->good_ms = started_ms;
+	totals(v);
 }

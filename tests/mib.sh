@@ -20,12 +20,12 @@ ok "$([ -n "$lint" ] && echo 0 || echo 1)" "smilint reports a broken copy"
 tr() { MIBS= snmptranslate -M "$MIBDIR:$MIBDIR/base:/usr/share/snmp/mibs" -m CCMC-UND-MIB "$@" 2>/dev/null; }
 is "$(tr -On CCMC-UND-MIB::ccmcUndState)" ".1.3.6.1.4.1.8072.9999.9999.212788.1.1.1" \
 	"the module sits under netSnmpPlaypen (experimental), arc 212788"
-is "$(tr -On CCMC-UND-MIB::ccmcUndFolderErrorMessage)" ".1.3.6.1.4.1.8072.9999.9999.212788.1.2.1.12" \
+is "$(tr -On CCMC-UND-MIB::ccmcUndFolderLastReadAge)" ".1.3.6.1.4.1.8072.9999.9999.212788.1.2.1.14" \
 	"the folder table's last column"
 is "$(tr -On CCMC-UND-MIB::ccmcUndStateChange)" ".1.3.6.1.4.1.8072.9999.9999.212788.0.1" \
 	"the notification, under arc 0 so that SNMPv1 traps map back"
 objects=$(tr -Tp -IR ccmcUndObjects | grep -c -- '+-- -R--')
-is "$objects" 25 "25 read-only objects: 14 scalars and 11 columns"
+is "$objects" 29 "29 read-only objects: 16 scalars and 13 columns"
 like "$(sed -n '/ccmcUndMIB MODULE-IDENTITY/,/REVISION/p' "$MIBDIR/CCMC-UND-MIB.txt")" "EXPERIMENTAL" \
 	"the module says it is experimental"
 

@@ -382,6 +382,8 @@ if [ -x "$SUB" ] && command -v snmpget >/dev/null && [ -x /usr/sbin/snmpd ]; the
 	until_ok 15 gone
 	ok $? "the server stopped: ccmcUndState goes unknown (3)"
 	like "$(get "$BASE.1.2.1.12.1")" "smb://127.0.0.1:$P1" "... and the folder's message names the server"
+	is "$(get "$BASE.1.2.1.4.1")/$(get "$BASE.1.2.1.13.1")" "$(pv import_und)/1" \
+		"... Import's count stays its last good read, marked stale (the rule of every failure)"
 	"$SMBD" -D -s "$T/s1/smb.conf"
 	until_ok 10 "$PERL" -MIO::Socket::INET -e "IO::Socket::INET->new('127.0.0.1:$P1') or exit 1"
 	PIDS[0]=$(cat "$T/s1/pid/smbd.pid")

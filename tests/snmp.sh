@@ -209,7 +209,7 @@ ok $? "SIGHUP with another store: the rows show its folders, and its state (ok)"
 # --- the MIB's names, a walk and a table ------------------------------------------------------
 walk=$(snmpwalk -v2c -c public "${MIBOPTS[@]}" "127.0.0.1:$PORT" CCMC-UND-MIB::ccmcUndMIB 2>&1)
 like "$walk" "CCMC-UND-MIB::ccmcUndFolderName.1 = STRING: Import" "snmpwalk names the objects with the MIB"
-is "$(printf '%s\n' "$walk" | grep -c '^CCMC-UND-MIB::')" 47 "the walk returns 14 scalars and 3 rows of 11 columns"
+is "$(printf '%s\n' "$walk" | grep -c '^CCMC-UND-MIB::')" 55 "the walk returns 16 scalars and 3 rows of 13 columns"
 unlike "$walk" "Wrong Type" "every value has the type the MIB gives it"
 tab=$(snmptable -v2c -c public -Cf , "${MIBOPTS[@]}" "127.0.0.1:$PORT" CCMC-UND-MIB::ccmcUndFolderTable 2>&1)
 printf '%s\n' "$tab" | grep -qE "^Import,$S/Import,2,72[0-9][0-9] seconds,6[0-9][0-9] seconds,350 bytes,0,"
@@ -242,6 +242,33 @@ is "$(traps_now)" 1 "exactly one notification for the change, after two more sca
 like "$(cat "$T/traps.log")" "$BASE.1.2.1.2.2 = STRING: \"Export\"" "the notification names the folder"
 like "$(cat "$T/traps.log")" "$BASE.1.3.1.2 = INTEGER: 0" "... and its previous state (ok)"
 like "$(cat "$T/traps.log")" "$BASE.1.2.1.10.2 = INTEGER: 2" "... and its new state (critical)"
+
+# --- a folder that cannot be read: unknown, its counts kept and marked stale ----------------------
+# One rule for every failure (the MIB's DESCRIPTIONs): a drop to 0 would read as a fix on a graph.
+is "$(get "$BASE.1.2.1.13.1")/$(get "$BASE.1.1.16.0")" "2/2" \
+	"a folder the last scan read is not stale, nor are the totals (ccmcUndFolderStale, ccmcUndCountsStale false)"
+total=$(get "$BASE.1.1.2.0")
+mv "$S/Import" "$S/Import.away"
+import_failed() { [ "$(get "$BASE.1.2.1.11.1")" = 1 ]; }
+until_ok 10 import_failed
+ok $? "Import moved away: the next scan flags it (ccmcUndFolderErrorFlag error)"
+is "$(get "$BASE.1.2.1.10.1")" 3 "its state is unknown"
+is "$(get "$BASE.1.2.1.4.1")/$(get "$BASE.1.2.1.7.1")" "2/350" \
+	"its count and bytes stay those of its last good read (2 files, 350 bytes), not 0"
+is "$(get "$BASE.1.2.1.13.1")" 1 "and are marked stale (ccmcUndFolderStale true)"
+is "$(get "$BASE.1.1.2.0")" "$total" "the total does not drop ($total)"
+is "$(get "$BASE.1.1.16.0")" 1 "ccmcUndCountsStale is true"
+is "$(get "$BASE.1.2.1.13.2")" 2 "Export, read by the same scans, is not stale"
+aged() { [ "$(get "$BASE.1.2.1.14.1")" -ge 5 ] && [ "$(get "$BASE.1.1.15.0")" -ge 5 ]; }
+until_ok 20 aged
+ok $? "as scans keep failing, Import's last read and the last good scan age (now $(get "$BASE.1.2.1.14.1") s, $(get "$BASE.1.1.15.0") s)"
+export_age=$(get "$BASE.1.2.1.14.2")
+ok "$([ "$export_age" -le 3 ]; echo $?)" "Export's last read stays within a scan interval ($export_age s, --interval 2)"
+mv "$S/Import.away" "$S/Import"
+fresh() { [ "$(get "$BASE.1.2.1.13.1")" = 2 ] && [ "$(get "$BASE.1.1.15.0")" -le 3 ]; }
+until_ok 10 fresh
+ok $? "Import back: the next scan reads it, not stale, the last good scan within an interval"
+is "$(get "$BASE.1.2.1.11.1")/$(get "$BASE.1.1.16.0")" "0/2" "no error flag, the totals not stale"
 
 # --- a scan that hangs: its process is stopped, as a stat on a lost share stops it --------------
 H=$(store hung)
