@@ -150,7 +150,8 @@ static int remote_share_scan(struct places *pl, const struct settings *cfg, stru
 			snprintf(err, errlen, "%s", s->fatal);
 			rc = -1;
 		} else if (o > 0 && (f->roles & ROLE_UND) && !(o == ENOENT && f->in_store)) {
-			snprintf(err, errlen, "cannot open %s: %s", url, strerror(o));
+			char why[PATH_MAX + 512];
+			snprintf(err, errlen, "cannot open %s", folder_open_why(f, url, o, why, sizeof(why)));
 			rc = -1;
 		} else if (o == 0) {
 			rc = remote_folder(pl, s, url, add && (f->roles & ROLE_UND), err, errlen);

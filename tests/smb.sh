@@ -144,7 +144,7 @@ printf 'username = exadmin\npassword = wrong\n' >"$T/bad"
 chmod 600 "$T/bad"
 run -A "$T/bad" -R "$URL1"
 is "$RC" 3 "a wrong password: UNKNOWN"
-like "$FIRST" "smb://127.0.0.1:$P1/c\$: cannot connect: logon failed" "a wrong password: the server and the step"
+like "$FIRST" "smb://127.0.0.1:$P1/c\$: cannot connect: logon refused: a wrong user name or password" "a wrong password: the server, the step and the cause"
 run -A "$A" -R "smb://127.0.0.1:$P1/nosuch/Ccmcdata"
 is "$RC" 3 "a missing share: UNKNOWN"
 like "$FIRST" "smb://127.0.0.1:$P1/nosuch: cannot connect: no such share" "a missing share: said so"
@@ -162,6 +162,47 @@ for proto in SMB3 NT1; do
 		"$proto: a folder the user may not read: UNKNOWN, named, said why, --missing not applied"
 done
 rmdir "$ROOT1/Locked"
+# A name no UTF-16 can hold (a lone surrogate, which NTFS allows): Samba sends it as it is, and
+# libsmbclient drops the whole listing (it gives neither the name nor the status). The plugin
+# must not count what is left (that would be a false OK), the handler must touch nothing, and
+# both must say what to do, over SMB3 and SMB1.
+mkdir -p "$ROOT1/Surr"
+python3 -c 'import sys; open(sys.argv[1].encode() + b"/\xed\xa0\x80x.und", "w").write("x")' "$ROOT1/Surr"
+: >"$ROOT1/Surr/plain.und"
+for proto in SMB3 NT1; do
+	url="smb://127.0.0.1:$P1/c\$/Exchsrvr/Ccmcdata/Surr"
+	[ "$proto" = NT1 ] && url="smb://127.0.0.1:$P4/c\$/Exchsrvr/Ccmcdata/Surr"
+	run -A "$A" --smb-protocol="$proto" -d "$url"
+	like "$RC $FIRST" "3 CCMC_UND UNKNOWN - Surr: $url: the server's listing cannot be read: a file name in it that is not valid UTF-16" \
+		"$proto: a lone surrogate in a name: UNKNOWN, not a count of the rest, and says why"
+	like "$FIRST" "rename that file on the server" "$proto: ... and what to do"
+done
+mkdir -p "$T/hc" "$T/hq"
+chmod 700 "$T/hq"
+echo running >"$T/hc/state"
+F="$top_srcdir/tests/fake_connector"
+out=$("$top_builddir/eventhandler/ccmc_und_remediate" -d "smb://127.0.0.1:$P1/c\$/Exchsrvr/Ccmcdata/Surr" -A "$A" \
+	-Q "$T/hq" --state-dir "$T/hst" --stop-cmd "$F $T/hc stop" --start-cmd "$F $T/hc start" \
+	--status-cmd "$F $T/hc status" --force 2>&1)
+hrc=$?
+like "$hrc $out" "3 FAILED: cannot open smb://127.0.0.1:$P1/c\$/Exchsrvr/Ccmcdata/Surr: the server's listing cannot be read" \
+	"the handler, on the same folder: exit 3 and why"
+like "$out" "nothing touched" "... nothing touched"
+is "$(find "$ROOT1/Surr" -type f | wc -l)/$(find "$T/hq" -type f | wc -l)/$(cat "$T/hc/state")" "2/0/running" \
+	"... both files where they were, none in the quarantine, the connector running"
+rm -rf "$ROOT1/Surr"
+# An empty share root: "empty" (OK, 0), not "No such file or directory", over SMB3 and SMB1.
+mkdir -p "$T/emptyshare"
+printf '[empty]\n  path = %s\n  read only = yes\n' "$T/emptyshare" >>"$T/s1/smb.conf"
+printf '[empty]\n  path = %s\n  read only = yes\n' "$T/emptyshare" >>"$T/s4/smb.conf"
+kill -HUP "$(cat "$T/s1/pid/smbd.pid")" "$(cat "$T/s4/pid/smbd.pid")"
+served() { smbclient -s "$T/s1/smb.conf" -p "$P1" -A "$A" //127.0.0.1/empty -c ls >/dev/null 2>&1; }
+until_ok 10 served
+for view in "$P1 SMB3" "$P4 NT1"; do
+	set -- $view
+	run -A "$A" --smb-protocol="$2" -d "smb://127.0.0.1:$1/empty"
+	like "$RC $FIRST" "0 CCMC_UND OK - no .und files" "$2: an empty share root is empty: OK, 0 files"
+done
 closed=$(free_port)
 run -A "$A" -R "smb://127.0.0.1:$closed/c\$/x"
 is "$RC" 3 "connection refused: UNKNOWN"
@@ -193,8 +234,35 @@ printf 'username = exadm2\npassword = Pw2-x!\n' >"$T/disabled"
 chmod 600 "$T/disabled"
 run -A "$T/disabled" -R "$URL1"
 is "$RC" 3 "a disabled account: UNKNOWN"
-like "$FIRST" "smb://127.0.0.1:$P1/c\$: cannot connect: logon failed" "a disabled account: the server and the step"
-like "$FIRST" "the account is disabled" "a disabled account: the message says it may be disabled"
+like "$FIRST" "smb://127.0.0.1:$P1/c\$: cannot connect: logon refused" "a disabled account: the server and the step"
+like "$FIRST" "a disabled account" "a disabled account: the message names it among the causes"
+# Every other refusal a Samba passdb can hold, each set with Samba's own tools: the words follow
+# the errno libsmbclient gives (two classes; it drops the NT status), and none is a bare strerror.
+refusal() { # user, how to refuse it (a command on the user), the words expected
+	local u=$1 how=$2 words=$3
+	id "$u" >/dev/null 2>&1 || useradd -M "$u"
+	printf 'Pw3-y!\nPw3-y!\n' | smbpasswd -c "$T/s1/smb.conf" -s -a "$u" >/dev/null
+	$how "$u" >/dev/null 2>&1
+	printf 'username = %s\npassword = Pw3-y!\n' "$u" >"$T/refused"
+	chmod 600 "$T/refused"
+	run -A "$T/refused" -R "$URL1"
+	like "$RC $FIRST" "3 CCMC_UND UNKNOWN - Import, Export, Submit: smb://127.0.0.1:$P1/c\$: cannot connect: logon refused: " \
+		"$u: UNKNOWN, the server, the step"
+	like "$FIRST" "$words" "$u: the causes name it ($words)"
+	smbclient -s "$T/s1/smb.conf" -p "$P1" -A "$T/refused" "//127.0.0.1/c\$" -c ls >"$T/smbclient.out" 2>&1
+}
+locked() { pdbedit -s "$T/s1/smb.conf" -c '[L]' "$1"; }
+expired() { pdbedit -s "$T/s1/smb.conf" --kickoff-time=1 "$1"; }
+mustchange() { net sam set pwdmustchangenow "$1" yes -s "$T/s1/smb.conf"; }
+elsewhere() { net sam set workstations "$1" OTHERWS -s "$T/s1/smb.conf"; }
+refusal exlock locked "the account is locked out"
+like "$(cat "$T/smbclient.out")" "NT_STATUS_ACCOUNT_LOCKED_OUT" "... which the server did refuse as locked out (smbclient -A says so)"
+refusal exexp expired "or expired"
+like "$(cat "$T/smbclient.out")" "NT_STATUS_ACCOUNT_EXPIRED" "... which the server did refuse as expired"
+refusal exmust mustchange "its password has expired or must be changed"
+like "$(cat "$T/smbclient.out")" "NT_STATUS_PASSWORD_MUST_CHANGE" "... which the server did refuse as a password to change"
+refusal exws elsewhere "workstation restriction"
+like "$(cat "$T/smbclient.out")" "NT_STATUS_INVALID_WORKSTATION" "... which the server did refuse for the workstation"
 # Kerberos: no KDC here, so the plumbing: -k reaches the helper, no password is tried after it
 # (the auth file's password is right), and the library's own text on stdout is no record.
 OUT=$(KRB5CCNAME=FILE:$T/no-such-ccache "$PLUGIN" -A "$A" -R "$URL1" --use-kerberos)
