@@ -319,7 +319,7 @@ static int abandon(struct mover *m, int sub, size_t n, int err, const char *op)
 	return -1;
 }
 
-/* What a delete's answer (smbread.h) means for the copy. */
+/* What a delete's answer (smbfile.h) means for the copy. */
 enum del_outcome {
 	DEL_REMOVED, /* removed now, or gone already: the copy is the file */
 	DEL_CHANGED, /* another version is there now: keep the copy, the original stays */

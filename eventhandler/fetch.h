@@ -1,6 +1,6 @@
 /*
  * Moving .und files off an SMB share into the local quarantine, through the
- * SMB helper's get and del (lib/smbread.h), so that no file is lost:
+ * SMB helper's get and del (smbfile.h), so that no file is lost:
  *   1. each file is read into a temp file in the run folder, hashed as it
  *      comes, with the server's size, write time and change time taken
  *      before and after the read; a file whose three differ, or whose byte

@@ -11,7 +11,7 @@
 #define CCMC_MOVE_H
 
 #include "manifest.h"
-#include "smbread.h"
+#include "smbfile.h"
 
 #include <limits.h>
 #include <signal.h>

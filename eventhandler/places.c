@@ -129,7 +129,7 @@ static int remote_folder(struct places *pl, struct smb_session *s, const char *u
 	return 0;
 }
 
-/* One scan of a share's folders, read in the order its helper lists them (smbread.c). */
+/* One scan of a share's folders, read in the order its helper lists them (lib/smbsession.c). */
 static int remote_share_scan(struct places *pl, const struct settings *cfg, struct smb_session *s,
                              bool add, char *err, size_t errlen)
 {
@@ -151,7 +151,8 @@ static int remote_share_scan(struct places *pl, const struct settings *cfg, stru
 			rc = -1;
 		} else if (o > 0 && (f->roles & ROLE_UND) && !(o == ENOENT && f->in_store)) {
 			char why[PATH_MAX + 512];
-			snprintf(err, errlen, "cannot open %s", folder_open_why(f, url, o, why, sizeof(why)));
+			snprintf(err, errlen, "cannot open %s",
+			         folder_open_why(f, url, o, why, sizeof(why)));
 			rc = -1;
 		} else if (o == 0) {
 			rc = remote_folder(pl, s, url, add && (f->roles & ROLE_UND), err, errlen);

@@ -8,7 +8,8 @@
 
 #include "move.h"
 #include "settings.h"
-#include "smbread.h"
+#include "smbfile.h"
+#include "smbpool.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -5,7 +5,7 @@
 #ifndef CCMC_SETTINGS_H
 #define CCMC_SETTINGS_H
 
-#include "smbread.h"
+#include "smbsession.h"
 #include "store.h"
 
 #include <stdbool.h>

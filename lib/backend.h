@@ -59,6 +59,9 @@ struct store_backend {
 /* Local and mounted file systems: getdents64 in large batches, fstatat on picked names only. */
 extern const struct store_backend backend_local;
 
+/* Lists the smb:// folder a session just opened (smb_folder_open); priv is the smb_session. */
+extern const struct store_backend backend_smb;
+
 /* A local folder open at fd (not taken over), as a store_folder. */
 struct store_folder store_folder_local(int fd);
 

@@ -7,7 +7,7 @@
 #define CCMC_PROBE_H
 
 #include "scan.h"
-#include "smbread.h"
+#include "smbpool.h"
 #include "store.h"
 
 #include <limits.h>

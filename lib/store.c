@@ -309,12 +309,13 @@ const char *folder_open_why(const struct folder *f, const char *path, int rc, ch
 	else if (rc == EINVAL && strncmp(path, "smb://", 6) == 0)
 		/* libsmbclient lists a folder whole at its opening and drops it all when one name
 		 * will not convert; it gives neither the name nor the NT status. */
-		snprintf(err, errlen,
-		         "%.4000s: the server's listing cannot be read: a file name in it that is not "
-		         "valid UTF-16 (a lone surrogate, which Windows allows) makes the SMB library "
-		         "drop the whole listing: rename that file on the server ('smbclient -c ls' "
-		         "fails on the folder the same way) (%s)",
-		         path, strerror(rc));
+		snprintf(
+		    err, errlen,
+		    "%.4000s: the server's listing cannot be read: a file name in it that is not "
+		    "valid UTF-16 (a lone surrogate, which Windows allows) makes the SMB library "
+		    "drop the whole listing: rename that file on the server ('smbclient -c ls' "
+		    "fails on the folder the same way) (%s)",
+		    path, strerror(rc));
 	else
 		snprintf(err, errlen, "%.4000s: %s", path, strerror(rc));
 	return err;

@@ -140,9 +140,11 @@ static const char *connect_hint(int e)
 		       "smbclient -A with the same auth file does)";
 	case EINVAL:
 		/* What libsmbclient makes of NT_STATUS_ACCOUNT_LOCKED_OUT, _ACCOUNT_EXPIRED and
-		 * _PASSWORD_MUST_CHANGE (Samba 4.17); no NT status reaches its caller or its log. */
+		 * _PASSWORD_MUST_CHANGE (Samba 4.17); no NT status reaches its caller or its log.
+		 */
 		return "logon refused: the account is locked out or expired, or its password has "
-		       "expired or must be changed (the SMB library does not say which; smbclient -A "
+		       "expired or must be changed (the SMB library does not say which; smbclient "
+		       "-A "
 		       "with the same auth file does); or the server found the request invalid";
 	case ENOENT:
 	case ENODEV: return "no such share (NT_STATUS_BAD_NETWORK_NAME)";

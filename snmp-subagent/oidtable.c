@@ -124,10 +124,21 @@ static void column(const struct agent_values *v, const uint32_t *b, size_t bl, u
 	for (size_t i = 0; i < v->nfolders; i++) {
 		const struct folder_values *f = &v->f[i];
 		uint32_t row = (uint32_t)i + 1;
-		static const enum oid_kind kinds[15] = {
-		    0,           0,          KIND_OCTETS,  KIND_OCTETS,  KIND_GAUGE,
-		    KIND_GAUGE,  KIND_GAUGE, KIND_COUNTER64, KIND_GAUGE, KIND_GAUGE,
-		    KIND_INTEGER, KIND_INTEGER, KIND_OCTETS, KIND_INTEGER, KIND_AGE};
+		static const enum oid_kind kinds[15] = {0,
+		                                        0,
+		                                        KIND_OCTETS,
+		                                        KIND_OCTETS,
+		                                        KIND_GAUGE,
+		                                        KIND_GAUGE,
+		                                        KIND_GAUGE,
+		                                        KIND_COUNTER64,
+		                                        KIND_GAUGE,
+		                                        KIND_GAUGE,
+		                                        KIND_INTEGER,
+		                                        KIND_INTEGER,
+		                                        KIND_OCTETS,
+		                                        KIND_INTEGER,
+		                                        KIND_AGE};
 		struct oid_entry *e = add(t, b, bl, 1, 2, 1, col, kinds[col]);
 		e->name[e->len++] = row;
 		switch (col) {

@@ -18,7 +18,6 @@
  * time, worked out when it is read, so that it grows between scans as the thing it dates ages. */
 enum oid_kind { KIND_INTEGER, KIND_GAUGE, KIND_COUNTER, KIND_COUNTER64, KIND_OCTETS, KIND_AGE };
 
-
 struct oid_entry {
 	uint32_t name[OIDTABLE_OID_MAX];
 	size_t len;

@@ -34,8 +34,8 @@ struct agent_values {
 	int64_t scan_started; /* wall clock; 0 before the first scan completes */
 	uint32_t scan_ms;
 	uint32_t scan_errors;
-	bool stale;      /* some folder's counts are kept from an earlier scan */
-	int64_t good_ms; /* monotonic: the last scan that read every folder, or the start */
+	bool stale;             /* some folder's counts are kept from an earlier scan */
+	int64_t good_ms;        /* monotonic: the last scan that read every folder, or the start */
 	char thresholds[8][65]; /* -w -c -W -C and the four backlog ranges, as given */
 	size_t nfolders;
 	struct folder_values f[STORE_MAX_FOLDERS];

@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "smbread.h"
+#include "smbsession.h"
 
 #include "clock.h"
 #include "smburl.h"
@@ -179,7 +179,7 @@ static bool answered_in_time(struct smb_session *s)
 }
 
 /* n bytes of the helper's output; -1 once it ended or failed. */
-static int take(struct smb_session *s, void *dst, size_t n)
+int smb_take(struct smb_session *s, void *dst, size_t n)
 {
 	unsigned char *d = dst;
 
@@ -205,15 +205,15 @@ static int take(struct smb_session *s, void *dst, size_t n)
 }
 
 /* A length-prefixed text into dst (cut to dlen - 1 bytes; the rest is read and dropped). */
-static int take_text(struct smb_session *s, char *dst, size_t dlen)
+int smb_take_text(struct smb_session *s, char *dst, size_t dlen)
 {
 	uint16_t n;
 	char c;
 
-	if (take(s, &n, sizeof(n)) < 0)
+	if (smb_take(s, &n, sizeof(n)) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		if (take(s, &c, 1) < 0)
+		if (smb_take(s, &c, 1) < 0)
 			return -1;
 		if (i < dlen - 1)
 			dst[i] = c;
@@ -223,9 +223,9 @@ static int take_text(struct smb_session *s, char *dst, size_t dlen)
 }
 
 /* The helper ended without a record: its own message if it sent one, else how it ended. */
-static int session_failed(struct smb_session *s, char type)
+int smb_session_failed(struct smb_session *s, char type)
 {
-	if (type == SMBWIRE_FATAL && take_text(s, s->fatal, sizeof(s->fatal)) == 0)
+	if (type == SMBWIRE_FATAL && smb_take_text(s, s->fatal, sizeof(s->fatal)) == 0)
 		return -1;
 	if (!s->fatal[0])
 		snprintf(s->fatal, sizeof(s->fatal), "%.600s: the SMB helper ended unexpectedly",
@@ -240,45 +240,14 @@ int smb_folder_open(struct smb_session *s, char *resolved, size_t rlen)
 
 	if (s->fatal[0])
 		return -1;
-	if (take(s, &type, 1) < 0)
-		return session_failed(s, 0);
+	if (smb_take(s, &type, 1) < 0)
+		return smb_session_failed(s, 0);
 	if (type != SMBWIRE_OPEN)
-		return session_failed(s, type);
-	if (take(s, &err, sizeof(err)) < 0 || take_text(s, resolved, rlen) < 0)
-		return session_failed(s, 0);
+		return smb_session_failed(s, type);
+	if (smb_take(s, &err, sizeof(err)) < 0 || smb_take_text(s, resolved, rlen) < 0)
+		return smb_session_failed(s, 0);
 	return err;
 }
-
-/* Reads entries up to the folder's 'D'. */
-static int smb_list(const struct store_folder *f, const struct store_lister *l)
-{
-	struct smb_session *s = f->priv;
-	/* NTFS names hold 255 UTF-16 units: up to 765 bytes of UTF-8, more than NAME_MAX. */
-	char name[1024];
-
-	for (;;) {
-		char type;
-		if (take(s, &type, 1) < 0)
-			return session_failed(s, 0), EIO;
-		if (type == SMBWIRE_DONE) {
-			int32_t err;
-			return take(s, &err, sizeof(err)) < 0 ? (session_failed(s, 0), EIO) : err;
-		}
-		if (type != SMBWIRE_ENTRY)
-			return session_failed(s, type), EIO;
-		unsigned char kind;
-		struct store_entry e = {.name = name};
-		if (take(s, &kind, 1) < 0 || take(s, &e.size, sizeof(e.size)) < 0 ||
-		    take(s, &e.mtime, sizeof(e.mtime)) < 0 || take_text(s, name, sizeof(name)) < 0)
-			return session_failed(s, 0), EIO;
-		e.kind = kind <= ENTRY_DEVICE ? (enum entry_kind)kind : ENTRY_DEVICE;
-		/* The listing holds size and mtime already: the pick only filters. */
-		if (l->pick(name, l->ctx) != PICK_SKIP)
-			l->entry(&e, l->ctx);
-	}
-}
-
-const struct store_backend backend_smb = {"smb", smb_list};
 
 /*
  * A serving helper told to end (its requests closed) ends by itself, once it
@@ -327,7 +296,7 @@ void smb_session_ask(struct smb_session *s)
 }
 
 /* Skips one record whose type byte was read. Returns -1 at the end of the output. */
-static int skip_record(struct smb_session *s, char type)
+int smb_skip_record(struct smb_session *s, char type)
 {
 	char tmp[PATH_MAX];
 	int32_t code;
@@ -337,23 +306,24 @@ static int skip_record(struct smb_session *s, char type)
 
 	switch (type) {
 	case SMBWIRE_OPEN:
-		return take(s, &code, sizeof(code)) < 0 ? -1 : take_text(s, tmp, sizeof(tmp));
-	case SMBWIRE_DONE: return take(s, &code, sizeof(code));
+		return smb_take(s, &code, sizeof(code)) < 0 ? -1
+		                                            : smb_take_text(s, tmp, sizeof(tmp));
+	case SMBWIRE_DONE: return smb_take(s, &code, sizeof(code));
 	case SMBWIRE_UNLINK:
-		return take(s, &code, sizeof(code)) < 0 ? -1 : take(s, &code, sizeof(code));
-	case SMBWIRE_FATAL: return take_text(s, tmp, sizeof(tmp));
+		return smb_take(s, &code, sizeof(code)) < 0 ? -1 : smb_take(s, &code, sizeof(code));
+	case SMBWIRE_FATAL: return smb_take_text(s, tmp, sizeof(tmp));
 	case SMBWIRE_ENTRY:
-		if (take(s, &kind, 1) < 0 || take(s, v, sizeof(v)) < 0)
+		if (smb_take(s, &kind, 1) < 0 || smb_take(s, v, sizeof(v)) < 0)
 			return -1;
-		return take_text(s, tmp, sizeof(tmp));
+		return smb_take_text(s, tmp, sizeof(tmp));
 	case SMBWIRE_ATTR:
-		return take(s, &code, sizeof(code)) < 0 ? -1 : take(s, attr, sizeof(attr));
+		return smb_take(s, &code, sizeof(code)) < 0 ? -1 : smb_take(s, attr, sizeof(attr));
 	case SMBWIRE_BYTES:
-		if (take(s, &len, sizeof(len)) < 0)
+		if (smb_take(s, &len, sizeof(len)) < 0)
 			return -1;
 		for (uint32_t k = 0; k < len; k += chunk) {
 			chunk = len - k < sizeof(tmp) ? len - k : (uint32_t)sizeof(tmp);
-			if (take(s, tmp, chunk) < 0)
+			if (smb_take(s, tmp, chunk) < 0)
 				return -1;
 		}
 		return 0;
@@ -367,56 +337,14 @@ void smb_session_scan_end(struct smb_session *s)
 
 	if (!s->asked)
 		return;
-	while (take(s, &type, 1) == 0 && type != SMBWIRE_END)
-		if (skip_record(s, type) < 0)
+	while (smb_take(s, &type, 1) == 0 && type != SMBWIRE_END)
+		if (smb_skip_record(s, type) < 0)
 			break;
 	s->asked = false;
 }
 
-static bool helper_alive(struct smb_session *s)
-{
-	return s->pid > 0 && !s->fatal[0] && waitpid(s->pid, NULL, WNOHANG) == 0;
-}
-
-struct smb_session *smb_pool_find(struct smb_pool *p, const char *share)
-{
-	for (size_t i = 0; i < p->n; i++)
-		if (strcmp(p->s[i].share, share) == 0)
-			return &p->s[i];
-	return NULL;
-}
-
-void smb_pool_prepare(struct smb_pool *p, const struct folder_list *l, const struct smb_opts *o,
-                      int timeout_ms)
-{
-	char share[PATH_MAX];
-
-	for (size_t i = 0; i < l->n; i++) {
-		smb_share_of(&l->f[i], share, sizeof(share));
-		if (!share[0])
-			continue;
-		struct smb_session *s = smb_pool_find(p, share);
-		if (s && helper_alive(s))
-			continue;
-		if (!s && p->n == STORE_MAX_FOLDERS)
-			continue;
-		if (!s)
-			s = &p->s[p->n++];
-		else
-			smb_session_end(s);
-		smb_session_start(s, l, i, o, timeout_ms, true);
-	}
-}
-
-void smb_pool_reset(struct smb_pool *p)
-{
-	for (size_t i = 0; i < p->n; i++)
-		smb_session_end(&p->s[i]);
-	p->n = 0;
-}
-
 /* Sends one request line; -1 with s->fatal when the helper is gone. */
-static int request(struct smb_session *s, const char *line, size_t n)
+int smb_request(struct smb_session *s, const char *line, size_t n)
 {
 	if (s->fatal[0])
 		return -1;
@@ -443,146 +371,4 @@ static int request(struct smb_session *s, const char *line, size_t n)
 		n -= (size_t)k;
 	}
 	return 0;
-}
-
-/* "HEXNAME FOLDER": the request's file, as smb/ccmc_und_smb.c reads it. */
-static int file_arg(char *dst, size_t len, const char *folder, const char *name)
-{
-	size_t o = 0, n = strlen(name);
-
-	if (2 * n + strlen(folder) + 2 > len)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		o += (size_t)snprintf(dst + o, len - o, "%02x", (unsigned char)name[i]);
-	snprintf(dst + o, len - o, " %s", folder);
-	return 0;
-}
-
-static int take_attr(struct smb_session *s, struct smb_attr *a)
-{
-	char type;
-	int64_t v[4];
-
-	if (take(s, &type, 1) < 0)
-		return session_failed(s, 0);
-	if (type != SMBWIRE_ATTR)
-		return session_failed(s, type);
-	if (take(s, &a->err, sizeof(a->err)) < 0 || take(s, v, sizeof(v)) < 0)
-		return session_failed(s, 0);
-	a->size = v[0], a->mtime = v[1], a->ctime = v[2], a->id = v[3];
-	return 0;
-}
-
-static int take_end(struct smb_session *s)
-{
-	char type;
-
-	if (take(s, &type, 1) < 0)
-		return session_failed(s, 0);
-	return type == SMBWIRE_END ? 0 : session_failed(s, type);
-}
-
-/* Sends "PREFIX HEXNAME FOLDER": 0, ENAMETOOLONG (not sent, no answer due), or -1. */
-static int ask_file(struct smb_session *s, const char *prefix, const char *folder, const char *name)
-{
-	static char line[2 * PATH_MAX + 1024];
-	size_t o = (size_t)snprintf(line, sizeof(line), "%s", prefix);
-
-	if (o >= sizeof(line) || file_arg(line + o, sizeof(line) - o - 1, folder, name) < 0)
-		return ENAMETOOLONG;
-	strcat(line, "\n");
-	if (request(s, line, strlen(line)) < 0)
-		return -1;
-	s->pending++;
-	return 0;
-}
-
-int smb_ask_get(struct smb_session *s, const char *folder, const char *name)
-{
-	return ask_file(s, "get ", folder, name);
-}
-
-int smb_take_get(struct smb_session *s, smb_sink *sink, void *ctx, struct smb_attr *before,
-                 struct smb_attr *after)
-{
-	static unsigned char piece[64 * 1024];
-
-	s->pending--;
-	if (take_attr(s, before) < 0)
-		return -1;
-	after->err = before->err;
-	if (before->err)
-		return take_end(s);
-	for (;;) {
-		char type;
-		uint32_t n;
-		if (take(s, &type, 1) < 0)
-			return session_failed(s, 0);
-		if (type == SMBWIRE_ATTR) {
-			s->off--;
-			break;
-		}
-		if (type != SMBWIRE_BYTES || take(s, &n, sizeof(n)) < 0 || n > sizeof(piece) ||
-		    take(s, piece, n) < 0)
-			return session_failed(s, type == SMBWIRE_BYTES ? 0 : type);
-		sink(piece, n, ctx);
-	}
-	return take_attr(s, after) < 0 ? -1 : take_end(s);
-}
-
-int smb_ask_del(struct smb_session *s, const char *folder, const char *name,
-                const struct smb_attr *a)
-{
-	char prefix[128];
-
-	snprintf(prefix, sizeof(prefix), "del %lld %lld %lld %lld ", (long long)a->size,
-	         (long long)a->mtime, (long long)a->ctime, (long long)a->id);
-	return ask_file(s, prefix, folder, name);
-}
-
-int smb_take_del(struct smb_session *s, struct smb_del_answer *a)
-{
-	struct smb_attr got;
-	char type;
-
-	s->pending--;
-	a->unlink = a->intact = 0;
-	if (take_attr(s, &got) < 0)
-		return -1;
-	a->check = got.err;
-	if (got.err == 0) {
-		if (take(s, &type, 1) < 0)
-			return session_failed(s, 0);
-		if (type != SMBWIRE_UNLINK)
-			return session_failed(s, type);
-		if (take(s, &a->unlink, sizeof(a->unlink)) < 0 ||
-		    take(s, &a->intact, sizeof(a->intact)) < 0)
-			return session_failed(s, 0);
-	}
-	return take_end(s);
-}
-
-int smb_drain(struct smb_session *s)
-{
-	char type;
-
-	for (; s->pending > 0; s->pending--)
-		do {
-			if (s->fatal[0] || take(s, &type, 1) < 0 ||
-			    (type != SMBWIRE_END && skip_record(s, type) < 0))
-				return session_failed(s, 0);
-		} while (type != SMBWIRE_END);
-	return 0;
-}
-
-int smb_del(struct smb_session *s, const char *folder, const char *name, const struct smb_attr *a,
-            struct smb_del_answer *ans)
-{
-	int rc = smb_drain(s) < 0 ? -1 : smb_ask_del(s, folder, name, a);
-
-	if (rc == ENAMETOOLONG) {
-		*ans = (struct smb_del_answer){.check = ENAMETOOLONG};
-		return 0;
-	}
-	return rc < 0 ? -1 : smb_take_del(s, ans);
 }
