@@ -284,6 +284,13 @@ static int parse_args(int argc, char **argv)
 	} else if (argc - optind != 0 || !run.force) {
 		return usage_error("give STATE STATETYPE ATTEMPT, or --force");
 	}
+	if (settings_unset(&cfg)) {
+		/* One line, no usage text: Nagios logs it at every state change until it is set up. */
+		printf(PROGNAME ": not set up: no store, folder or connector command is given "
+		       "(see ccmc_und_remediate.conf(5) and /etc/ccmc-und/remediate.conf); nothing "
+		       "touched\n");
+		return EXIT_USAGE;
+	}
 	if (settings_check(&cfg, err, sizeof(err)) < 0 ||
 	    command_split(cfg.stop_cmd, &run.conn.stop, err, sizeof(err)) < 0 ||
 	    command_split(cfg.start_cmd, &run.conn.start, err, sizeof(err)) < 0 ||

@@ -201,6 +201,11 @@ int config_load(const char *path, struct settings *s, char *err, size_t errlen)
 	return -1;
 }
 
+bool settings_unset(const struct settings *s)
+{
+	return s->folders.n == 0 && !s->stop_cmd && !s->start_cmd && !s->status_cmd;
+}
+
 int settings_check(const struct settings *s, char *err, size_t errlen)
 {
 	if (s->folders.n == 0)

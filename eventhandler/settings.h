@@ -45,6 +45,9 @@ int setting_apply(struct settings *s, const char *key, const char *value, bool f
  */
 int config_load(const char *path, struct settings *s, char *err, size_t errlen);
 
+/* Nothing names a folder or a command: the handler is installed but not set up yet. */
+bool settings_unset(const struct settings *s);
+
 /* Checks settings that only make sense together. Returns 0 or -1 with err. */
 int settings_check(const struct settings *s, char *err, size_t errlen);
 

@@ -80,7 +80,9 @@ static int on_key(void *ctx, const char *section, const char *key, const char *v
 
 	if (strcmp(section, r->spec->section) != 0)
 		return 0;
-	r->seen = true;
+	r->seen = true; /* a section of comments only is no error: nothing is set */
+	if (!key)
+		return 0;
 	o = option_named(r->longopts, key);
 	if (!o)
 		snprintf(why, wlen, "'%s' is not an option of this program", key);
@@ -116,7 +118,7 @@ static int read_section(const struct extra_opts_spec *spec, const struct option 
 	else if (rc < 0)
 		snprintf(err, errlen, "config %s: %s", spec->file, why);
 	else if (!r.seen)
-		snprintf(err, errlen, "config %s: no section [%s] with options in it", spec->file,
+		snprintf(err, errlen, "config %s: no section [%s]", spec->file,
 		         spec->section);
 	return rc == 0 && r.seen ? 0 : -1;
 }
@@ -141,6 +143,7 @@ int extra_opts_expand(int argc, char **argv, const struct option *longopts,
 	struct extra_opts_spec spec;
 	char **out = calloc(2, sizeof(char *));
 	int n = 1, i, end;
+	bool any = false;
 
 	if (!out)
 		goto oom;
@@ -152,13 +155,14 @@ int extra_opts_expand(int argc, char **argv, const struct option *longopts,
 		if (!is_flag(a))
 			continue;
 		a += strlen(FLAG) + (a[strlen(FLAG)] == '=');
+		any = true;
 		if (extra_opts_spec_parse(a, section_default, file_default, &spec, err, errlen) ||
 		    read_section(&spec, longopts, &out, &n, err, errlen)) {
 			free_args(out, n);
 			return -1;
 		}
 	}
-	if (n == 1) {
+	if (!any) {
 		free(out);
 		*argc_out = argc;
 		*argv_out = argv;

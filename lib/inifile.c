@@ -63,7 +63,7 @@ static int read_line(struct reader *r, char *s, size_t n)
 			return fail(r, "text after a section name");
 		size_t len = (size_t)(end - s - 1);
 		memmove(r->section, trim(s + 1, &len), len + 1);
-		return 0;
+		return r->fn(r->ctx, r->section, NULL, NULL, r->err, r->errlen);
 	}
 	eq = memchr(s, '=', n);
 	if (!eq)

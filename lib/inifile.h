@@ -28,7 +28,9 @@
 
 /*
  * Called for each key in file order with its section ("" before the first)
- * and line. Returns 0 to go on, or -1 after writing why into err.
+ * and line, and with key and value NULL at each "[name]" line, so that a
+ * section present with no key in it is known. Returns 0 to go on, or -1
+ * after writing why into err.
  */
 typedef int (*inifile_fn)(void *ctx, const char *section, const char *key, const char *value,
                           char *err, size_t errlen);

@@ -24,6 +24,7 @@ struct agent_opts {
 	size_t base_len;
 	char **args; /* argv with the --extra-opts files read in; cfg points into it */
 	char show;   /* 'h' or 'V': print help or version and exit, at start-up only */
+	bool check;  /* --check-config: say whether there is anything to watch, and exit */
 };
 
 /*

@@ -67,6 +67,9 @@ static const char help_text[] =
     "     --ping-interval=SECONDS  ping the master; reconnect within this (default 15)\n"
     "     --base-oid=OID         mount the tree here instead\n"
     " -f, --foreground           stay in the foreground and log to stderr\n"
+    "     --check-config         check the options and files, and exit: 0 when they\n"
+    "                            name folders, 1 when none (systemd's ExecCondition\n"
+    "                            then skips the unit), 255 for any other fault\n"
     " -p, --pidfile=FILE         pid file, locked: one instance per file\n"
     " -u, --user=USER            run as USER after start-up\n"
     "     --extra-opts[=[SECTION][@FILE]]\n"
@@ -84,6 +87,7 @@ enum {
 	OPT_INTERVAL = OPT_WATCH_END,
 	OPT_PING,
 	OPT_BASE,
+	OPT_CHECK,
 };
 
 static const struct option longopts[] = {
@@ -93,6 +97,7 @@ static const struct option longopts[] = {
     {"agentx", required_argument, NULL, 'x'},
     {"ping-interval", required_argument, NULL, OPT_PING},
     {"base-oid", required_argument, NULL, OPT_BASE},
+    {"check-config", no_argument, NULL, OPT_CHECK},
     {"foreground", no_argument, NULL, 'f'},
     {"pidfile", required_argument, NULL, 'p'},
     {"user", required_argument, NULL, 'u'},
@@ -154,6 +159,7 @@ static bool own_option(struct agent_opts *o, int c, const char *arg, char *err, 
 		snprintf(err, errlen, "--base-oid '%s': expected a numeric OID", arg);
 		return false;
 	case 'f': o->foreground = true; return true;
+	case OPT_CHECK: o->check = true; return true;
 	case 'p': o->pidfile = arg; return true;
 	case 'u': o->user = arg; return true;
 	/* Noted, not obeyed here: a reload parses again and must never end the daemon. */
@@ -184,6 +190,8 @@ static int parse_args(int argc, char **argv, struct agent_opts *o, char *err, si
 	}
 	if (o->show)
 		return 0; /* help or version: the rest need not make sense */
+	if (o->check && o->cfg.folders.n == 0 && optind == argc)
+		return 0; /* nothing named: main says so */
 	if (optind < argc)
 		snprintf(err, errlen, "unexpected argument '%s'", o->args[optind]);
 	else if (watch_finish(&o->cfg, err, errlen) != 0)
@@ -536,6 +544,25 @@ static void agent_setup(struct agent *a)
 	                   a->opt.ping);
 }
 
+/* Whether the command line asks --check-config, read before a parse that may fail early. */
+static bool asks_check(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--check-config") == 0)
+			return true;
+	return false;
+}
+
+/* --check-config: 0 with folders to watch, 1 with none (the unit waits for a store). */
+static int check_config_verdict(const struct agent_opts *o)
+{
+	if (o->cfg.folders.n > 0)
+		return 0;
+	fprintf(stderr, PROGNAME ": no store or folder is named: nothing to watch until one is "
+	                "(the unit is skipped, not failed)\n");
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	static struct agent agent = {.pid_fd = -1};
@@ -545,8 +572,15 @@ int main(int argc, char **argv)
 	a->saved_argc = argc;
 	a->saved_argv = argv;
 	opts_default(&a->opt);
-	if (parse_args(argc, argv, &a->opt, err, sizeof(err)) != 0)
+	if (parse_args(argc, argv, &a->opt, err, sizeof(err)) != 0) {
+		if (asks_check(argc, argv)) {
+			fprintf(stderr, PROGNAME ": %s\n", err);
+			return 255;
+		}
 		usage_error("%s", err);
+	}
+	if (a->opt.check && !a->opt.show)
+		return check_config_verdict(&a->opt);
 	if (a->opt.show == 'h')
 		printf("%s\n%s", usage_text, help_text);
 	else if (a->opt.show == 'V')
@@ -568,7 +602,10 @@ int main(int argc, char **argv)
 	scan_start(0, a);
 	a->interval_alarm =
 	    snmp_alarm_register((unsigned)a->opt.interval, SA_REPEAT, scan_start, a);
-	snmp_log(LOG_INFO, PROGNAME " %s started\n", version);
+	/* Where it looks for the master, from -x or the ini's agentx, said once: a wrong one
+	 * otherwise shows only as a subagent that runs and serves nothing. */
+	snmp_log(LOG_INFO, PROGNAME " %s started, AgentX master at %s\n", version,
+	         a->opt.agentx ? a->opt.agentx : "/var/agentx/master (net-snmp's default)");
 	exit_if_refused(a);
 	while (keep_running) {
 		agent_check_and_process(1);

@@ -12,6 +12,8 @@ static int collect(void *ctx, const char *section, const char *key, const char *
                    size_t errlen)
 {
 	(void)ctx;
+	if (!key)
+		return 0;
 	if (strcmp(key, "fail") == 0) {
 		snprintf(err, errlen, "refused by the caller");
 		return -1;

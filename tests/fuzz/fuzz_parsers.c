@@ -51,6 +51,11 @@ static int on_key(void *ctx, const char *section, const char *key, const char *v
                   size_t errlen)
 {
 	(void)ctx, (void)err, (void)errlen;
+	if (!key) {
+		if (strchr(section, '\n') || blank_edge(section))
+			abort();
+		return 0;
+	}
 	if (!key[0] || strchr(key, '\n') || strchr(value, '\n') || strchr(section, '\n') ||
 	    blank_edge(key) || blank_edge(value) || blank_edge(section) || strstr(value, " ;") ||
 	    strstr(value, "\t;"))
