@@ -197,16 +197,18 @@ static int64_t max64(int64_t a, int64_t b)
 	return a > b ? a : b;
 }
 
-bool watch_totals(const struct watch_config *c, const struct probe *p, struct folder_metrics *t)
+unsigned watch_totals(const struct watch_config *c, const struct probe *p,
+                      struct folder_metrics *t)
 {
-	bool known = true;
+	unsigned known = ROLE_UND | ROLE_BACKLOG;
 
 	*t = (struct folder_metrics){0};
 	for (size_t i = 0; i < p->n; i++) {
 		struct folder_metrics m;
-		known = known && p->res[i].err == 0;
-		if (p->res[i].err != 0)
+		if (p->res[i].err != 0) {
+			known &= ~c->folders.f[i].roles;
 			continue;
+		}
 		watch_metrics(c, p, i, &m);
 		t->und += m.und;
 		t->und_bytes += m.und_bytes;

@@ -49,9 +49,12 @@ void watch_metrics(const struct watch_config *c, const struct probe *p, size_t i
 
 /*
  * The totals over every folder: sums of counts and bytes, maxima of ages.
- * Returns false when some folder could not be read (the totals are unknown).
+ * Returns the roles (ROLE_UND, ROLE_BACKLOG) whose totals are known: every
+ * folder that holds that kind was read. Submit unread leaves the .und totals
+ * known, as it holds none.
  */
-bool watch_totals(const struct watch_config *c, const struct probe *p, struct folder_metrics *t);
+unsigned watch_totals(const struct watch_config *c, const struct probe *p,
+                      struct folder_metrics *t);
 
 enum {
 	OPT_BW = 256,

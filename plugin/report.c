@@ -127,38 +127,42 @@ static void perf_metric(struct outbuf *o, const char *label, const char *suffix,
 	        metric < 0 ? NULL : rng(&th->crit[metric]), 0, -1);
 }
 
-/* Per-folder and total perfdata; a folder that failed reports "U". */
+/*
+ * Per-folder and total perfdata. A folder that could not be read has no
+ * labels, and a total that sums it none either: a "U" value stops
+ * Monitoring::Plugin's parser and makes Icinga's writers warn at every
+ * check, and the status line says why the folder is missing.
+ */
 static void perf_all(const struct watch_config *c, const struct probe *p, struct outbuf *o)
 {
 	const struct thresholds *th = &c->th;
 	struct folder_metrics m, t;
-	bool known = watch_totals(c, p, &t);
+	unsigned known = watch_totals(c, p, &t);
 
 	for (size_t i = 0; i < p->n; i++) {
 		const struct folder *f = &c->folders.f[i];
-		bool ok = p->res[i].err == 0;
+		if (p->res[i].err != 0)
+			continue;
 		watch_metrics(c, p, i, &m);
 		if (f->roles & ROLE_UND) {
-			perf_metric(o, f->label, "und", ok ? &m.und : NULL, "", th,
-			            METRIC_UND_COUNT);
-			perf_metric(o, f->label, "und_age", ok ? &m.und_age : NULL, "s", th,
-			            METRIC_UND_AGE);
-			perf_metric(o, f->label, "und_bytes", ok ? &m.und_bytes : NULL, "B", th,
-			            -1);
+			perf_metric(o, f->label, "und", &m.und, "", th, METRIC_UND_COUNT);
+			perf_metric(o, f->label, "und_age", &m.und_age, "s", th, METRIC_UND_AGE);
+			perf_metric(o, f->label, "und_bytes", &m.und_bytes, "B", th, -1);
 		}
 		if ((f->roles & ROLE_BACKLOG) && c->backlog) {
-			perf_metric(o, f->label, "backlog", ok ? &m.backlog : NULL, "", th,
-			            METRIC_BACKLOG_COUNT);
-			perf_metric(o, f->label, "backlog_age", ok ? &m.backlog_age : NULL, "s", th,
+			perf_metric(o, f->label, "backlog", &m.backlog, "", th, METRIC_BACKLOG_COUNT);
+			perf_metric(o, f->label, "backlog_age", &m.backlog_age, "s", th,
 			            METRIC_BACKLOG_AGE);
 		}
 	}
-	perf_metric(o, "total", "und", known ? &t.und : NULL, "", th, -1);
-	perf_metric(o, "total", "und_age", known ? &t.und_age : NULL, "s", th, -1);
-	perf_metric(o, "total", "und_bytes", known ? &t.und_bytes : NULL, "B", th, -1);
-	if (c->backlog) {
-		perf_metric(o, "total", "backlog", known ? &t.backlog : NULL, "", th, -1);
-		perf_metric(o, "total", "backlog_age", known ? &t.backlog_age : NULL, "s", th, -1);
+	if (known & ROLE_UND) {
+		perf_metric(o, "total", "und", &t.und, "", th, -1);
+		perf_metric(o, "total", "und_age", &t.und_age, "s", th, -1);
+		perf_metric(o, "total", "und_bytes", &t.und_bytes, "B", th, -1);
+	}
+	if (c->backlog && (known & ROLE_BACKLOG)) {
+		perf_metric(o, "total", "backlog", &t.backlog, "", th, -1);
+		perf_metric(o, "total", "backlog_age", &t.backlog_age, "s", th, -1);
 	}
 }
 

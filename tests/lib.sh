@@ -116,15 +116,6 @@ perf_all_parsed() {
 	is "$PARSED" "$RAW" "${1:-Monitoring::Plugin parses every perfdata entry}"
 }
 
-# perf_u_parsed: Monitoring::Plugin 0.40 drops "U" values (the guidelines allow
-# them); it must parse every other entry.
-perf_u_parsed() {
-	local u
-	perf_counts
-	u=$(printf '%s\n' "${FIRST#*|}" | tr ' ' '\n' | grep -c '=U;')
-	ok $((u > 0 && PARSED + u == RAW ? 0 : 1)) "Monitoring::Plugin parses every entry but the $u U ones"
-}
-
 # nagios_common_objects: what every Nagios test site has: a 24x7 time period, a command that
 # always succeeds, and a contact that is never notified.
 nagios_common_objects() {

@@ -42,7 +42,8 @@ mkdir "$T/case/Import"
 run -R "$T/case"
 is "$RC" 3 "two folders differing only in case are UNKNOWN, not a guess"
 like "$FIRST" "two folders match 'Import' in different case" "and say why"
-perf_u_parsed
+unlike "$FIRST" "=U;" "no U value in the perfdata"
+perf_all_parsed "Monitoring::Plugin parses every perfdata entry, the folder in doubt left out"
 
 # --- count thresholds ---------------------------------------------------------
 D="$T/counts"
@@ -183,8 +184,15 @@ mkdir -p "$T/half/Import" "$T/half/Submit"
 run -R "$T/half"
 is "$RC" 3 "a missing Export is UNKNOWN by default"
 like "$FIRST" "Export: $T/half/Export: No such file or directory" "naming the path and the error"
-like "$FIRST" "export_und=U;;0;0" "its perfdata is U"
-perf_u_parsed
+unlike "$FIRST" "export_und" "its labels are left out (no U, which stops Perl's and Icinga's parsers)"
+unlike "$FIRST" "total_und" "... and so are the .und totals, which sum it"
+like "$FIRST" "submit_backlog=0;;;0" "a folder that was read keeps its labels"
+perf_all_parsed "Monitoring::Plugin parses every perfdata entry, the missing folder left out"
+mkdir -p "$T/nosub/Import" "$T/nosub/Export"
+: >"$T/nosub/Import/a.und"
+run -R "$T/nosub"
+like "$FIRST" "total_und=1;;;0" "Submit missing: total_und still sums Import and Export (it holds no .und)"
+unlike "$FIRST" "total_backlog=" "... while total_backlog, which sums Submit too, is left out"
 run -R "$T/half" --missing=critical
 is "$RC" 2 "--missing=critical"
 run -R "$T/half" --missing=warning

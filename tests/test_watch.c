@@ -130,7 +130,8 @@ static void metrics(void)
 	watch_metrics(&cfg, &pr, 2, &m);
 	tap_is_int(m.und, 0, "Submit's .und files are not counted");
 	tap_is_int(m.backlog * 10000 + m.backlog_age, 4 * 10000 + 900, "Submit's backlog: 4, 15m");
-	tap_ok(watch_totals(&cfg, &pr, &t), "every folder read: the totals are known");
+	tap_is_int(watch_totals(&cfg, &pr, &t), ROLE_UND | ROLE_BACKLOG,
+	           "every folder read: the totals are known");
 	tap_is_int(t.und, 5, "total .und: the sum");
 	tap_is_int(t.und_age, 7200, "total age: the maximum");
 	tap_is_int(t.und_bytes, 500, "total bytes: the sum");
@@ -140,8 +141,12 @@ static void metrics(void)
 	cfg.backlog = false;
 	watch_metrics(&cfg, &pr, 2, &m);
 	tap_is_int(m.backlog, 0, "--no-backlog: no backlog metrics");
+	res[2].err = EACCES;
+	tap_is_int(watch_totals(&cfg, &pr, &t), ROLE_UND,
+	           "Submit not read: the .und totals are known (it holds none), the backlog's not");
+	tap_is_int(t.und, 5, "... and still the sum of Import and Export");
 	res[1].err = EACCES;
-	tap_ok(!watch_totals(&cfg, &pr, &t), "a folder not read: the totals are unknown");
+	tap_is_int(watch_totals(&cfg, &pr, &t), 0, "Export not read: no total is known");
 }
 
 int main(void)
