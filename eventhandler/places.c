@@ -351,7 +351,9 @@ static int quarantine_mounted(const struct settings *cfg, const char *path, char
 	int rc =
 	    cfg->quarantine_require_mount ? mount_check(path, NULL, true, why, sizeof(why)) : 0;
 
-	if (rc < 0)
+	if (rc == MOUNT_LOOKUP_FAILED)
+		snprintf(err, errlen, "quarantine %s", why);
+	else if (rc < 0)
 		snprintf(err, errlen,
 		         "quarantine %s is on the root file system, not a mount: is its disk "
 		         "mounted? (--quarantine-require-mount)",

@@ -79,6 +79,8 @@ static void probe_mount(const struct folder *f, const struct probe_opts *o, stru
 
 	if (rc > 0)
 		set_error(r, rc, absent(rc), f->path);
+	else if (rc == MOUNT_LOOKUP_FAILED)
+		r->err = EIO;
 	else if (rc < 0) {
 		r->err = -1;
 		r->missing = true;

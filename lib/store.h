@@ -75,8 +75,12 @@ const char *folder_open_why(const struct folder *f, const char *path, int rc, ch
  * Checks that path lies on a file system of one of the comma-separated
  * fstypes (when given) and, with require_mount, on a mount other than "/".
  * An unmounted share is an empty local folder; this tells the two apart.
- * Returns 0, -1 with a message in err, or an errno for a path that failed.
+ * Returns 0; -1 with a message in err for a folder not on the mount asked
+ * for (an unmounted share: --missing applies); MOUNT_LOOKUP_FAILED with a
+ * message in err when the mount table could not be read (never "missing");
+ * or an errno for a path that failed.
  */
+#define MOUNT_LOOKUP_FAILED (-2)
 int mount_check(const char *path, const char *fstypes, bool require_mount, char *err,
                 size_t errlen);
 

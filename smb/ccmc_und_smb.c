@@ -22,6 +22,7 @@
 #include "smbwire.h"
 
 #include <errno.h>
+#include <libsmbclient.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -68,7 +69,7 @@ static void guard_secrets(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: ccmc_und_smb [-A AUTHFILE] [-k] [-P MIN[:MAX]] [-S] [-t MS] "
-	                "(s URL NAME | d URL)...\n");
+	                "(s URL NAME | d URL)... | -V\n");
 	exit(2);
 }
 
@@ -191,6 +192,11 @@ int main(int argc, char **argv)
 	bool serving = false;
 	int ch;
 
+	if (argc == 2 && strcmp(argv[1], "-V") == 0) {
+		/* Which library a site's package pulled in is the first question of a report. */
+		printf("ccmc_und_smb " PACKAGE_VERSION " (libsmbclient %s)\n", smbc_version());
+		return 0;
+	}
 	guard_secrets();
 	/* Killed with the probe that runs it, which may be abandoned on a hung server. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);

@@ -54,6 +54,14 @@ hung 2 "--timeout-state critical" -P "$D" -e trace=%fstat -e inject=%fstat:delay
 	-- -d "$D" -t 1 --timeout-state critical
 like "$HUNG" "CCMC_UND CRITICAL - timed out after 1s scanning $D" "--timeout-state critical is CRITICAL"
 
+# --- the mount table cannot be read: said so, UNKNOWN, never "missing" or "No such file" ------------
+M=$(store mountless)
+out=$("$STRACE" -f -qq -o /dev/null -P /proc/self/mountinfo -e trace=openat -e inject=openat:error=EMFILE \
+	"$PLUGIN" -R "$M" --fstype cifs --missing ok)
+rc=$?
+like "$rc $out" "3 CCMC_UND UNKNOWN - Import, Export, Submit: $M: cannot tell which mount it is on: /proc/self/mountinfo: Too many open files" \
+	"mountinfo unreadable: UNKNOWN (not --missing ok), saying the mount lookup failed"
+
 S=$(store hungstore)
 hung 3 "hung open" -P "$S" -e trace=openat -e inject=openat:delay_enter=20000000 -- -R "$S" -t 1
 is "$HUNG" "CCMC_UND UNKNOWN - timed out after 1s opening $S/Import (hung share?)" \

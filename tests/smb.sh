@@ -29,6 +29,9 @@ server() {
 	PIDS+=("$(cat "$1/pid/smbd.pid")")
 }
 
+like "$("$HELPER" -V)" "ccmc_und_smb $(sed -n 's/^AC_INIT(\[ccmc-und\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac") (libsmbclient 4." \
+	"ccmc_und_smb -V: its version and the libsmbclient it runs with"
+
 id exadmin >/dev/null 2>&1 || useradd -M exadmin
 P1=$(free_port)
 P2=$(free_port)
