@@ -1,0 +1,143 @@
+#!/bin/bash
+# The built packages in a clean Debian 12 (debootstrap, minbase), in both
+# install orders: ours first and nagios4-core after, then nagios4-core first
+# and ours after. In each, the README's post-install checklist is followed
+# (a store named in ccmc-und.ini's [ccmc_und], a store and the connector's
+# commands in the shipped remediate.conf; nothing else by hand), and:
+#   - the plugin, as nagios, is CRITICAL on a .und file;
+#   - the handler, as nagios, with the shipped remediate.conf, moves it into
+#     the quarantine the package made, and the plugin is OK again;
+#   - the subagent's unit command lines, as its user: the condition passes
+#     with only [ccmc_und] set, and the daemon runs.
+# Usage (as root, run by .ci/run after make deb): tests/install_chroot.sh DEBDIR
+# The base tree is kept in CCMC_INSTALL_CHROOT (default
+# /var/cache/ccmc-und-tests/bookworm) for the next run. Without the archive
+# it says SKIP with the reason.
+set -u
+DEBS=$(cd "${1:?usage: install_chroot.sh DEBDIR}" && pwd)
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+BASE=${CCMC_INSTALL_CHROOT:-/var/cache/ccmc-und-tests/bookworm}
+W=$(mktemp -d /var/tmp/ccmc-install.XXXXXX)
+n=0 failed=0
+ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi; }
+like() { case $1 in *"$2"*) ok 0 "$3" ;; *) ok 1 "$3"; printf '#   got: %s\n#  want: ...%s...\n' "$1" "$2" ;; esac; }
+R=
+unmount() { [ -n "$R" ] || return 0; umount "$R/dev" "$R/proc" 2>/dev/null || umount -l "$R/dev" "$R/proc" 2>/dev/null; }
+finish() {
+	unmount
+	# Never remove a tree that still holds a mount.
+	if grep -qF " $W/" /proc/self/mountinfo; then echo "# $W is still mounted: left in place" >&2; else rm -rf "$W"; fi
+}
+trap finish EXIT
+
+[ "$(id -u)" -eq 0 ] || { echo "1..0 # SKIP needs root (debootstrap, chroot, mount)"; exit 0; }
+ls "$DEBS"/*.deb >/dev/null 2>&1 || { echo "Bail out! no .deb in $DEBS"; exit 1; }
+
+# The archive apt uses: the first URIs line of a deb822 source, or a one-line source.
+mirror() {
+	local m
+	m=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -n 1)
+	[ -n "$m" ] || m=$(awk '$1 == "deb" && $0 !~ /security/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null)
+	echo "${m:-http://deb.debian.org/debian}"
+}
+
+if [ ! -e "$BASE/.ccmc-complete" ]; then
+	command -v debootstrap >/dev/null || { echo "1..0 # SKIP debootstrap is not installed"; exit 0; }
+	t0=$SECONDS
+	mkdir -p "$(dirname "$BASE")"
+	rm -rf "$BASE.new"
+	if ! timeout 400 debootstrap --variant=minbase bookworm "$BASE.new" "$(mirror)" >"$W/debootstrap.log" 2>&1; then
+		rm -rf "$BASE.new"
+		echo "1..0 # SKIP no Debian 12 tree from $(mirror): $(tail -n 1 "$W/debootstrap.log")"
+		exit 0
+	fi
+	# Packages configure, no service starts: a chroot has no init.
+	printf '#!/bin/sh\nexit 101\n' >"$BASE.new/usr/sbin/policy-rc.d"
+	chmod 755 "$BASE.new/usr/sbin/policy-rc.d"
+	touch "$BASE.new/.ccmc-complete"
+	rm -rf "$BASE"
+	mv "$BASE.new" "$BASE"
+	echo "# the bookworm tree took $((SECONDS - t0)) s to build"
+fi
+
+# inroot COMMAND...: runs in the tree with a clean environment.
+inroot() { chroot "$R" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 "$@"; }
+# as USER COMMAND...: as that user with its groups (those of /etc/group, as a fresh login has).
+as() { local u=$1; shift; inroot setpriv --reuid="$u" --regid="$u" --init-groups "$@"; }
+apt_in() { inroot apt-get install -y -qq -o Dpkg::Use-Pty=0 "$@" >>"$W/apt.log" 2>&1; }
+# The tree's paths, listed from outside: no shell runs in the tree to expand them.
+ours() {
+	local debs=()
+	for d in "$R"/tmp/debs/*.deb; do debs+=("/tmp/debs/${d##*/}"); done
+	apt_in "${debs[@]}"
+}
+theirs() { apt_in --no-install-recommends nagios4-core; }
+
+# The README's post-install checklist, for a local store at /srv/ccmcdata and a stand-in
+# connector: the keys a site sets, in the files the packages shipped.
+checklist() {
+	mkdir -p "$R/srv/ccmcdata/Import" "$R/srv/ccmcdata/Export" "$R/srv/ccmcdata/Submit" "$R/var/lib/fakeconn"
+	install -m 755 "$SRC/tests/fake_connector" "$R/usr/local/bin/fake_connector"
+	echo running >"$R/var/lib/fakeconn/state"
+	inroot chown -R nagios:ccmc-und /srv/ccmcdata /var/lib/fakeconn
+	inroot chmod -R g+rwX /srv/ccmcdata
+	sed -i 's|^; store  *= /mnt/exch/Ccmcdata|store = /srv/ccmcdata|' "$R/etc/ccmc-und/ccmc-und.ini" "$R/etc/ccmc-und/remediate.conf"
+	for verb in stop start status; do
+		sed -i "s|^; $verb-cmd .*|$verb-cmd = /usr/local/bin/fake_connector /var/lib/fakeconn $verb|" "$R/etc/ccmc-und/remediate.conf"
+	done
+}
+
+one_order() {
+	local name=$1 first=$2 second=$3 out rc
+	R="$W/$name"
+	cp -a "$BASE" "$R"
+	mount -t proc proc "$R/proc"
+	mount --bind /dev "$R/dev"
+	mkdir -p "$R/tmp/debs"
+	cp "$DEBS"/*.deb "$R/tmp/debs/"
+	rm -f "$R"/tmp/debs/*-dbgsym_*.deb
+	inroot apt-get update -qq >>"$W/apt.log" 2>&1
+	$first
+	ok $? "$name: the first install"
+	$second
+	ok $? "$name: the second install"
+	[ "$failed" -eq 0 ] || tail -n 20 "$W/apt.log" | sed 's/^/# /'
+	out=$(inroot stat -c '%U %a' /var/lib/ccmc-und /var/spool/ccmc-und/quarantine | tr '\n' ' ')
+	like "$out" "nagios 700 nagios 700" "$name: the state folder and the quarantine are nagios's, 0700 ($out)"
+	like "$(inroot id -nG nagios)" "ccmc-und" "$name: nagios is in the group ccmc-und"
+	checklist
+	printf 'NDR\n' >"$R/srv/ccmcdata/Import/stuck.und"
+	inroot chown nagios:ccmc-und /srv/ccmcdata/Import/stuck.und
+	out=$(as nagios /usr/lib/nagios/plugins/check_ccmc_und --extra-opts=ccmc_und@/etc/ccmc-und/ccmc-und.ini)
+	rc=$?
+	like "$rc $out" "2 CCMC_UND CRITICAL - 1 .und file: Import 1" "$name: the plugin as nagios, from the ini: CRITICAL"
+	out=$(as nagios /usr/lib/nagios/plugins/eventhandlers/ccmc_und_remediate -f /etc/ccmc-und/remediate.conf CRITICAL HARD 3)
+	rc=$?
+	like "$rc $out" "0 REMEDIATED: moved 1 .und file (Import 1)" "$name: the handler as nagios, with the shipped remediate.conf, remediates"
+	ok "$(find "$R/var/spool/ccmc-und/quarantine" -name stuck.und -type f | grep -q .; echo $?)" \
+		"$name: ... into the quarantine the package made"
+	out=$(as nagios /usr/lib/nagios/plugins/check_ccmc_und --extra-opts=ccmc_und@/etc/ccmc-und/ccmc-und.ini)
+	like "$?:$out" "0:CCMC_UND OK - no .und files" "$name: ... and the plugin is OK again"
+	like "$(cat "$R/var/lib/fakeconn/state")" "running" "$name: ... with the connector running"
+	# The subagent's unit, its own command lines, as its user, with only [ccmc_und] set.
+	local unit="$R/lib/systemd/system/ccmc-und-subagent.service" user group
+	user=$(sed -n 's/^User=//p' "$unit")
+	group=$(sed -n 's/^SupplementaryGroups=//p' "$unit")
+	sed -n 's/^ExecCondition=//p' "$unit" | xargs chroot "$R" setpriv --reuid="$user" --regid="$user" --groups="$group" >/dev/null 2>&1
+	ok $? "$name: the unit's ExecCondition passes with only [ccmc_und] set (as $user)"
+	sed -n 's/^ExecStart=//p' "$unit" | xargs chroot "$R" setpriv --reuid="$user" --regid="$user" --groups="$group" \
+		>"$W/$name.sub.log" 2>&1 &
+	local pid=$! alive=1
+	for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; grep -q "started" "$W/$name.sub.log" && { alive=0; break; }; sleep 0.1; done
+	ok "$alive" "$name: the unit's ExecStart runs, as $user ($(grep -o 'ccmc_und_subagent [^,]* started[^,]*' "$W/$name.sub.log" | head -n 1))"
+	pkill -f "ccmc_und_subagent -f --extra-opts" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	unmount
+	R=
+}
+
+one_order ours-first ours theirs
+one_order nagios-first theirs ours
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
