@@ -136,8 +136,80 @@ one_order() {
 	R=
 }
 
+# The unit under a real systemd: the first tree, booted with systemd-nspawn on a network of its
+# own (its loopback is not the host's), with snmpd from the archive and its stock config. A probe
+# unit reads the subagent's state through snmpd with the stock community, records what systemd
+# says of the unit, and powers the container off.
+booted() {
+	R="$W/ours-first"
+	mount -t proc proc "$R/proc"
+	mount --bind /dev "$R/dev"
+	apt_in --no-install-recommends systemd systemd-sysv snmp
+	ok $? "booted: systemd and snmp installed in the tree"
+	unmount
+	printf 'NDR\n' >"$R/srv/ccmcdata/Export/later.und"
+	chroot "$R" chown nagios:ccmc-und /srv/ccmcdata/Export/later.und
+	cat >"$R/usr/local/bin/probe" <<'EOF'
+#!/bin/sh
+for _ in $(seq 150); do
+	v=$(snmpget -v2c -c public -Oqv -t 1 -r 0 127.0.0.1 .1.3.6.1.4.1.8072.9999.9999.212788.1.1.1.0 2>&1)
+	[ "$v" = 2 ] && break
+	sleep 0.2
+done
+{
+	echo "state=$v"
+	systemctl show -p ActiveState -p NRestarts ccmc-und-subagent
+	journalctl -b -u ccmc-und-subagent --no-pager -o cat | tail -n 5
+} >/probe.out 2>&1
+systemctl poweroff
+EOF
+	chmod 755 "$R/usr/local/bin/probe"
+	printf '[Unit]\nAfter=multi-user.target\n[Service]\nType=oneshot\nExecStart=/usr/local/bin/probe\n[Install]\nWantedBy=multi-user.target\n' \
+		>"$R/etc/systemd/system/probe.service"
+	chroot "$R" systemctl enable probe.service >/dev/null 2>&1
+	rm -f "$R/usr/sbin/policy-rc.d" "$R/probe.out"
+	timeout 180 systemd-nspawn -D "$R" --register=no --keep-unit --private-network -b -q </dev/null >"$W/boot.log" 2>&1
+	local out
+	out=$(cat "$R/probe.out" 2>/dev/null)
+	[ -n "$out" ] || tail -n 20 "$W/boot.log" | sed 's/^/# /'
+	like "$out" "state=2" "booted: the hardened unit, started by systemd, serves the stock snmpd: critical"
+	like "$out" "ActiveState=active" "booted: ... the unit is active"
+	like "$out" "NRestarts=0" "booted: ... and never restarted"
+	like "$out" "AgentX master at /var/agentx/master" "booted: ... and logged which master socket it uses"
+	R=
+}
+
+# Icinga 2 from the archive, its stock configuration, the ITL commands the package installed,
+# and what the README tells an Icinga admin to add, as shipped and as written: the example
+# service from the package's doc folder, and the README's host block.
+icinga_validates() {
+	R="$W/nagios-first"
+	mount -t proc proc "$R/proc"
+	mount --bind /dev "$R/dev"
+	apt_in --no-install-recommends icinga2-bin icinga2-common
+	ok $? "icinga: icinga2 installed after the packages"
+	cp "$R/usr/share/doc/monitoring-plugins-ccmc-und/examples/icinga2/ccmc_und_service.conf" "$R/etc/icinga2/conf.d/"
+	awk '/^## Icinga 2/ { s = 1 } s && /^```/ { if (b) exit; b = 1; next } b { print }' "$SRC/README.md" \
+		>"$R/etc/icinga2/conf.d/readme-host.conf"
+	local out rc
+	out=$(inroot icinga2 daemon -C 2>&1)
+	rc=$?
+	ok "$rc" "icinga: icinga2 daemon -C accepts the stock config, the package's ITL commands, the shipped service and the README's host"
+	[ "$rc" = 0 ] || printf '%s\n' "$out" | grep -iE -A3 "critical|error" | sed 's/^/# /'
+	out=$(inroot icinga2 object list --type Service --name 'exchange1!ccmc-und' 2>&1)
+	like "$out" "Object 'exchange1!ccmc-und' of type 'Service'" "icinga: ... which make the service ccmc-und on the README's host"
+	unmount
+	R=
+}
+
 one_order ours-first ours theirs
 one_order nagios-first theirs ours
+icinga_validates
+if command -v systemd-nspawn >/dev/null; then
+	booted
+else
+	echo "# SKIP booted: systemd-nspawn is not installed (apt-get install systemd-container)"
+fi
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
