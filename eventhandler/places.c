@@ -4,6 +4,7 @@
 
 #include "clock.h"
 #include "files.h"
+#include "probe.h"
 #include "smburl.h"
 #include "state.h"
 #include "store.h"
@@ -487,4 +488,34 @@ int places_space_check(const struct places *pl, char *err, size_t errlen)
 	snprintf(err, errlen, "the quarantine has %lld KiB free, the .und files need %lld KiB",
 	         (long long)v.f_bavail * (long long)v.f_frsize / 1024, (long long)need / 1024);
 	return -1;
+}
+
+int places_store_answers(const struct settings *cfg, int64_t now, int max_ms, char *err,
+                         size_t errlen)
+{
+	/* smb:// folders need no child: every wait for their servers has a time-out. */
+	static struct folder_list local;
+	/* No longer than the deadline leaves once the stop and start have their time-outs. */
+	int64_t spare = (cfg->deadline - cfg->stop_timeout - cfg->start_timeout) * 1000;
+	int wait_ms = spare < max_ms ? (int)spare : max_ms;
+	struct probe_opts o = {.now = now, .list_max = 1, .timeout_ms = wait_ms};
+	struct probe p;
+
+	local.n = 0;
+	for (size_t i = 0; i < cfg->folders.n; i++)
+		if (!smburl_is(cfg->folders.f[i].path))
+			local.f[local.n++] = cfg->folders.f[i];
+	if (local.n == 0)
+		return 0;
+	int rc = probe_run(&local, &o, &p);
+	if (rc != 0 && p.timed_out) {
+		char hung[PATH_MAX + NAME_MAX + 64];
+		char secs[32];
+		snprintf(secs, sizeof(secs), wait_ms % 1000 ? "%.1fs" : "%.0fs", wait_ms / 1000.0);
+		snprintf(err, errlen, "the store did not answer within %s (%s; hung share?)", secs,
+		         probe_hung_text(&local, &p, hung, sizeof(hung)));
+	} else if (rc != 0)
+		snprintf(err, errlen, "%s", p.failure);
+	probe_free(&p);
+	return rc;
 }

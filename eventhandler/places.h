@@ -72,4 +72,14 @@ void places_open_lanes(struct places *pl, const struct settings *cfg);
 /* Ends the SMB helpers: once the moving is over, nothing more is asked of the servers. */
 void places_close_shares(struct places *pl);
 
+/*
+ * Looks at the local folders in a child process, within max_ms and what the
+ * deadline spares once the stop and start have their time-outs: a stat()
+ * on a hung share blocks in the kernel, and the handler must not stop the
+ * connector and then hang mid-move. smb:// folders need no child: every
+ * wait for their servers has a time-out. Returns 0, or -1 with why.
+ */
+int places_store_answers(const struct settings *cfg, int64_t now, int max_ms, char *err,
+                         size_t errlen);
+
 #endif

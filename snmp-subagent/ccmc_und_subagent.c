@@ -559,7 +559,7 @@ static int check_config_verdict(const struct agent_opts *o)
 	if (o->cfg.folders.n > 0)
 		return 0;
 	fprintf(stderr, PROGNAME ": no store or folder is named: nothing to watch until one is "
-	                "(the unit is skipped, not failed)\n");
+	                         "(the unit is skipped, not failed)\n");
 	return 1;
 }
 

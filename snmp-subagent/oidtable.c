@@ -2,6 +2,7 @@
 
 #include "oidtable.h"
 
+#include "mib.h"
 #include "number.h"
 
 #include <stdio.h>
@@ -90,6 +91,13 @@ static void set_date(struct oid_entry *e, int64_t t)
 	memcpy(e->text, d, 8);
 }
 
+/* ccmcUndScalars.N.0 */
+static struct oid_entry *scalar(struct oid_table *t, const uint32_t *base, size_t bl, uint32_t n,
+                                enum oid_kind kind)
+{
+	return add(t, base, bl, MIB_OBJECTS, MIB_SCALARS, n, 0, kind);
+}
+
 /* SNMPv2-TC's TruthValue. */
 static int64_t truth(bool b)
 {
@@ -98,16 +106,16 @@ static int64_t truth(bool b)
 
 static void scalars(const struct agent_values *v, const uint32_t *b, size_t bl, struct oid_table *t)
 {
-	add(t, b, bl, 1, 1, 1, 0, KIND_INTEGER)->num = v->state;
-	add(t, b, bl, 1, 1, 2, 0, KIND_GAUGE)->num = v->total_count;
-	add(t, b, bl, 1, 1, 3, 0, KIND_GAUGE)->num = v->oldest_age;
-	set_date(add(t, b, bl, 1, 1, 4, 0, KIND_OCTETS), v->scan_started);
-	add(t, b, bl, 1, 1, 5, 0, KIND_GAUGE)->num = v->scan_ms;
-	add(t, b, bl, 1, 1, 6, 0, KIND_COUNTER)->num = v->scan_errors;
+	scalar(t, b, bl, MIB_STATE, KIND_INTEGER)->num = v->state;
+	scalar(t, b, bl, MIB_TOTAL_COUNT, KIND_GAUGE)->num = v->total_count;
+	scalar(t, b, bl, MIB_OLDEST_AGE, KIND_GAUGE)->num = v->oldest_age;
+	set_date(scalar(t, b, bl, MIB_LAST_SCAN_TIME, KIND_OCTETS), v->scan_started);
+	scalar(t, b, bl, MIB_SCAN_DURATION, KIND_GAUGE)->num = v->scan_ms;
+	scalar(t, b, bl, MIB_SCAN_ERRORS, KIND_COUNTER)->num = v->scan_errors;
 	for (uint32_t i = 0; i < 8; i++)
-		set_text(add(t, b, bl, 1, 1, 7 + i, 0, KIND_OCTETS), v->thresholds[i]);
-	add(t, b, bl, 1, 1, 15, 0, KIND_AGE)->num = v->good_ms;
-	add(t, b, bl, 1, 1, 16, 0, KIND_INTEGER)->num = truth(v->stale);
+		set_text(scalar(t, b, bl, MIB_WARNING + i, KIND_OCTETS), v->thresholds[i]);
+	scalar(t, b, bl, MIB_LAST_GOOD_SCAN_AGE, KIND_AGE)->num = v->good_ms;
+	scalar(t, b, bl, MIB_COUNTS_STALE, KIND_INTEGER)->num = truth(v->stale);
 }
 
 uint32_t oid_age(const struct oid_entry *e, int64_t now_ms)
@@ -124,36 +132,37 @@ static void column(const struct agent_values *v, const uint32_t *b, size_t bl, u
 	for (size_t i = 0; i < v->nfolders; i++) {
 		const struct folder_values *f = &v->f[i];
 		uint32_t row = (uint32_t)i + 1;
-		static const enum oid_kind kinds[15] = {0,
-		                                        0,
-		                                        KIND_OCTETS,
-		                                        KIND_OCTETS,
-		                                        KIND_GAUGE,
-		                                        KIND_GAUGE,
-		                                        KIND_GAUGE,
-		                                        KIND_COUNTER64,
-		                                        KIND_GAUGE,
-		                                        KIND_GAUGE,
-		                                        KIND_INTEGER,
-		                                        KIND_INTEGER,
-		                                        KIND_OCTETS,
-		                                        KIND_INTEGER,
-		                                        KIND_AGE};
-		struct oid_entry *e = add(t, b, bl, 1, 2, 1, col, kinds[col]);
+		static const enum oid_kind kinds[MIB_COL_LAST + 1] = {0,
+		                                                      0,
+		                                                      KIND_OCTETS,
+		                                                      KIND_OCTETS,
+		                                                      KIND_GAUGE,
+		                                                      KIND_GAUGE,
+		                                                      KIND_GAUGE,
+		                                                      KIND_COUNTER64,
+		                                                      KIND_GAUGE,
+		                                                      KIND_GAUGE,
+		                                                      KIND_INTEGER,
+		                                                      KIND_INTEGER,
+		                                                      KIND_OCTETS,
+		                                                      KIND_INTEGER,
+		                                                      KIND_AGE};
+		struct oid_entry *e =
+		    add(t, b, bl, MIB_OBJECTS, MIB_FOLDER_TABLE, MIB_FOLDER_ENTRY, col, kinds[col]);
 		e->name[e->len++] = row;
 		switch (col) {
-		case 2: set_text(e, f->name); break;
-		case 3: set_text(e, f->path); break;
-		case 4: e->num = f->count; break;
-		case 5: e->num = f->oldest_age; break;
-		case 6: e->num = f->newest_age; break;
-		case 7: e->u64 = f->bytes; break;
-		case 8: e->num = f->backlog_count; break;
-		case 9: e->num = f->backlog_oldest_age; break;
-		case 10: e->num = f->state; break;
-		case 11: e->num = f->error; break;
-		case 12: set_text(e, f->message); break;
-		case 13: e->num = truth(f->stale); break;
+		case MIB_COL_NAME: set_text(e, f->name); break;
+		case MIB_COL_PATH: set_text(e, f->path); break;
+		case MIB_COL_COUNT: e->num = f->count; break;
+		case MIB_COL_OLDEST_AGE: e->num = f->oldest_age; break;
+		case MIB_COL_NEWEST_AGE: e->num = f->newest_age; break;
+		case MIB_COL_BYTES: e->u64 = f->bytes; break;
+		case MIB_COL_BACKLOG_COUNT: e->num = f->backlog_count; break;
+		case MIB_COL_BACKLOG_OLDEST_AGE: e->num = f->backlog_oldest_age; break;
+		case MIB_COL_STATE: e->num = f->state; break;
+		case MIB_COL_ERROR_FLAG: e->num = f->error; break;
+		case MIB_COL_ERROR_MESSAGE: set_text(e, f->message); break;
+		case MIB_COL_STALE: e->num = truth(f->stale); break;
 		default: e->num = f->read_ms; break;
 		}
 	}
@@ -165,7 +174,7 @@ void oidtable_build(const struct agent_values *v, const uint32_t *base, size_t b
 	t->n = 0;
 	/* Built in OID order: scalars (.1.1.N.0), then the table column by column. */
 	scalars(v, base, base_len, t);
-	for (uint32_t col = 2; col <= 14; col++)
+	for (uint32_t col = MIB_COL_NAME; col <= MIB_COL_LAST; col++)
 		column(v, base, base_len, col, t);
 }
 

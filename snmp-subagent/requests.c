@@ -3,6 +3,7 @@
 
 #include "agent.h"
 #include "clock.h"
+#include "mib.h"
 
 #include <string.h>
 
@@ -99,7 +100,8 @@ static void add_column(const struct agent *a, netsnmp_variable_list **vars, uint
 {
 	oid name[OIDTABLE_OID_MAX];
 	size_t n = 0;
-	uint32_t tail[5] = {1, 2, 1, col, (uint32_t)row + 1};
+	uint32_t tail[5] = {MIB_OBJECTS, MIB_FOLDER_TABLE, MIB_FOLDER_ENTRY, col,
+	                    (uint32_t)row + 1};
 
 	append_oid(name, &n, a->opt.base, a->opt.base_len);
 	append_oid(name, &n, tail, 5);
@@ -113,7 +115,9 @@ void agent_notify_change(const struct agent *a, const struct agent_values *v, si
 	netsnmp_variable_list *vars = NULL;
 	oid trap[OIDTABLE_OID_MAX], prev[OIDTABLE_OID_MAX];
 	size_t tn = 0, pn = 0;
-	uint32_t trap_tail[2] = {0, 1}, prev_tail[4] = {1, 3, 1, (uint32_t)i + 1};
+	uint32_t trap_tail[2] = {MIB_NOTIFICATIONS, MIB_STATE_CHANGE},
+	         prev_tail[4] = {MIB_OBJECTS, MIB_NOTIFY_OBJECTS, MIB_PREVIOUS_STATE,
+	                         (uint32_t)i + 1};
 	long count = v->f[i].count, age = v->f[i].oldest_age, old = was, now = v->f[i].state;
 
 	append_oid(trap, &tn, a->opt.base, a->opt.base_len);
@@ -124,11 +128,11 @@ void agent_notify_change(const struct agent *a, const struct agent_values *v, si
 	static const oid trap_oid_name[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
 	snmp_varlist_add_variable(&vars, trap_oid_name, OID_LENGTH(trap_oid_name), ASN_OBJECT_ID,
 	                          (u_char *)trap, tn * sizeof(oid));
-	add_column(a, &vars, 2, i, ASN_OCTET_STR, v->f[i].name, strlen(v->f[i].name));
-	add_column(a, &vars, 4, i, ASN_GAUGE, &count, sizeof(count));
-	add_column(a, &vars, 5, i, ASN_GAUGE, &age, sizeof(age));
+	add_column(a, &vars, MIB_COL_NAME, i, ASN_OCTET_STR, v->f[i].name, strlen(v->f[i].name));
+	add_column(a, &vars, MIB_COL_COUNT, i, ASN_GAUGE, &count, sizeof(count));
+	add_column(a, &vars, MIB_COL_OLDEST_AGE, i, ASN_GAUGE, &age, sizeof(age));
 	snmp_varlist_add_variable(&vars, prev, pn, ASN_INTEGER, &old, sizeof(old));
-	add_column(a, &vars, 10, i, ASN_INTEGER, &now, sizeof(now));
+	add_column(a, &vars, MIB_COL_STATE, i, ASN_INTEGER, &now, sizeof(now));
 	send_v2trap(vars);
 	snmp_free_varbind(vars);
 	snmp_log(LOG_NOTICE, "%s: %s -> %s\n", v->f[i].name, state_name(was),

@@ -31,6 +31,13 @@ OUT=$("$HANDLER" "${HOPTS[@]}" --max-runs 0 CRITICAL HARD 1)
 like "$OUT" "max-runs: '0' is not a whole number from 1 to 64" "--max-runs 0 is refused"
 OUT=$("$HANDLER" "${HOPTS[@]}" --bogus CRITICAL HARD 1)
 is "$?" 2 "an unknown option is a usage error"
+# The package's remediate.conf as shipped: Nagios runs the handler at every state change before
+# a site sets it up, and logs what it prints.
+OUT=$("$HANDLER" -f "$top_srcdir/debian/remediate.conf" CRITICAL HARD 3 2>"$T/err")
+is "$?" 2 "the shipped remediate.conf, not yet set up: exit 2"
+is "$OUT" "ccmc_und_remediate: not set up: no store, folder or connector command is given (see ccmc_und_remediate.conf(5) and /etc/ccmc-und/remediate.conf); nothing touched" \
+	"... one line that says so"
+is "$(cat "$T/err")" "" "... and no usage text"
 ok "$([ ! -e "$C/calls" ] && [ -e "$S/Import/a.und" ] && [ ! -e "$Q" ] && echo 0 || echo 1)" \
 	"no bad invocation ran a command, moved a file or made the quarantine"
 
@@ -315,7 +322,7 @@ like "$OUT" "line 9: unknown setting 'stop-comand'" "config: an unknown key is r
 printf '[section]\nstore = /srv\n' >"$T/conf2"
 chmod 600 "$T/conf2"
 OUT=$("$HANDLER" -f "$T/conf2" CRITICAL HARD 1)
-like "$OUT" "line 2: sections are not used ('[section]')" "config: a section header is refused"
+like "$OUT" "line 1: sections are not used ('[section]')" "config: a section header is refused, at its line"
 OUT=$("$HANDLER" -f "$T/missing" CRITICAL HARD 1)
 like "$OUT" "config $T/missing: No such file or directory" "config: a missing file is named"
 
