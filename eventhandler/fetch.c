@@ -3,6 +3,7 @@
 #include "fetch.h"
 
 #include "clock.h"
+#include "fdio.h"
 #include "files.h"
 #include "hash.h"
 #include "movestep.h"
@@ -58,16 +59,7 @@ static void to_temp(const void *p, size_t n, void *ctx)
 		return;
 	sha256_update(&k->c, n, b);
 	k->size += (int64_t)n;
-	for (size_t w = 0; w < n;) {
-		ssize_t r = write(k->fd, b + w, n - w);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			k->err = errno;
-			return;
-		}
-		w += (size_t)r;
-	}
+	k->err = write_full(k->fd, b, n, NULL);
 }
 
 /* Errors that say the server, not the file, failed: every further file would fail too. */
@@ -262,20 +254,6 @@ static int fetched_line(char *buf, size_t len, const struct move_src *src, const
 	return n > 0 && (size_t)n < len ? n : -1;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return errno;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Records the batch in fetched.tsv, durably, before any copy gets its final name. */
 static int fetched_write(struct mover *m, const struct move_src *src, const struct und_list *l,
                          size_t n)
@@ -298,14 +276,14 @@ static int fetched_write(struct mover *m, const struct move_src *src, const stru
 		if (w < 0)
 			return ENAMETOOLONG;
 		if (len + (size_t)w > sizeof(buf)) {
-			err = write_all(m->fetched_fd, buf, len);
+			err = write_full(m->fetched_fd, buf, len, NULL);
 			len = 0;
 		}
 		memcpy(buf + len, line, (size_t)w);
 		len += (size_t)w;
 	}
 	if (!err)
-		err = write_all(m->fetched_fd, buf, len);
+		err = write_full(m->fetched_fd, buf, len, NULL);
 	return err ? err : fdatasync(m->fetched_fd) < 0 ? errno : 0;
 }
 

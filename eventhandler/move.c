@@ -8,6 +8,7 @@
 #include "move.h"
 
 #include "clock.h"
+#include "fdio.h"
 #include "files.h"
 #include "hash.h"
 #include "fetch.h"
@@ -470,13 +471,11 @@ static int copy_one(struct mover *m, const struct move_src *src, const char *nam
 			break;
 		}
 		sha256_update(&c, (size_t)n, iobuf);
-		for (ssize_t w = 0, k; w < n; w += k)
-			if ((k = write(out, iobuf + w, (size_t)(n - w))) < 0) {
-				err = -errno;
-				break;
-			}
-		if (err)
+		int werr = write_full(out, iobuf, (size_t)n, NULL);
+		if (werr) {
+			err = -werr;
 			break;
+		}
 		p->size += n;
 	}
 	struct timespec times[2] = {st.st_atim, st.st_mtim};

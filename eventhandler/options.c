@@ -5,6 +5,7 @@
 #include "output.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,15 +155,19 @@ static int usage_error(const char *fmt, ...)
 
 /* The config file comes first, so that the command line overrides it. */
 static int load_config_option(int argc, char **argv, const struct option *lo, const char *so,
-                              struct settings *cfg)
+                              struct run *r)
 {
 	char err[1024];
 	int opt;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, so, lo, NULL)) != -1)
-		if (opt == 'f' && config_load(optarg, cfg, err, sizeof(err)) < 0)
+	while ((opt = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+		if (opt != 'f')
+			continue;
+		r->config_path = optarg;
+		if (config_load(optarg, &r->cfg, err, sizeof(err)) < 0)
 			return usage_error("%s", err);
+	}
 	opterr = 1;
 	optind = 0;
 	return 0;
@@ -195,10 +200,11 @@ static int check_all(int argc, char **argv, struct run *r)
 	if (settings_unset(&r->cfg)) {
 		/* One line, no usage text: Nagios logs it at every state change until it is set up.
 		 */
-		printf(PROGNAME
-		       ": not set up: no store, folder or connector command is given "
-		       "(see ccmc_und_remediate.conf(5) and /etc/ccmc-und/remediate.conf); nothing "
-		       "touched\n");
+		char safe[PATH_MAX * 4];
+		printf(PROGNAME ": not set up: no store, folder or connector command is given "
+		                "(see ccmc_und_remediate.conf(5)%s%s); nothing touched\n",
+		       r->config_path ? " and " : "",
+		       r->config_path ? name_escape(r->config_path, safe, sizeof(safe)) : "");
 		return EXIT_USAGE;
 	}
 	if (settings_check(&r->cfg, err, sizeof(err)) < 0 ||
@@ -234,7 +240,7 @@ bool options_parse(int argc, char **argv, struct run *r, int *code)
 	char so[2 * NOPTIONS + 1];
 
 	getopt_tables(lo, so);
-	if ((*code = load_config_option(argc, argv, lo, so, &r->cfg)) != 0 ||
+	if ((*code = load_config_option(argc, argv, lo, so, r)) != 0 ||
 	    (*code = apply_all(argc, argv, lo, so, r)) >= 0 ||
 	    (*code = check_all(argc, argv, r)) != 0)
 		return false;

@@ -18,6 +18,7 @@
 
 struct run {
 	struct settings cfg;
+	const char *config_path; /* -f's file, or NULL */
 	bool force, dry_run, verbose;
 	struct trigger trig;
 	struct connector conn;

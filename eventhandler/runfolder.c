@@ -2,6 +2,7 @@
 
 #include "runfolder.h"
 
+#include "fdio.h"
 #include "files.h"
 
 #include <errno.h>
@@ -93,21 +94,15 @@ static void lines_lost(struct mover *m, size_t from)
 int manifest_flush(struct mover *m)
 {
 	size_t done = 0;
+	int err = write_full(m->manifest_fd, m->manifest_buf, m->manifest_len, &done);
 
-	while (done < m->manifest_len) {
-		ssize_t n = write(m->manifest_fd, m->manifest_buf + done, m->manifest_len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int err = errno;
-			/* A line cut by the failed write counts too; recovery drops a torn tail. */
-			while (done > 0 && m->manifest_buf[done - 1] != '\n')
-				done--;
-			lines_lost(m, done);
-			m->manifest_len = 0;
-			return err;
-		}
-		done += (size_t)n;
+	if (err) {
+		/* A line cut by the failed write counts too; recovery drops a torn tail. */
+		while (done > 0 && m->manifest_buf[done - 1] != '\n')
+			done--;
+		lines_lost(m, done);
+		m->manifest_len = 0;
+		return err;
 	}
 	m->manifest_len = 0;
 	return 0;

@@ -175,7 +175,8 @@ int setting_apply(struct settings *s, const char *key, const char *value, bool f
 static int on_key(void *ctx, const char *section, const char *key, const char *value, char *err,
                   size_t errlen)
 {
-	if (section[0]) {
+	/* Every section line, "[]" too, is refused where it stands, before any key under it. */
+	if (!key || section[0]) {
 		snprintf(err, errlen, "sections are not used ('[%s]')", section);
 		return -1;
 	}

@@ -134,10 +134,6 @@ int watch_finish(struct watch_config *c, char *err, size_t errlen)
 {
 	const struct thresholds *t = &c->th;
 
-	if (c->folders.n == 0) {
-		snprintf(err, errlen, "no folder to watch: give -R STORE or -d DIR");
-		return -1;
-	}
 	for (int m = METRIC_BACKLOG_COUNT; !c->backlog && m <= METRIC_BACKLOG_AGE; m++)
 		if (t->warn[m].set || t->crit[m].set) {
 			snprintf(err, errlen, "--no-backlog conflicts with the backlog thresholds");
@@ -145,7 +141,13 @@ int watch_finish(struct watch_config *c, char *err, size_t errlen)
 		}
 	if (!c->backlog)
 		drop_backlog_only(&c->folders);
-	return authfile_check(c->smb.authfile, err, errlen);
+	if (authfile_check(c->smb.authfile, err, errlen) != 0)
+		return -1;
+	if (c->folders.n == 0) {
+		snprintf(err, errlen, "no folder to watch: give -R STORE or -d DIR");
+		return WATCH_NO_FOLDERS;
+	}
+	return 0;
 }
 
 /* A folder that could not be looked at takes --missing when absent, else UNKNOWN. */
@@ -197,6 +199,21 @@ static int64_t max64(int64_t a, int64_t b)
 	return a > b ? a : b;
 }
 
+bool watch_folder_read(const struct probe *p, size_t i, char *why, size_t len)
+{
+	const struct probe_result *r = &p->res[i];
+
+	if (r->err != 0)
+		snprintf(why, len, "%s", r->errmsg);
+	else if (r->st.stat_errors > 0)
+		snprintf(why, len, "%lld entr%s named *.und or *.ccm could not be looked at (%s)",
+		         (long long)r->st.stat_errors, r->st.stat_errors == 1 ? "y" : "ies",
+		         strerror(r->st.stat_errno));
+	else
+		return true;
+	return false;
+}
+
 unsigned watch_totals(const struct watch_config *c, const struct probe *p,
                       struct folder_metrics *t)
 {
@@ -205,7 +222,8 @@ unsigned watch_totals(const struct watch_config *c, const struct probe *p,
 	*t = (struct folder_metrics){0};
 	for (size_t i = 0; i < p->n; i++) {
 		struct folder_metrics m;
-		if (p->res[i].err != 0) {
+		char why[8];
+		if (!watch_folder_read(p, i, why, sizeof(why))) {
 			known &= ~c->folders.f[i].roles;
 			continue;
 		}

@@ -48,6 +48,14 @@ void watch_metrics(const struct watch_config *c, const struct probe *p, size_t i
                    struct folder_metrics *m);
 
 /*
+ * Whether folder i was read whole: opened, and every name that could be a
+ * .und file or message measured. One that was not has no fresh counts to
+ * give (not 0): the plugin leaves its perfdata out, the subagent keeps its
+ * last good counts. why gets the reason when it was not.
+ */
+bool watch_folder_read(const struct probe *p, size_t i, char *why, size_t len);
+
+/*
  * The totals over every folder: sums of counts and bytes, maxima of ages.
  * Returns the roles (ROLE_UND, ROLE_BACKLOG) whose totals are known: every
  * folder that holds that kind was read. Submit unread leaves the .und totals
@@ -112,8 +120,10 @@ struct probe_opts watch_probe_opts(const struct watch_config *c);
 /*
  * Settles what depends on more than one option (--no-backlog drops the
  * folders watched for the backlog only) and refuses settings that are wrong
- * together. Returns 0, or -1 with a message in err.
+ * together. Returns 0; -1 with a message in err; or, once everything else is
+ * right, WATCH_NO_FOLDERS with a message when no store or folder is named.
  */
+#define WATCH_NO_FOLDERS 1
 int watch_finish(struct watch_config *c, char *err, size_t errlen);
 
 #endif

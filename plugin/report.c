@@ -141,7 +141,8 @@ static void perf_all(const struct watch_config *c, const struct probe *p, struct
 
 	for (size_t i = 0; i < p->n; i++) {
 		const struct folder *f = &c->folders.f[i];
-		if (p->res[i].err != 0)
+		char why[8];
+		if (!watch_folder_read(p, i, why, sizeof(why)))
 			continue;
 		watch_metrics(c, p, i, &m);
 		if (f->roles & ROLE_UND) {

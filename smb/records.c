@@ -2,6 +2,8 @@
 
 #include "records.h"
 
+#include "fdio.h"
+
 #include "smbwire.h"
 
 #include <errno.h>
@@ -19,14 +21,9 @@ void rec_init(int fd)
 
 void rec_flush(void)
 {
-	for (size_t o = 0; o < len;) {
-		ssize_t n = write(out_fd, buf + o, len - o);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			_exit(3);
-		o += (size_t)n;
-	}
+	/* Nothing can be said once the records cannot be written: the reader sees the end. */
+	if (write_full(out_fd, buf, len, NULL) != 0)
+		_exit(3);
 	len = 0;
 }
 

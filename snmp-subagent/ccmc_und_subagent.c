@@ -169,6 +169,16 @@ static bool own_option(struct agent_opts *o, int c, const char *arg, char *err, 
 	}
 }
 
+/* Whether the command line asks --check-config, read before a parse that may fail early. */
+static bool asks_check(int argc, char **argv)
+{
+	/* getopt takes an abbreviation ("--check-c") as the whole name. */
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strlen(argv[i]) >= 4 && strncmp(argv[i], "--check-config", strlen(argv[i])) == 0)
+			return true;
+	return false;
+}
+
 /*
  * Parses the command line, with its --extra-opts files, into o. Returns 0,
  * or -1 with the reason in err: at start-up that is a usage error, on a
@@ -177,7 +187,8 @@ static bool own_option(struct agent_opts *o, int c, const char *arg, char *err, 
 static int parse_args(int argc, char **argv, struct agent_opts *o, char *err, size_t errlen)
 {
 	static const char shortopts[] = WATCH_SHORTOPTS "t:x:fp:u:hV";
-	int c;
+	const bool asked = asks_check(argc, argv);
+	int c, rc;
 
 	if (extra_opts_expand(argc, argv, longopts, PROGNAME, CCMC_EXTRA_OPTS_FILE, &argc, &o->args,
 	                      err, errlen) != 0)
@@ -190,16 +201,16 @@ static int parse_args(int argc, char **argv, struct agent_opts *o, char *err, si
 	}
 	if (o->show)
 		return 0; /* help or version: the rest need not make sense */
-	if (o->check && o->cfg.folders.n == 0 && optind == argc)
-		return 0; /* nothing named: main says so */
-	if (optind < argc)
+	if (o->check && !asked)
+		snprintf(err, errlen, "'check-config' is not a setting: a file cannot ask for it");
+	else if (optind < argc)
 		snprintf(err, errlen, "unexpected argument '%s'", o->args[optind]);
-	else if (watch_finish(&o->cfg, err, errlen) != 0)
-		return -1;
 	else if (o->cfg.timeout >= o->interval)
 		snprintf(err, errlen, "the scan time-out (-t) must be shorter than --interval");
-	else
+	else if ((rc = watch_finish(&o->cfg, err, errlen)) == 0)
 		return 0;
+	else if (rc == WATCH_NO_FOLDERS && o->check)
+		return 0; /* nothing named, and nothing else wrong: main says so */
 	return -1;
 }
 
@@ -423,8 +434,10 @@ static void reload(struct agent *a)
 	smb_pool_reset(&a->smb); /* the helpers were started with the old folders and options */
 	if (!same_folders(&a->opt.cfg.folders, &next.cfg.folders)) {
 		/* Rows now name other folders: no notification until a scan sets a baseline. */
+		static struct agent_values carried;
 		a->scanned_once = false;
-		values_init(&next.cfg, mono_ms(), &a->current);
+		values_carry(&a->current, &next.cfg, mono_ms(), &carried);
+		a->current = carried;
 		oidtable_build(&a->current, a->opt.base, a->opt.base_len, &a->table);
 	}
 	extra_opts_free(a->opt.args, a->saved_argc, a->saved_argv);
@@ -542,15 +555,6 @@ static void agent_setup(struct agent *a)
 	/* init_snmp sets its default (15 s); the reconnect timer reads it when the master goes. */
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
 	                   a->opt.ping);
-}
-
-/* Whether the command line asks --check-config, read before a parse that may fail early. */
-static bool asks_check(int argc, char **argv)
-{
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "--check-config") == 0)
-			return true;
-	return false;
 }
 
 /* --check-config: 0 with folders to watch, 1 with none (the unit waits for a store). */

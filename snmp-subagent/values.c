@@ -75,6 +75,20 @@ static void totals(struct agent_values *v)
 	v->total_count = clamp32((int64_t)(sum > INT64_MAX ? INT64_MAX : sum));
 }
 
+void values_carry(const struct agent_values *old, const struct watch_config *c, int64_t now_ms,
+                  struct agent_values *v)
+{
+	values_init(c, now_ms, v);
+	v->scan_errors = old->scan_errors;
+	for (size_t i = 0; i < v->nfolders; i++)
+		for (size_t j = 0; j < old->nfolders; j++)
+			if (strcmp(v->f[i].path, old->f[j].path) == 0) {
+				v->f[i] = old->f[j];
+				break;
+			}
+	totals(v);
+}
+
 void values_failed(const struct watch_config *c, const char *why, struct agent_values *v)
 {
 	names(c, v);
@@ -114,8 +128,9 @@ void values_from_probe(const struct watch_config *c, const struct probe *p, int6
 	v->scan_started = started;
 	v->scan_ms = scan_ms;
 	for (size_t i = 0; i < p->n; i++) {
-		if (p->res[i].err) {
-			folder_failed(p->res[i].errmsg, &v->f[i]);
+		char why[VALUE_TEXT];
+		if (!watch_folder_read(p, i, why, sizeof(why))) {
+			folder_failed(why, &v->f[i]);
 			v->f[i].state = fs[i].state;
 			all_read = false;
 		} else {

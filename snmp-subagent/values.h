@@ -58,6 +58,14 @@ void values_init(const struct watch_config *c, int64_t now_ms, struct agent_valu
 void values_from_probe(const struct watch_config *c, const struct probe *p, int64_t started,
                        int64_t started_ms, uint32_t scan_ms, struct agent_values *v);
 
+/*
+ * After a reload that names other folders: v is values_init's, but a folder
+ * already watched (by its path) keeps what old served for it, and the scan
+ * error count goes on from old's (a Counter32 never goes back).
+ */
+void values_carry(const struct agent_values *old, const struct watch_config *c, int64_t now_ms,
+                  struct agent_values *v);
+
 /* A scan that did not complete: every folder unknown with why, its counts kept and stale. */
 void values_failed(const struct watch_config *c, const char *why, struct agent_values *v);
 

@@ -161,6 +161,15 @@ done
 	systemctl show -p ActiveState -p NRestarts ccmc-und-subagent
 	journalctl -b -u ccmc-und-subagent --no-pager -o cat | tail -n 5
 } >/probe.out 2>&1
+# A broken ini: the condition fails (255), three starts, then the unit stays failed.
+printf '[ccmc_und]\nstore = /srv/ccmcdata\nbogus-key = 1\n' >/etc/ccmc-und/ccmc-und.ini
+systemctl restart ccmc-und-subagent
+for _ in $(seq 300); do
+	r=$(systemctl show -p Result --value ccmc-und-subagent)
+	[ "$r" = start-limit-hit ] && break
+	sleep 0.2
+done
+echo "broken: $(systemctl show -p ActiveState -p Result ccmc-und-subagent | tr '\n' ' ')" >>/probe.out
 systemctl poweroff
 EOF
 	chmod 755 "$R/usr/local/bin/probe"
@@ -176,6 +185,8 @@ EOF
 	like "$out" "ActiveState=active" "booted: ... the unit is active"
 	like "$out" "NRestarts=0" "booted: ... and never restarted"
 	like "$out" "AgentX master at /var/agentx/master" "booted: ... and logged which master socket it uses"
+	like "$out" "broken: ActiveState=failed Result=start-limit-hit" \
+		"booted: a broken ini fails the unit after three starts (start limit), no endless restart"
 	R=
 }
 
@@ -202,8 +213,27 @@ icinga_validates() {
 	R=
 }
 
+# A symlink planted where the quarantine goes: the package's set-up (run again as the triggers
+# run it) must not give its target to nagios, and says so.
+postinst_refuses_symlink() {
+	R="$W/nagios-first"
+	mount -t proc proc "$R/proc"
+	mount --bind /dev "$R/dev"
+	mkdir -p "$R/srv/shared"
+	rm -rf "$R/var/spool/ccmc-und/quarantine"
+	ln -s /srv/shared "$R/var/spool/ccmc-und/quarantine"
+	local out
+	out=$(inroot /var/lib/dpkg/info/monitoring-plugins-ccmc-und.postinst triggered /usr/sbin/nagios4 2>&1)
+	like "$out" "/var/spool/ccmc-und/quarantine is not a directory; left as it is" \
+		"postinst: a symlink where the quarantine goes is left, and said so"
+	like "$(inroot stat -c '%U %a' /srv/shared)" "root 755" "postinst: ... its target stays root's, 0755"
+	unmount
+	R=
+}
+
 one_order ours-first ours theirs
 one_order nagios-first theirs ours
+postinst_refuses_symlink
 icinga_validates
 if command -v systemd-nspawn >/dev/null; then
 	booted

@@ -188,6 +188,21 @@ unlike "$FIRST" "export_und" "its labels are left out (no U, which stops Perl's 
 unlike "$FIRST" "total_und" "... and so are the .und totals, which sum it"
 like "$FIRST" "submit_backlog=0;;;0" "a folder that was read keeps its labels"
 perf_all_parsed "Monitoring::Plugin parses every perfdata entry, the missing folder left out"
+# Names that can be listed but not measured (a folder readable, not searchable, for the user the
+# check runs as): no fresh count to give, so no perfdata for that folder or the totals it sums.
+mkdir -p "$T/nox/Import" "$T/nox/Export" "$T/nox/Submit"
+: >"$T/nox/Import/a.und"
+: >"$T/nox/Import/b.und"
+chmod -R a+rX "$T/nox"
+chmod 0444 "$T/nox/Import"
+OUT=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$PLUGIN" -R "$T/nox")
+RC=$?
+FIRST=${OUT%%$'\n'*}
+like "$RC $FIRST" "3 CCMC_UND UNKNOWN - Import: 2 entries named *.und or *.ccm could not be looked at" \
+	"names listed but not measured: UNKNOWN, and says why"
+unlike "$FIRST" "import_und" "... no import_* perfdata: no count was measured"
+unlike "$FIRST" "total_und" "... nor the totals that sum Import"
+chmod 0755 "$T/nox/Import"
 mkdir -p "$T/nosub/Import" "$T/nosub/Export"
 : >"$T/nosub/Import/a.und"
 run -R "$T/nosub"

@@ -35,7 +35,7 @@ is "$?" 2 "an unknown option is a usage error"
 # a site sets it up, and logs what it prints.
 OUT=$("$HANDLER" -f "$top_srcdir/debian/remediate.conf" CRITICAL HARD 3 2>"$T/err")
 is "$?" 2 "the shipped remediate.conf, not yet set up: exit 2"
-is "$OUT" "ccmc_und_remediate: not set up: no store, folder or connector command is given (see ccmc_und_remediate.conf(5) and /etc/ccmc-und/remediate.conf); nothing touched" \
+is "$OUT" "ccmc_und_remediate: not set up: no store, folder or connector command is given (see ccmc_und_remediate.conf(5) and $top_srcdir/debian/remediate.conf); nothing touched" \
 	"... one line that says so"
 is "$(cat "$T/err")" "" "... and no usage text"
 ok "$([ ! -e "$C/calls" ] && [ -e "$S/Import/a.und" ] && [ ! -e "$Q" ] && echo 0 || echo 1)" \
@@ -323,6 +323,11 @@ printf '[section]\nstore = /srv\n' >"$T/conf2"
 chmod 600 "$T/conf2"
 OUT=$("$HANDLER" -f "$T/conf2" CRITICAL HARD 1)
 like "$OUT" "line 1: sections are not used ('[section]')" "config: a section header is refused, at its line"
+printf '[]\nstore = /srv\n' >"$T/conf3"
+chmod 600 "$T/conf3"
+OUT=$("$HANDLER" -f "$T/conf3" CRITICAL HARD 1)
+is "$?:$OUT" "2:ccmc_und_remediate: config $T/conf3, line 1: sections are not used ('[]')" \
+	"config: an empty section header is refused too (exit 2), not a crash"
 OUT=$("$HANDLER" -f "$T/missing" CRITICAL HARD 1)
 like "$OUT" "config $T/missing: No such file or directory" "config: a missing file is named"
 

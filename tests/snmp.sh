@@ -199,6 +199,26 @@ for key in help version; do
 	is "$(kill -0 "$XPID" 2>/dev/null && echo up)/$(get "$XB.1.1.8.0")" 'up/"0"' \
 		"SIGHUP with '$key =': the agent runs on with its settings"
 done
+# A reload that names one more folder keeps what the others served: Import, unreadable across
+# the reload, keeps its last good count, stale, instead of starting again from 0.
+mkdir -p "$T/extra"
+S2=$(store hup)
+mkf "$S2/Import/a.und" 600 10
+mkf "$S2/Import/b.und" 60 10
+printf '[ccmc_und]\nstore = %s\ncritical = 0\n' "$S2" >"$INI"
+kill -HUP "$XPID"
+xb_import_read() { get "$XB.1.2.1.3.1" | grep -qF "$S2/Import" && [ "$(get "$XB.1.2.1.4.1")" = 2 ]; }
+until_ok 15 xb_import_read
+mv "$S2/Import" "$S2/Import.hup"
+xb_import_failed() { [ "$(get "$XB.1.2.1.11.1")" = 1 ]; }
+until_ok 15 xb_import_failed
+printf '[ccmc_und]\nstore = %s\ncritical = 0\ndir = %s\n' "$S2" "$T/extra" >"$INI"
+kill -HUP "$XPID"
+four_rows() { get "$XB.1.2.1.3.4" | grep -qF "$T/extra"; }
+until_ok 15 four_rows
+ok $? "SIGHUP adding a folder: a fourth row"
+is "$(get "$XB.1.2.1.4.1")/$(get "$XB.1.2.1.13.1")/$(get "$XB.1.1.2.0")" "2/1/2" \
+	"... Import, still unreadable, keeps its last good count (2), stale, and the total keeps it"
 # Other folders: the rows follow them.
 printf '[ccmc_und]\nstore = %s\n' "$E" >"$INI"
 kill -HUP "$XPID"

@@ -57,7 +57,9 @@ static void options(void)
 	tap_is_int(opt(OPT_BAC, "1h"), 1, "a backlog threshold is taken alone");
 	tap_is_int(watch_finish(&cfg, err, sizeof(err)), -1, "... but not with --no-backlog");
 	memset(&cfg, 0, sizeof(cfg));
-	tap_is_int(watch_finish(&cfg, err, sizeof(err)), -1, "no folder at all is refused");
+	tap_is_int(watch_finish(&cfg, err, sizeof(err)), WATCH_NO_FOLDERS,
+	           "no folder at all is refused, as nothing named (the subagent's --check-config "
+	           "tells it apart)");
 	int64_t v;
 	tap_is_int(option_number("-t", "10x", 1, 100, &v, err, sizeof(err)), -1,
 	           "10x is no number");
