@@ -118,8 +118,7 @@ static int read_section(const struct extra_opts_spec *spec, const struct option 
 	else if (rc < 0)
 		snprintf(err, errlen, "config %s: %s", spec->file, why);
 	else if (!r.seen)
-		snprintf(err, errlen, "config %s: no section [%s]", spec->file,
-		         spec->section);
+		snprintf(err, errlen, "config %s: no section [%s]", spec->file, spec->section);
 	return rc == 0 && r.seen ? 0 : -1;
 }
 

@@ -398,8 +398,9 @@ int mount_check(const char *path, const char *fstypes, bool require_mount, char 
 		return errno;
 	rc = mount_of(real, mnt, sizeof(mnt), type, sizeof(type));
 	if (rc != 0) {
-		snprintf(err, errlen, "%s: cannot tell which mount it is on: /proc/self/mountinfo: %s",
-		         path, rc == ENOENT ? "no mount holds it" : strerror(rc));
+		snprintf(err, errlen,
+		         "%s: cannot tell which mount it is on: /proc/self/mountinfo: %s", path,
+		         rc == ENOENT ? "no mount holds it" : strerror(rc));
 		return MOUNT_LOOKUP_FAILED;
 	}
 	if (fstypes != NULL && !type_listed(type, fstypes)) {

@@ -214,8 +214,7 @@ bool watch_folder_read(const struct probe *p, size_t i, char *why, size_t len)
 	return false;
 }
 
-unsigned watch_totals(const struct watch_config *c, const struct probe *p,
-                      struct folder_metrics *t)
+unsigned watch_totals(const struct watch_config *c, const struct probe *p, struct folder_metrics *t)
 {
 	unsigned known = ROLE_UND | ROLE_BACKLOG;
 

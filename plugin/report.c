@@ -151,7 +151,8 @@ static void perf_all(const struct watch_config *c, const struct probe *p, struct
 			perf_metric(o, f->label, "und_bytes", &m.und_bytes, "B", th, -1);
 		}
 		if ((f->roles & ROLE_BACKLOG) && c->backlog) {
-			perf_metric(o, f->label, "backlog", &m.backlog, "", th, METRIC_BACKLOG_COUNT);
+			perf_metric(o, f->label, "backlog", &m.backlog, "", th,
+			            METRIC_BACKLOG_COUNT);
 			perf_metric(o, f->label, "backlog_age", &m.backlog_age, "s", th,
 			            METRIC_BACKLOG_AGE);
 		}

@@ -174,7 +174,8 @@ static bool asks_check(int argc, char **argv)
 {
 	/* getopt takes an abbreviation ("--check-c") as the whole name. */
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strlen(argv[i]) >= 4 && strncmp(argv[i], "--check-config", strlen(argv[i])) == 0)
+		if (strlen(argv[i]) >= 4 &&
+		    strncmp(argv[i], "--check-config", strlen(argv[i])) == 0)
 			return true;
 	return false;
 }

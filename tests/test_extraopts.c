@@ -89,7 +89,8 @@ static void test_expand(void)
 	/* The packaged ini ships its sections with comments only: no error, nothing set. */
 	char *argv4[] = {"prog", "--extra-opts", "-c", "2", NULL};
 	write_file("[prog]\n; store = /srv/ccmc\n[other]\nstore = /x\n", 0644);
-	tap_is_int(expand(4, argv4, &n, &out, err), 0, "expand: a section of comments only is no error");
+	tap_is_int(expand(4, argv4, &n, &out, err), 0,
+	           "expand: a section of comments only is no error");
 	if (!tap_ok(n == 3 && strcmp(out[1], "-c") == 0, "expand: ... and sets nothing"))
 		printf("#   n %d, out[1] %s\n", n, out[1]);
 	extra_opts_free(out, 4, argv4);
