@@ -138,13 +138,6 @@ int und_list_read(int dirfd, bool sizes, struct und_list *l);
 struct store_folder;
 int und_list_folder(const struct store_folder *f, bool sizes, struct und_list *l);
 
-/*
- * Checks that the quarantine root qfd is neither a store folder nor inside
- * one, nor holds one: walks up from it comparing device and inode. Returns
- * 0, or -1 with the folder it overlaps in err.
- */
-int quarantine_check(int qfd, const struct move_src *src, size_t n, char *err, size_t errlen);
-
 /* Names the run folder under qpath from m's now and run_id, creating nothing. */
 void mover_init(struct mover *m, const char *qpath);
 

@@ -12,6 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Records a file that stays, and why; NULL once the list is full. */
+struct move_error *note_error(struct mover *m, const struct move_src *src, const char *name,
+                              const char *op, int err);
+
 /* Errors in the quarantine that make every further copy pointless. */
 bool quarantine_fatal(int e);
 

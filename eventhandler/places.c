@@ -377,6 +377,59 @@ static int untrusted(const struct settings *cfg, int rc, char *err, size_t errle
 	return rc;
 }
 
+/* True when the folder open at fd is, or lies under, one of forbid[]. */
+static bool lies_within(int fd, const struct stat *forbid, size_t n)
+{
+	int cur = openat(fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	for (int depth = 0; cur >= 0 && depth < 4096; depth++) {
+		struct stat st, up_st;
+		if (fstat(cur, &st) < 0)
+			break;
+		for (size_t i = 0; i < n; i++)
+			if (same_file(&st, &forbid[i])) {
+				close(cur);
+				return true;
+			}
+		int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(cur);
+		if (up < 0 || fstat(up, &up_st) < 0 || same_file(&st, &up_st)) {
+			if (up >= 0)
+				close(up);
+			return false;
+		}
+		cur = up;
+	}
+	if (cur >= 0)
+		close(cur);
+	return false;
+}
+
+/*
+ * Checks that the quarantine root qfd is neither a store folder nor inside
+ * one, nor holds one: walks up from it comparing device and inode. Returns
+ * 0, or -1 with the folder it overlaps in err.
+ */
+static int quarantine_check(int qfd, const struct move_src *src, size_t n, char *err, size_t errlen)
+{
+	struct stat forbid[2 * MOVE_SOURCES_MAX];
+	size_t nf = 0;
+
+	/* A folder's parent is its store: the quarantine may lie beside the store, not in it. */
+	for (size_t i = 0; i < n && i < MOVE_SOURCES_MAX; i++) {
+		if (fstat(src[i].fd, &forbid[nf]) == 0)
+			nf++;
+		if (fstatat(src[i].fd, "..", &forbid[nf], 0) == 0)
+			nf++;
+		if (lies_within(qfd, forbid, nf)) {
+			snprintf(err, errlen, "the quarantine lies inside the store of %s",
+			         src[i].path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /*
  * Opens the quarantine root, making a missing one in its parent, which must
  * exist, only once that parent is known to lie outside every store: nothing

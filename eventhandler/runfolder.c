@@ -13,54 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* True when the folder open at fd is, or lies under, one of forbid[]. */
-static bool lies_within(int fd, const struct stat *forbid, size_t n)
-{
-	int cur = openat(fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-	for (int depth = 0; cur >= 0 && depth < 4096; depth++) {
-		struct stat st, up_st;
-		if (fstat(cur, &st) < 0)
-			break;
-		for (size_t i = 0; i < n; i++)
-			if (same_file(&st, &forbid[i])) {
-				close(cur);
-				return true;
-			}
-		int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		close(cur);
-		if (up < 0 || fstat(up, &up_st) < 0 || same_file(&st, &up_st)) {
-			if (up >= 0)
-				close(up);
-			return false;
-		}
-		cur = up;
-	}
-	if (cur >= 0)
-		close(cur);
-	return false;
-}
-
-int quarantine_check(int qfd, const struct move_src *src, size_t n, char *err, size_t errlen)
-{
-	struct stat forbid[2 * MOVE_SOURCES_MAX];
-	size_t nf = 0;
-
-	/* A folder's parent is its store: the quarantine may lie beside the store, not in it. */
-	for (size_t i = 0; i < n && i < MOVE_SOURCES_MAX; i++) {
-		if (fstat(src[i].fd, &forbid[nf]) == 0)
-			nf++;
-		if (fstatat(src[i].fd, "..", &forbid[nf], 0) == 0)
-			nf++;
-		if (lies_within(qfd, forbid, nf)) {
-			snprintf(err, errlen, "the quarantine lies inside the store of %s",
-			         src[i].path);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* Opens the manifest for appending; a line cut short by a kill is cut off first. */
 static int manifest_open(struct mover *m)
 {
@@ -141,7 +93,7 @@ int manifest_add(struct mover *m, const char *folder, const char *mirror, const 
 	return 0;
 }
 
-void mover_init(struct mover *m, const char *qpath)
+void runfolder_name(struct mover *m, const char *qpath)
 {
 	struct tm tm;
 	time_t t = (time_t)m->now;
@@ -154,7 +106,7 @@ void mover_init(struct mover *m, const char *qpath)
 	m->runfd = m->manifest_fd = m->fetched_fd = -1;
 }
 
-int mover_begin(struct mover *m, int qfd)
+int runfolder_make(struct mover *m, int qfd)
 {
 	if (mkdirat(qfd, m->run_name, 0700) < 0)
 		return errno;
@@ -164,7 +116,7 @@ int mover_begin(struct mover *m, int qfd)
 	return manifest_open(m);
 }
 
-int mover_reopen(struct mover *m, const char *run_path)
+int runfolder_reopen(struct mover *m, const char *run_path)
 {
 	const char *slash = strrchr(run_path, '/');
 
@@ -177,9 +129,8 @@ int mover_reopen(struct mover *m, const char *run_path)
 	return manifest_open(m);
 }
 
-void mover_end(struct mover *m)
+void runfolder_close(struct mover *m)
 {
-	mover_hashed(m);
 	if (m->manifest_fd >= 0) {
 		int err = manifest_flush(m);
 		/* Lines written but not made durable: recovery checks each against its file. */
@@ -192,13 +143,10 @@ void mover_end(struct mover *m)
 	if (m->runfd >= 0)
 		close(m->runfd);
 	m->manifest_fd = m->runfd = m->fetched_fd = -1;
-	if (m->on_progress)
-		m->on_progress(&m->st, true, m->progress_ctx);
 }
 
-void mover_discard(struct mover *m, int qfd)
+void runfolder_remove(struct mover *m, int qfd)
 {
-	mover_end(m);
 	int fd = openat(qfd, m->run_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return;

@@ -12,6 +12,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Names the run folder (UTC time and run id) under the quarantine qpath; opens nothing. */
+void runfolder_name(struct mover *m, const char *qpath);
+
+/* Makes the run folder, durably, and opens it and its manifest. Returns 0 or an errno. */
+int runfolder_make(struct mover *m, int qfd);
+
+/* Opens an earlier run's folder and manifest, for its recovery. Returns 0 or an errno. */
+int runfolder_reopen(struct mover *m, const char *run_path);
+
+/* Writes and syncs the queued manifest lines and closes the run's descriptors. */
+void runfolder_close(struct mover *m);
+
+/* Removes a run folder that holds nothing but an empty manifest (a stop that failed). */
+void runfolder_remove(struct mover *m, int qfd);
+
 /*
  * The run folder's mirror of a source folder's path (RUN/srv/a/Import), so
  * that two folders with one name never share a quarantine folder. Made
@@ -30,9 +45,5 @@ int manifest_add(struct mover *m, const char *folder, const char *mirror, const 
 
 /* Writes the queued lines. Returns 0 or an errno. */
 int manifest_flush(struct mover *m);
-
-/* Records a file that stays, and why (move.c); NULL once the list is full. */
-struct move_error *note_error(struct mover *m, const struct move_src *src, const char *name,
-                              const char *op, int err);
 
 #endif
