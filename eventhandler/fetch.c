@@ -7,6 +7,7 @@
 #include "files.h"
 #include "hash.h"
 #include "movestep.h"
+#include "number.h"
 #include "runfolder.h"
 #include "tsvfield.h"
 
@@ -492,12 +493,7 @@ int fetch_folder(struct mover *m, size_t index, const struct move_src *src,
 
 static bool parse_i64(const char *s, int64_t *v)
 {
-	char *end;
-
-	errno = 0;
-	long long x = strtoll(s, &end, 10);
-	*v = x;
-	return errno == 0 && end != s && *end == '\0';
+	return number_parse(s, strlen(s), INT64_MIN, INT64_MAX, v) == 0;
 }
 
 /* One whole line of fetched.tsv, in place; false for one cut short or malformed. */

@@ -160,6 +160,7 @@ static int load_config_option(int argc, char **argv, const struct option *lo, co
 	char err[1024];
 	int opt;
 
+	optind = 0; /* glibc: start afresh, whatever parsed argv before */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, so, lo, NULL)) != -1) {
 		if (opt != 'f')

@@ -2,6 +2,8 @@
 
 #include "command.h"
 
+#include "number.h"
+
 #include "clock.h"
 
 #include <errno.h>
@@ -164,11 +166,14 @@ static size_t children(pid_t *kids, size_t max)
 		if (fd >= 0)
 			close(fd);
 		buf[len > 0 ? len : 0] = '\0';
-		for (char *p = buf, *end; *p && n < max; p = end) {
-			long v = strtol(p, &end, 10);
-			if (end == p)
+		/* "pid pid ... ": each a whole number; the first that is not ends the list. */
+		for (char *p = buf; *p && n < max;) {
+			size_t w = strcspn(p, " \n");
+			int64_t v;
+			if (number_parse(p, w, 1, INT32_MAX, &v) != 0)
 				break;
 			kids[n++] = (pid_t)v;
+			p += w + strspn(p + w, " \n");
 		}
 	}
 	if (d)
