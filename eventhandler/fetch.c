@@ -4,6 +4,7 @@
 
 #include "clock.h"
 #include "fdio.h"
+#include "fetchlog.h"
 #include "files.h"
 #include "hash.h"
 #include "movestep.h"
@@ -23,7 +24,6 @@
 
 #define FETCH_BATCH 256
 #define FETCH_BATCH_BYTES (64 * 1024 * 1024)
-#define FETCHED_NAME "fetched.tsv"
 /* Deletes asked for ahead of the answer read: enough to keep the helpers busy, few enough
  * that a request never waits on a full socket. */
 #define DEL_WINDOW 32
@@ -240,19 +240,13 @@ static int get_one(struct mover *m, struct lanes *ln, const struct move_src *src
 	return 0;
 }
 
-/* Appends one line to buf: folder, name, size, write time, change time. */
+/* Appends one line to buf: folder, name, size, write time, change time, file ID. */
 static int fetched_line(char *buf, size_t len, const struct move_src *src, const char *name,
                         const struct smb_attr *a)
 {
-	char folder[PATH_MAX * 4], esc[NAME_MAX * 4 + 4];
+	struct fetchlog_entry e = {src->path, name, a->size, a->mtime, a->ctime, a->id};
 
-	if (field_escape(src->path, folder, sizeof(folder)) < 0 ||
-	    field_escape(name, esc, sizeof(esc)) < 0)
-		return -1;
-	int n =
-	    snprintf(buf, len, "%s\t%s\t%lld\t%lld\t%lld\t%lld\n", folder, esc, (long long)a->size,
-	             (long long)a->mtime, (long long)a->ctime, (long long)a->id);
-	return n > 0 && (size_t)n < len ? n : -1;
+	return fetchlog_format(&e, buf, len);
 }
 
 /* Records the batch in fetched.tsv, durably, before any copy gets its final name. */
@@ -266,7 +260,7 @@ static int fetched_write(struct mover *m, const struct move_src *src, const stru
 
 	if (m->fetched_fd < 0) {
 		m->fetched_fd =
-		    openat(m->runfd, FETCHED_NAME,
+		    openat(m->runfd, FETCHLOG_NAME,
 		           O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (m->fetched_fd < 0 || fsync(m->runfd) < 0)
 			return errno;
@@ -491,33 +485,23 @@ int fetch_folder(struct mover *m, size_t index, const struct move_src *src,
 	return stop || m->st.deadline_hit ? -1 : 0;
 }
 
-static bool parse_i64(const char *s, int64_t *v)
-{
-	return number_parse(s, strlen(s), INT64_MIN, INT64_MAX, v) == 0;
-}
-
 /* One whole line of fetched.tsv, in place; false for one cut short or malformed. */
 static bool parse_fetched(char *line, struct fetched_rec *r)
 {
-	char *f[6], *save = NULL;
-	int n = 0;
+	struct fetchlog_entry e;
 
-	for (char *t = strtok_r(line, "\t", &save); t && n < 6; t = strtok_r(NULL, "\t", &save))
-		f[n++] = t;
-	if (n != 6 || field_unescape(f[0], strlen(f[0]), f[0], strlen(f[0]) + 1) < 0 ||
-	    field_unescape(f[1], strlen(f[1]), f[1], strlen(f[1]) + 1) < 0)
+	if (!fetchlog_parse(line, &e))
 		return false;
-	r->folder = f[0];
-	r->name = f[1];
-	r->attr.err = 0;
-	return parse_i64(f[2], &r->attr.size) && parse_i64(f[3], &r->attr.mtime) &&
-	       parse_i64(f[4], &r->attr.ctime) && parse_i64(f[5], &r->attr.id);
+	r->folder = e.folder;
+	r->name = e.name;
+	r->attr = (struct smb_attr){0, e.size, e.mtime, e.ctime, e.id};
+	return true;
 }
 
 void fetched_load(int runfd, struct fetched_log *log)
 {
 	struct stat st;
-	int fd = openat(runfd, FETCHED_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(runfd, FETCHLOG_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	size_t cap = 0;
 
 	memset(log, 0, sizeof(*log));

@@ -3,12 +3,14 @@
  * answers, and manifest lines and fields. Beyond not crashing, what parses
  * must survive a round trip: a command re-quoted splits into the same words,
  * an escaped field unescapes to the same bytes, a manifest line formats and
- * parses back to the same entry.
+ * parses back to the same entry, and so does a fetched.tsv line.
  */
 #include "command.h"
+#include "fetchlog.h"
 #include "manifest.h"
 #include "tsvfield.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +90,25 @@ static void check_manifest(const char *s)
 		abort();
 }
 
+/* A fetched.tsv line that parses formats back to a line that parses to the same entry. */
+static void check_fetchlog(const char *s)
+{
+	static char line[512], again[8192];
+	struct fetchlog_entry e, back;
+
+	snprintf(line, sizeof(line), "%s", s);
+	if (!fetchlog_parse(line, &e))
+		return;
+	int n = fetchlog_format(&e, again, sizeof(again));
+	if (n <= 0)
+		abort();
+	again[n - 1] = '\0';
+	if (!fetchlog_parse(again, &back) || strcmp(e.folder, back.folder) ||
+	    strcmp(e.name, back.name) || e.size != back.size || e.mtime != back.mtime ||
+	    e.ctime != back.ctime || e.id != back.id)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	static char s[512];
@@ -100,5 +121,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	status_parse((const char *)data, size, size ? data[0] : 0);
 	check_field(s);
 	check_manifest(s);
+	check_fetchlog(s);
 	return 0;
 }

@@ -1,0 +1,55 @@
+/* fetched.tsv's lines (lib/fetchlog.c): a round trip for any name, and every malformed line
+ * refused. */
+#include "fetchlog.h"
+#include "tap.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Formats e, parses the line back, and compares. */
+static void round_trip(const char *folder, const char *name, const char *what)
+{
+	struct fetchlog_entry e = {folder, name, 1234, -5, 1733300000123456789, 42}, back;
+	char line[8192];
+	int n = fetchlog_format(&e, line, sizeof(line));
+
+	if (!tap_ok(n > 0 && line[n - 1] == '\n' && memchr(line, '\n', (size_t)n - 1) == NULL,
+	            what))
+		return;
+	line[n - 1] = '\0';
+	tap_ok(fetchlog_parse(line, &back) && strcmp(back.folder, folder) == 0 &&
+	           strcmp(back.name, name) == 0 && back.size == 1234 && back.mtime == -5 &&
+	           back.ctime == 1733300000123456789 && back.id == 42,
+	       "... and parses back to the same entry");
+}
+
+static void refused(const char *text, const char *what)
+{
+	char line[512];
+	struct fetchlog_entry e;
+
+	snprintf(line, sizeof(line), "%s", text);
+	tap_ok(!fetchlog_parse(line, &e), what);
+}
+
+int main(void)
+{
+	round_trip("smb://h/c$/Import", "a.und", "a plain line: one line, ending in its newline");
+	round_trip("smb://h/c$/Import", "tab\there\nnew\\line.und",
+	           "a name with a tab, a newline and a backslash stays on one line");
+	round_trip("smb://h/c$/Imp ort", "\xe4\xbd\xa0.und", "UTF-8 and a blank");
+	refused("smb://h/c$/Import\ta.und\t1\t2\t3", "five fields: refused");
+	refused("smb://h/c$/Import\ta.und\t1\t2\t3\t4\t5", "seven fields: refused");
+	refused("smb://h/c$/Import\ta.und\t1\t2\t3\t", "an empty last field: refused");
+	refused("\ta.und\t1\t2\t3\t4", "an empty folder: refused");
+	refused("smb://h/c$/Import\ta.und\t1x\t2\t3\t4", "a size that is not a number: refused");
+	refused("smb://h/c$/Import\ta.und\t99999999999999999999\t2\t3\t4",
+	        "a number past 64 bits: refused");
+	refused("smb://h/c$/Import\ta.und\t+1\t2\t3\t4", "a '+' sign: refused");
+	refused("smb://h/c$/Import\ta\\q.und\t1\t2\t3\t4", "an escape that is none: refused");
+	char big[200];
+	struct fetchlog_entry e = {"smb://h/c$/Import", "a.und", 1, 2, 3, 4};
+	tap_ok(fetchlog_format(&e, big, 20) < 0, "a line that does not fit: -1, not a cut line");
+	(void)big;
+	return tap_done();
+}
