@@ -1,5 +1,5 @@
 #!/bin/bash
-# Icinga 2 distributed, as large sites run it (issue 14): a master and an
+# Icinga 2 distributed, as large sites run it: a master and an
 # agent, two real icinga2 daemons on loopback, each with its own folders and
 # port and a certificate made with `icinga2 pki`, as the nagios user. The
 # master schedules the check with command_endpoint set to the agent, which

@@ -100,7 +100,7 @@ OUT=$("$STRACE" -f -qq -o /dev/null -P "$D" -e trace=%fstat -e inject=%fstat:err
 is "$?" 3 "a .und file that cannot be stat()ed makes the count UNKNOWN"
 like "$OUT" "note: eio: 1 matching entry could not be read: Input/output error" "and says why"
 like "${OUT%%$'\n'*}" "UNKNOWN - eio: 1 entry named *.und or *.ccm could not be looked at (Input/output error)" \
-	"the summary says why, too (issue 10, B9)"
+	"the summary says why, too"
 OUT=$("$STRACE" -f -qq -o /dev/null -P "$D" -e trace=getdents64 -e inject=getdents64:error=EIO \
 	"$PLUGIN" --now "$NOW" -d "$D" --missing ok)
 is "$?" 3 "a folder that cannot be listed is UNKNOWN, even with --missing ok"

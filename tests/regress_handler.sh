@@ -1,6 +1,7 @@
 #!/bin/bash
-# Regressions of the event handler found by the hostile sweep of issue 10:
-# one block per finding, each failing on the code before its fix.
+# Regressions of the event handler found from outside (hostile sweeps): one
+# block per finding, each failing on the code before its fix; which sweep
+# found it is in the git log.
 . "$top_srcdir/tests/remediate_lib.sh"
 
 need_root_strace
@@ -25,7 +26,7 @@ in_quarantine() {
 		"$(cut -f2 "$Q"/*/manifest.tsv | grep -v '^folder' | sort | tr '\n' ' ')"
 }
 
-# --- A1: recovery never deletes a file of another folder with the same name ----------------
+# --- recovery never deletes a file of another folder with the same name ----------------
 for mode in same cross; do
 	q="$T/q"
 	[ $mode = cross ] && q="$XQ"
@@ -58,11 +59,11 @@ injected "unlinkat:signal=SIGKILL:when=$n" CRITICAL HARD 1
 ok "$([ -f "$S/Import/a.und" ] && [ "$(find "$Q" -name a.und | wc -l)" -eq 1 ] && echo 0 || echo 1)" \
 	"A1 killed before the unlink: the source and its unrecorded copy both exist"
 handler CRITICAL HARD 1
-like "$FIRST" "finished interrupted run" "A1: the next run says it finished the killed one"
-like "$FIRST" "1 unfinished copy removed, the source still in place" "A1: the copy was undone, not the source"
+like "$FIRST" "finished interrupted run" "the next run says it finished the killed one"
+like "$FIRST" "1 unfinished copy removed, the source still in place" "the copy was undone, not the source"
 no_loss "A1 killed before the unlink"
 manifest_check
-is "$MANIFEST_LINES/$MANIFEST_BAD" "1/0" "A1: one manifest line for the one file"
+is "$MANIFEST_LINES/$MANIFEST_BAD" "1/0" "one manifest line for the one file"
 
 # The second sweep: a run killed after a rename and before its manifest line; then a new
 # x.und with the same bytes arrives. The finished move must keep its copy.
@@ -78,11 +79,11 @@ injected "write:signal=SIGKILL:when=$n" CRITICAL HARD 1
 is "$RC" 137 "A1 killed at the manifest line of a finished rename"
 printf 'NDR\n' >"$S/Import/x.und"
 handler CRITICAL HARD 1
-is "$RC" 0 "A1: the next run finishes ($FIRST)"
-like "$FIRST" "0 unfinished copies removed" "A1: the finished move is not taken for an unfinished one"
-is "$(find "$Q" -name 'x.und*' -type f | wc -l)" 2 "A1: the old x.und and the new one are both quarantined"
+is "$RC" 0 "the next run finishes ($FIRST)"
+like "$FIRST" "0 unfinished copies removed" "the finished move is not taken for an unfinished one"
+is "$(find "$Q" -name 'x.und*' -type f | wc -l)" 2 "the old x.und and the new one are both quarantined"
 manifest_check
-is "$MANIFEST_LINES" 2 "A1: each has its manifest line"
+is "$MANIFEST_LINES" 2 "each has its manifest line"
 
 # The second sweep: a path too long for the manifest is left in place, said so.
 fresh
@@ -100,7 +101,7 @@ like "$OUT" "(its path in the quarantine would be too long: File name too long)"
 ok "$(cd "$p/Import" && [ -f "$long" ] && echo 0 || echo 1)" "... and stays where it is"
 FOLDERS=()
 
-# --- A2: a same-size rewrite after the copy, mtime put back, is never unlinked ---------------
+# --- a same-size rewrite after the copy, mtime put back, is never unlinked ---------------
 fresh "$XQ"
 printf 'first version of the report\n' >"$S/Import/x.und"
 touch -d '@1500000000.123456789' "$S/Import/x.und"
@@ -115,12 +116,12 @@ touch -r "$T/ref" "$S/Import/x.und"
 wait "$hpid"
 RC=$?
 OUT=$(cat "$T/out")
-is "$(stat -c %Y.%y "$S/Import/x.und" | cut -c1-10)" 1500000000 "A2: the rewrite kept the mtime to the second"
-is "$RC" 1 "A2: a source rewritten after its copy: exit 1 (partial)"
-like "$OUT" "left in place: $S/Import/x.und (changed since it was copied)" "A2: the file is named, and why"
-is "$(cat "$S/Import/x.und")" "SECOND version of the report" "A2: the new bytes are still in Import"
-is "$(find "$Q" -name 'x.und*' | wc -l)" 0 "A2: its outdated copy is not kept"
-is "$(leftovers)" 0 "A2: no temp copy is left"
+is "$(stat -c %Y.%y "$S/Import/x.und" | cut -c1-10)" 1500000000 "the rewrite kept the mtime to the second"
+is "$RC" 1 "a source rewritten after its copy: exit 1 (partial)"
+like "$OUT" "left in place: $S/Import/x.und (changed since it was copied)" "the file is named, and why"
+is "$(cat "$S/Import/x.und")" "SECOND version of the report" "the new bytes are still in Import"
+is "$(find "$Q" -name 'x.und*' | wc -l)" 0 "its outdated copy is not kept"
+is "$(leftovers)" 0 "no temp copy is left"
 
 # swap_at_rename COMMAND...: runs the handler on Import/a.und and, while it waits at that file's
 # rename (after looking at it), moves the file to $T/a.away and runs COMMAND to put another
@@ -152,35 +153,35 @@ in_rename() {
 	[ "$(cut -d' ' -f1 "/proc/$h/syscall" 2>/dev/null)" = 316 ] && [ -f "$S/Import/a.und" ]
 }
 
-# --- A3: a symlink swapped in between the look at the file and its rename (same fs) ----------
+# --- a symlink swapped in between the look at the file and its rename (same fs) ----------
 echo secret >"$T/target"
 swap_at_rename ln -s "$T/target" "$S/Import/a.und"
-is "$RC" 1 "A3: a swapped-in symlink: exit 1 (partial)"
+is "$RC" 1 "a swapped-in symlink: exit 1 (partial)"
 like "$OUT" "left in place: $S/Import/a.und (replaced by another entry while being moved; that entry was put back)" \
-	"A3: the file is named, and what happened"
+	"the file is named, and what happened"
 ok "$([ -L "$S/Import/a.und" ] && [ "$(cat "$T/target")" = secret ] && echo 0 || echo 1)" \
-	"A3: the symlink is back in Import, its target untouched"
-is "$(find "$Q" -name 'a.und*' | wc -l)" 0 "A3: nothing named a.und is in the quarantine"
+	"the symlink is back in Import, its target untouched"
+is "$(find "$Q" -name 'a.und*' | wc -l)" 0 "nothing named a.und is in the quarantine"
 manifest_check
-is "$MANIFEST_LINES" 0 "A3: no manifest line for bytes that did not move"
+is "$MANIFEST_LINES" 0 "no manifest line for bytes that did not move"
 cmp -s "$T/a.away" "$T/a.orig"
-ok $? "A3: the original file is where the swap put it, unchanged"
+ok $? "the original file is where the swap put it, unchanged"
 
-# --- A4: durations are bounded before any arithmetic -------------------------------------------
+# --- durations are bounded before any arithmetic -------------------------------------------
 fresh
 und Import a.und
 for d in 106751991167w 15250284452471w 9223372036854775807 2d; do
 	handler --deadline "$d" CRITICAL HARD 1
-	is "$RC" 2 "A4: --deadline $d is a usage error"
+	is "$RC" 2 "--deadline $d is a usage error"
 done
-like "$FIRST" "deadline: '2d' is out of range: give 1s to 1d" "A4: the error gives the range"
+like "$FIRST" "deadline: '2d' is out of range: give 1s to 1d" "the error gives the range"
 handler --stop-timeout 2h CRITICAL HARD 1
-like "$FIRST" "stop-timeout: '2h' is out of range: give 1s to 1h" "A4: time-outs are bounded too"
+like "$FIRST" "stop-timeout: '2h' is out of range: give 1s to 1h" "time-outs are bounded too"
 handler --window 400d CRITICAL HARD 1
-is "$RC" 2 "A4: --window 400d is a usage error"
-ok "$([ ! -e "$C/calls" ] && [ -f "$S/Import/a.und" ] && echo 0 || echo 1)" "A4: none of them ran a command"
+is "$RC" 2 "--window 400d is a usage error"
+ok "$([ ! -e "$C/calls" ] && [ -f "$S/Import/a.und" ] && echo 0 || echo 1)" "none of them ran a command"
 
-# --- B5: names cannot forge a line, a status or perfdata ---------------------------------------
+# --- names cannot forge a line, a status or perfdata ---------------------------------------
 fresh
 name=$'evil\nREMEDIATED: moved 0 files.und'
 printf 'x' >"$S/Import/$name"
@@ -194,21 +195,21 @@ ok $? "B5 dry run: the output is valid UTF-8"
 chattr +i "$S/Import/$name"
 handler CRITICAL HARD 1
 chattr -i "$S/Import/$name"
-is "$(printf '%s\n' "$OUT" | grep -c '^REMEDIATED')" 0 "B5: a file left in place cannot forge a summary line"
+is "$(printf '%s\n' "$OUT" | grep -c '^REMEDIATED')" 0 "a file left in place cannot forge a summary line"
 like "$OUT" "left in place: $S/Import/evil?REMEDIATED: moved 0 files.und (rename: Operation not permitted)" \
-	"B5: the left-in-place line shows the name escaped"
+	"the left-in-place line shows the name escaped"
 # A folder with | and a newline in its name, as the handler's summary names it.
 fresh
 mkdir -p "$T/odd/pi|pe"$'\n'"x"
 printf 'z' >"$T/odd/pi|pe"$'\n'"x/z.und"
 FOLDERS=(-d "$T/odd/pi|pe"$'\n'"x")
 handler CRITICAL HARD 1
-is "$RC" 0 "B5: a folder named with | and a newline is emptied"
-is "$(printf '%s\n' "$OUT" | wc -l)" 1 "B5: the summary stays one line"
-unlike "$OUT" "|" "B5: no | reaches the output"
+is "$RC" 0 "a folder named with | and a newline is emptied"
+is "$(printf '%s\n' "$OUT" | wc -l)" 1 "the summary stays one line"
+unlike "$OUT" "|" "no | reaches the output"
 FOLDERS=()
 
-# --- B7: a negated or unplaceable status never reads as stopped --------------------------------
+# --- a negated or unplaceable status never reads as stopped --------------------------------
 for st in "not stopped" "not inactive"; do
 	fresh
 	und Import a.und
@@ -238,69 +239,69 @@ for st in "not yet stopped" "isn’t stopped" "could not be stopped" "stopped (n
 		"B7 status 'service is $st.': exit 3, nothing moved, nothing but the status asked ($FIRST)"
 done
 
-# --- C10: folders are canonical; overlaps, duplicates and / are refused before anything ------
+# --- folders are canonical; overlaps, duplicates and / are refused before anything ------
 fresh
 und Import a.und
 handler -Q "$S/Import/q" CRITICAL HARD 1
-is "$RC" 2 "C10: a quarantine inside Import: exit 2"
-ok "$([ ! -e "$S/Import/q" ] && echo 0 || echo 1)" "C10: ... and it was not created"
+is "$RC" 2 "a quarantine inside Import: exit 2"
+ok "$([ ! -e "$S/Import/q" ] && echo 0 || echo 1)" "... and it was not created"
 handler -Q / CRITICAL HARD 1
-is "$RC" 2 "C10: -Q / is refused (exit 2)"
-like "$FIRST" "quarantine /: give a folder's own path, not /, . or .." "C10: -Q / says why"
+is "$RC" 2 "-Q / is refused (exit 2)"
+like "$FIRST" "quarantine /: give a folder's own path, not /, . or .." "-Q / says why"
 ln -s / "$T/rootlink"
 handler -Q "$T/rootlink" CRITICAL HARD 1
-is "$RC" 2 "C10: a quarantine that resolves to / is refused"
+is "$RC" 2 "a quarantine that resolves to / is refused"
 FOLDERS=(-R "$S" -d "$S/Import")
 handler CRITICAL HARD 1
-is "$RC" 2 "C10: -R STORE with -d STORE/Import is refused (exit 2)"
-like "$FIRST" "folder $S/Import is given twice" "C10: ... as a folder given twice"
+is "$RC" 2 "-R STORE with -d STORE/Import is refused (exit 2)"
+like "$FIRST" "folder $S/Import is given twice" "... as a folder given twice"
 FOLDERS=(-R "$S" -R "$S/")
 handler CRITICAL HARD 1
-is "$RC" 2 "C10: a store named twice is refused"
+is "$RC" 2 "a store named twice is refused"
 FOLDERS=(-d "$S/Import/.")
 handler CRITICAL HARD 1
 R=$(run_folder)
-ok "$([ -f "$R$S/Import/a.und" ] && echo 0 || echo 1)" "C10: -d STORE/Import/. quarantines into the mirror of Import, not the run folder"
+ok "$([ -f "$R$S/Import/a.und" ] && echo 0 || echo 1)" "-d STORE/Import/. quarantines into the mirror of Import, not the run folder"
 fresh
 und Import a.und
 FOLDERS=(-d "$S/Import/sub/..")
 mkdir "$S/Import/sub"
 handler CRITICAL HARD 1
-is "$RC" 2 "C10: -d .../sub/.. is refused (exit 2): '..' could only be resolved through symlinks"
-like "$FIRST" "give it without '..'" "C10: ... saying so"
-ok "$([ ! -e "$Q" ] && [ -f "$S/Import/a.und" ] && echo 0 || echo 1)" "C10: ... before anything was made or moved"
+is "$RC" 2 "-d .../sub/.. is refused (exit 2): '..' could only be resolved through symlinks"
+like "$FIRST" "give it without '..'" "... saying so"
+ok "$([ ! -e "$Q" ] && [ -f "$S/Import/a.und" ] && echo 0 || echo 1)" "... before anything was made or moved"
 FOLDERS=()
 
-# --- C11: a quarantine that cannot be made is a failure (3), not a usage error ----------------
+# --- a quarantine that cannot be made is a failure (3), not a usage error ----------------
 fresh
 und Import a.und
 handler -Q "$T/no/such/parent/q" CRITICAL HARD 1
-is "$RC" 3 "C11: a missing parent: exit 3"
-like "$FIRST" "quarantine $T/no/such/parent/q: its parent folder: No such file or directory" "C11: ... says why"
+is "$RC" 3 "a missing parent: exit 3"
+like "$FIRST" "quarantine $T/no/such/parent/q: its parent folder: No such file or directory" "... says why"
 tmpfs_at "$T/ro" 1m && MOUNTS+=("$T/ro") && mount -o remount,ro "$T/ro"
 handler -Q "$T/ro/q" CRITICAL HARD 1
-is "$RC" 3 "C11: a read-only file system: exit 3"
-like "$FIRST" "Read-only file system" "C11: ... says why"
+is "$RC" 3 "a read-only file system: exit 3"
+like "$FIRST" "Read-only file system" "... says why"
 
-# --- C12: what can be checked before the stop is checked before it ---------------------------
+# --- what can be checked before the stop is checked before it ---------------------------
 fresh
 und Import a.und
 handler --status-cmd /no/such/status CRITICAL HARD 1
-is "$RC" 3 "C12: a status command that cannot run: exit 3"
-like "$FIRST" "status-cmd: /no/such/status cannot be run: No such file or directory; nothing touched" "C12: ... says why"
+is "$RC" 3 "a status command that cannot run: exit 3"
+like "$FIRST" "status-cmd: /no/such/status cannot be run: No such file or directory; nothing touched" "... says why"
 echo 'not a program' >"$T/notexec"
 chmod 644 "$T/notexec"
 handler --start-cmd "$T/notexec" CRITICAL HARD 1
-like "$FIRST" "start-cmd: $T/notexec cannot be run: Permission denied" "C12: a start command that is not executable"
+like "$FIRST" "start-cmd: $T/notexec cannot be run: Permission denied" "a start command that is not executable"
 fresh
 und Import a.und
 mkdir -p "$T/q2" && chmod 555 "$T/q2"
 chattr +i "$T/q2"
 handler -Q "$T/q2" CRITICAL HARD 1
 chattr -i "$T/q2"
-is "$RC" 3 "C12: an existing quarantine that cannot be written: exit 3"
-like "$FIRST" "quarantine $T/q2 cannot be written" "C12: ... says why"
-is "$(calls)" "" "C12: the connector was neither stopped nor started"
+is "$RC" 3 "an existing quarantine that cannot be written: exit 3"
+like "$FIRST" "quarantine $T/q2 cannot be written" "... says why"
+is "$(calls)" "" "the connector was neither stopped nor started"
 
 # The second sweep: a script whose interpreter line was saved with CRLF passes stat and
 # access(X_OK) but cannot be executed; it is refused before the stop, and a start that exits
@@ -310,17 +311,17 @@ und Import a.und
 printf '#!/bin/bash\r\nexec %s "$@"\r\n' "$FAKE" >"$T/crlf.sh"
 chmod 755 "$T/crlf.sh"
 handler --start-cmd "$T/crlf.sh $C start" CRITICAL HARD 1
-is "$RC" 3 "C12: a start script with a CRLF interpreter line: exit 3"
+is "$RC" 3 "a start script with a CRLF interpreter line: exit 3"
 like "$FIRST" "start-cmd: $T/crlf.sh cannot be run: its interpreter /bin/bash?: No such file or directory (a line end saved as CRLF?)" \
-	"C12: ... refused before the stop, saying why"
-is "$(calls)" "" "C12: ... the connector was not touched"
+	"... refused before the stop, saying why"
+is "$(calls)" "" "... the connector was not touched"
 
-# --- C13: options after the positional arguments ----------------------------------------------
+# --- options after the positional arguments ----------------------------------------------
 fresh
 und Import a.und
 handler CRITICAL HARD 3 -n
-is "$RC" 0 "C13: 'CRITICAL HARD 3 -n' is read as the dry run it asks for"
-like "$FIRST" "DRY RUN: would move 1 .und file" "C13: ... and it is"
+is "$RC" 0 "'CRITICAL HARD 3 -n' is read as the dry run it asks for"
+like "$FIRST" "DRY RUN: would move 1 .und file" "... and it is"
 
 # --- D: papercuts --------------------------------------------------------------------------------
 handler_opts
@@ -349,7 +350,7 @@ handler CRITICAL HARD 1
 chattr -i "$S/Import/a.und"
 like "$FIRST" "PARTIAL: moved 0 of 1 .und file to" "D: 'moved 0 of 1 .und file', no '(none)'"
 
-# --- E (sweep of issue 11): a manifest line that cannot be written leaves the run unfinished --------
+# --- E: a manifest line that cannot be written leaves the run unfinished --------
 # The lines are written after the connector's start; an ENOSPC there must not lose them for good.
 SILENT_CONNECTOR=1
 fresh
@@ -373,7 +374,7 @@ manifest_check
 is "$MANIFEST_LINES/$MANIFEST_BAD" "3/0" "E: the three lines are written, each matching its file"
 SILENT_CONNECTOR=
 
-# --- F (sweep of issue 11): a socket swapped in between the look and the rename is put back ---------
+# --- F: a socket swapped in between the look and the rename is put back ---------
 unix_socket() { "$PERL" -MIO::Socket::UNIX -e 'IO::Socket::UNIX->new(Type => 1, Local => $ARGV[0], Listen => 1) or die "$!"' "$1"; }
 swap_at_rename unix_socket "$S/Import/a.und"
 is "$RC" 1 "F: a swapped-in socket: exit 1 (partial)"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The handler on an smb:// store (issue 13): a private smbd on loopback
+# The handler on an smb:// store: a private smbd on loopback
 # serves the store, the quarantine is local. Each quarantined file is
 # byte-identical to its original and its manifest hash is the original's;
 # a file the server will not delete, or that changes while it is read,

@@ -282,8 +282,8 @@ run --extra-opts="exch55@$T/ini"
 is "$RC" 2 "--extra-opts: store, authentication-file and smb-protocol from an ini section"
 like "$FIRST" "1 .und file: Import 1" "--extra-opts over SMB: the file is seen"
 
-# --- the hostile sweep of issue 12: one block per finding ------------------------------------------
-# F1: an NTFS name may hold 765 bytes of UTF-8; Samba's catia module makes such names (z -> U+F07A).
+# --- what hostile servers and names found: one block per finding -----------------------------------
+# an NTFS name may hold 765 bytes of UTF-8; Samba's catia module makes such names (z -> U+F07A).
 P3=$(free_port)
 server "$T/s3" "$P3" "vfs objects = catia
   catia:mappings = 0x7a:0xf07a"
@@ -292,26 +292,26 @@ long=$(printf 'z%.0s' $(seq 251))
 mkf "$T/s3/share/C/Import/$long.und" 60 1
 mkf "$T/s3/share/C/Import/$(printf 'z%.0s' $(seq 83))aa.und-zzzz.txt" 60 1
 run -A "$A" -d "smb://127.0.0.1:$P3/c\$/C/Import"
-is "$RC" 2 "F1: a 757-byte name ending in .und is counted, whole"
-like "$FIRST" "1 .und file" "F1: one .und file, not the 261-byte one that only looks like one when cut"
-# F2: libsmbclient decodes %XX: '%' is refused before it can spell '..' or cut a path.
+is "$RC" 2 "a 757-byte name ending in .und is counted, whole"
+like "$FIRST" "1 .und file" "one .und file, not the 261-byte one that only looks like one when cut"
+# libsmbclient decodes %XX: '%' is refused before it can spell '..' or cut a path.
 run -A "$A" -R "smb://127.0.0.1:$P1/c\$/Exchsrvr/%2e%2e/Other"
-is "$RC" 3 "F2: %2e%2e in a URL: UNKNOWN"
-like "$FIRST" "'%' (give names unencoded)" "F2: '%' is refused, and why"
+is "$RC" 3 "%2e%2e in a URL: UNKNOWN"
+like "$FIRST" "'%' (give names unencoded)" "'%' is refused, and why"
 run -A "$A" -d "$URL1/Import" -d "$URL1/Import%00/junk"
-like "$FIRST" "'%' (give names unencoded)" "F2: %00 is refused"
-# F3: protocol names Samba refuses, and MIN above MAX, are usage errors.
+like "$FIRST" "'%' (give names unencoded)" "%00 is refused"
+# protocol names Samba refuses, and MIN above MAX, are usage errors.
 for p in SMB2_22 LANMAN1 SMB3:NT1; do
 	run -A "$A" -R "$URL1" --smb-protocol=$p
-	like "$RC $FIRST" "3 CCMC_UND UNKNOWN - --smb-protocol '$p': give MIN or MIN:MAX, oldest first" "F3: --smb-protocol=$p is refused"
+	like "$RC $FIRST" "3 CCMC_UND UNKNOWN - --smb-protocol '$p': give MIN or MIN:MAX, oldest first" "--smb-protocol=$p is refused"
 done
-# F4: a file where a folder should be is 'not a folder', as locally, not 'missing'.
+# a file where a folder should be is 'not a folder', as locally, not 'missing'.
 tree
 rm -r "$ROOT1/Submit"
 : >"$ROOT1/Submit"
-same_as_local "F4: a file named Submit, --missing ok" -R @S@ --missing ok -v
+same_as_local "a file named Submit, --missing ok" -R @S@ --missing ok -v
 
-# --- get and del, the handler's building blocks (issue 13): a file moves only if it did not change --
+# --- get and del, the handler's building blocks: a file moves only if it did not change --
 G="$T/s1/share/g"
 mkdir -p "$G"
 printf 'NDR for a message\n' >"$G/a.und"

@@ -157,7 +157,7 @@ out=$("$SUB" --extra-opts="nope@$INI" -x "$T/agentx/master" -f 2>&1)
 is "$?" 2 "--extra-opts: the subagent refuses a missing section (exit 2)"
 like "$out" "no section [nope]" "and says which"
 
-# A folder whose name holds |, a newline, ESC and a byte that is not UTF-8 (issue 10, B5):
+# A folder whose name holds |, a newline, ESC and a byte that is not UTF-8:
 # the MIB's DisplayStrings get the same escaping as the plugin's output.
 oarc=212900
 HN="$T/odd/pi|pe"$'\n'"x"$'\e'"[2J"$'\xff'
@@ -188,7 +188,7 @@ refused() { grep -q "reload refused" "$T/xo.log"; }
 until_ok 10 refused
 ok $? "SIGHUP with a broken file: refused, and logged ($(grep -o "reload refused.*" "$T/xo.log" | head -c 90))"
 is "$(get "$XB.1.1.8.0")/$(kill -0 "$XPID" && echo up)" '"0"/up' "the old settings stay, and the agent runs on"
-# Keys that would end a program, read again by a reload (issue 11): refused, never obeyed.
+# Keys that would end a program, read again by a reload: refused, never obeyed.
 for key in help version; do
 	printf '[ccmc_und]\nstore = %s\ncritical = 0\n%s =\n' "$S" "$key" >"$INI"
 	n=$(grep -c "reload refused" "$T/xo.log")

@@ -129,7 +129,7 @@ int main(void)
 	/* Only exits 0 and 3 answer: a running word under an error exit is not believed. */
 	status("Running", 1, SVC_UNKNOWN);
 	status("MSExchangeCCMC service is stopped.\n", 1, SVC_UNKNOWN);
-	/* Negation turns every state word around, not only "running" (issue 10, B7). */
+	/* Negation turns every state word around, not only "running". */
 	status("MSExchangeCCMC service is not stopped.\n", 0, SVC_UNKNOWN);
 	status("not inactive\n", 0, SVC_UNKNOWN);
 	status("not inactive\n", 3, SVC_UNKNOWN);
@@ -147,7 +147,7 @@ int main(void)
 	status("stopped, then running\n", 3, SVC_UNKNOWN);
 	status("-1 exit", -1, SVC_UNKNOWN);
 	status("cannot execute the command\n", 127, SVC_UNKNOWN);
-	/* The second sweep: a negation or an error anywhere in the state's line (issue 10, B7). */
+	/* The second sweep: a negation or an error anywhere in the state's line. */
 	status("not yet stopped\n", 0, SVC_UNKNOWN);
 	status("The service isn\xe2\x80\x99t stopped\n", 0, SVC_UNKNOWN);
 	status("could not be stopped\n", 0, SVC_UNKNOWN);

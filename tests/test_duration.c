@@ -43,7 +43,7 @@ int main(void)
 	parses("1w", 604800);
 	parses("1h30m", 5400);
 	parses("1w2d3h4m5s", 604800 + 2 * 86400 + 3 * 3600 + 4 * 60 + 5);
-	/* Bounded at 100 years, so no caller's clock arithmetic can overflow (issue 10, A4). */
+	/* Bounded at 100 years, so no caller's clock arithmetic can overflow. */
 	parses("3153600000", DURATION_MAX);
 	parses("36500d", DURATION_MAX);
 	rejects("3153600001");

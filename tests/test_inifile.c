@@ -1,4 +1,4 @@
-/* The ini reader: what inih got wrong (issue 10, B6) and the format's promises. */
+/* The ini reader: what inih got wrong and the format's promises. */
 #include "inifile.h"
 #include "tap.h"
 

@@ -87,7 +87,7 @@ int main(void)
 	ob_init(&o, mem, 8);
 	ob_printf(&o, "0123456789");
 	tap_ok(o.truncated && o.len == 0, "an outbuf refuses what does not fit");
-	/* One escaping for every name (issue 10, B5). */
+	/* One escaping for every name. */
 	char e[64];
 	tap_is_str(name_escape("a|b\nc\x1b[31m\xff\\", e, sizeof(e)), "a?b?c?[31m\\xFF\\\\",
 	           "name_escape: |, newline, ESC, a bad byte and a backslash");

@@ -45,7 +45,7 @@ static void labels(void)
 	folders_add_dir(&l, "/", err, sizeof(err));
 	tap_is_str(l.f[7].name, "root", "the root folder has a name");
 	tap_ok(folders_add_dir(&l, "", err, sizeof(err)) == -1, "an empty path is refused");
-	/* One folder has one spelling, and is given once (issue 10, C10). */
+	/* One folder has one spelling, and is given once. */
 	tap_ok(folders_add_dir(&l, "/x/./A very-long folder name/", err, sizeof(err)) == -1,
 	       "a folder given twice, spelt another way, is refused");
 	tap_is_str(err, "folder /x/A very-long folder name is given twice",
