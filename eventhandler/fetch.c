@@ -120,7 +120,7 @@ static int get_verdict(struct mover *m, const struct move_src *src, const struct
 		return -2;
 	}
 	if (k->err) {
-		stop_all(m, k->err, "write");
+		mover_abort(m, k->err, "write");
 		return -2;
 	}
 	if (server_error(e)) {
@@ -202,10 +202,10 @@ static int get_one(struct mover *m, struct lanes *ln, const struct move_src *src
 	struct sink k = {.size = 0};
 	uint8_t d[SHA256_DIGEST_SIZE];
 
-	if (!rel_fits(m, src, name))
+	if (!fits_or_leave(m, src, name))
 		return -1;
 	lanes_until(ln, m->deadline_ms);
-	ask_upto(ln, m, src, l, past_deadline(m) ? i : i + ln->n - 1);
+	ask_upto(ln, m, src, l, mover_should_stop(m) ? i : i + ln->n - 1);
 	if (!ln->asked[i] && !s->fatal[0]) {
 		left_in_place(m, src, name, "its name is too long to ask the server for",
 		              ENAMETOOLONG);
@@ -214,7 +214,7 @@ static int get_one(struct mover *m, struct lanes *ln, const struct move_src *src
 	temp_name(p->tmp, sizeof(p->tmp), m->run_id, i);
 	k.fd = openat(sub, p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (k.fd < 0) {
-		stop_all(m, errno, "create");
+		mover_abort(m, errno, "create");
 		return -2;
 	}
 	sha256_init(&k.c);
@@ -285,7 +285,7 @@ static int fetched_write(struct mover *m, const struct move_src *src, const stru
 /* Takes a batch back out of the quarantine before any of its deletes: the originals stay. */
 static int abandon(struct mover *m, int sub, size_t n, int err, const char *op)
 {
-	stop_all(m, err, op);
+	mover_abort(m, err, op);
 	for (size_t k = 0; k < n; k++)
 		unlinkat(sub, fbatch[k].placed ? fbatch[k].final : fbatch[k].tmp, 0);
 	fsync(sub);
@@ -321,7 +321,7 @@ static enum del_outcome del_outcome(const struct smb_del_answer *a)
 }
 
 /* A copy whose original may or may not be gone: recovery asks the server again. */
-static void unsettled(struct mover *m, const struct move_src *src, const char *name)
+static void count_unsettled(struct mover *m, const struct move_src *src, const char *name)
 {
 	struct move_error *e = note_error(
 	    m, src, name, "copied; whether the server removed the original is not known", 0);
@@ -344,12 +344,12 @@ static void settle(struct mover *m, size_t index, const struct move_src *src, st
 	    server_error(a.unlink)) {
 		if (!(s->timed_out && m->st.deadline_hit))
 			server_failed(m, s, "delete", a.check ? a.check : a.unlink);
-		unsettled(m, src, name);
+		count_unsettled(m, src, name);
 		return;
 	}
 	enum del_outcome o = del_outcome(&a);
 	if (o == DEL_UNKNOWN) {
-		unsettled(m, src, name);
+		count_unsettled(m, src, name);
 		return;
 	}
 	if (o == DEL_REFUSED) {
@@ -365,14 +365,14 @@ static void settle(struct mover *m, size_t index, const struct move_src *src, st
 	int e = manifest_add(m, src->path, src->mirror, name, p->size, ts_of(p->attr.mtime).tv_sec,
 	                     p->sha, p->final);
 	if (e)
-		unrecorded(m, src, name, "its manifest line could not be written", e);
+		count_unrecorded(m, src, name, "its manifest line could not be written", e);
 	if (o == DEL_CHANGED) {
 		left_in_place(m, src, name,
 		              "changed since it was copied; the copy is kept in the quarantine", 0);
 		return;
 	}
 	m->st.copied++;
-	moved(m, index, p->size);
+	count_moved(m, index, p->size);
 }
 
 /*
@@ -431,7 +431,7 @@ static int flush_fetched(struct mover *m, struct lanes *ln, size_t next, size_t 
 	settle_batch(m, ln, next, index, src, sub, l, n);
 	err = sync_folders(m, sub, -1);
 	if (err) {
-		stop_all(m, err, "fsync");
+		mover_abort(m, err, "fsync");
 		return -1;
 	}
 	return m->st.server_failed[0] ? -1 : 0;
@@ -452,16 +452,16 @@ int fetch_folder(struct mover *m, size_t index, const struct move_src *src,
 		if (src->lane[k] && !src->lane[k]->fatal[0])
 			ln.s[ln.n++] = src->lane[k];
 	if (ln.n == 0 || !(ln.asked = calloc(l->n, 1))) {
-		stop_all(m, ENOMEM, "memory");
+		mover_abort(m, ENOMEM, "memory");
 		return -1;
 	}
 	if ((sub = open_sub(m, src)) < 0) {
-		stop_all(m, errno, "mkdir");
+		mover_abort(m, errno, "mkdir");
 		free(ln.asked);
 		return -1;
 	}
 	for (size_t i = 0; i < l->n && !stop; i++) {
-		if (past_deadline(m))
+		if (mover_should_stop(m))
 			break;
 		fbatch[n].idx = i;
 		int g = get_one(m, &ln, src, l, i, sub, &fbatch[n]);

@@ -159,7 +159,7 @@ static int rename_one(struct mover *m, size_t index, const struct move_src *src,
 	if (err == EXDEV)
 		return EXDEV;
 	if (err && quarantine_fatal(err)) {
-		stop_all(m, err, "rename");
+		mover_abort(m, err, "rename");
 		return -1;
 	}
 	if (err) {
@@ -178,7 +178,7 @@ static int rename_one(struct mover *m, size_t index, const struct move_src *src,
 	                          .opened_mtim = st->st_mtim};
 	hashq_publish(m->hq);
 	m->st.renamed++;
-	moved(m, index, st->st_size);
+	count_moved(m, index, st->st_size);
 	return 0;
 }
 
@@ -199,9 +199,9 @@ static int rename_loop(struct mover *m, size_t index, const struct move_src *src
 	for (; *i < l->n; (*i)++) {
 		const char *name = l->name[*i];
 		struct stat st;
-		if (past_deadline(m))
+		if (mover_should_stop(m))
 			return -1;
-		if (!rel_fits(m, src, name))
+		if (!fits_or_leave(m, src, name))
 			continue;
 		/* No open, as mv: the inode looked at is checked where it is hashed (hashq.c). */
 		if (fstatat(src->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
@@ -231,13 +231,13 @@ static int rename_files(struct mover *m, size_t index, const struct move_src *sr
 
 	if (!m->hq && (!(m->hq = malloc(sizeof(*m->hq))) ||
 	               (err = hashq_start(m->hq, m->files_total, m->end_ms)) != 0)) {
-		stop_all(m, err ? err : ENOMEM, "thread");
+		mover_abort(m, err ? err : ENOMEM, "thread");
 		return -1;
 	}
 	int rc = rename_loop(m, index, src, sub, l, i);
 	err = sync_folders(m, sub, src->fd);
 	if (err) {
-		stop_all(m, err, "fsync");
+		mover_abort(m, err, "fsync");
 		return -1;
 	}
 	return rc;
@@ -264,21 +264,21 @@ void mover_hashed(struct mover *m)
 		if (it->written) {
 			/* Its line is left to recovery, which hashes it once it keeps still. */
 			m->st.written++;
-			unrecorded(m, it->src, it->name,
-			           "written to while being moved: is the connector really stopped?",
-			           0);
+			count_unrecorded(
+			    m, it->src, it->name,
+			    "written to while being moved: is the connector really stopped?", 0);
 			continue;
 		}
 		int err = it->err ? it->err
 		                  : manifest_add(m, it->src->path, it->src->mirror, it->name,
 		                                 it->size, it->mtime, it->sha, final);
 		if (err)
-			unrecorded(m, it->src, it->name,
-			           it->err == ETIMEDOUT
-			               ? "its hash was not finished within the deadline"
-			           : it->err ? "its hash could not be read"
-			                     : "its manifest line could not be written",
-			           err);
+			count_unrecorded(m, it->src, it->name,
+			                 it->err == ETIMEDOUT
+			                     ? "its hash was not finished within the deadline"
+			                 : it->err ? "its hash could not be read"
+			                           : "its manifest line could not be written",
+			                 err);
 	}
 	hashq_free(m->hq);
 	free(m->hq);
@@ -306,7 +306,7 @@ static int copy_one(struct mover *m, const struct move_src *src, const char *nam
 	uint8_t d[SHA256_DIGEST_SIZE];
 	int in, out, err = 0;
 
-	if (!rel_fits(m, src, name))
+	if (!fits_or_leave(m, src, name))
 		return -1;
 	in = source_open(src, name, &st);
 	if (in < 0) {
@@ -319,7 +319,7 @@ static int copy_one(struct mover *m, const struct move_src *src, const char *nam
 	temp_name(p->tmp, sizeof(p->tmp), m->run_id, seq);
 	out = openat(sub, p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (out < 0) {
-		stop_all(m, errno, "create");
+		mover_abort(m, errno, "create");
 		close(in);
 		return -2;
 	}
@@ -355,7 +355,8 @@ static int copy_one(struct mover *m, const struct move_src *src, const char *nam
 	if (err) {
 		unlinkat(sub, p->tmp, 0);
 		if (err == ETIMEDOUT) {
-			/* The copies before it are still settled: past_deadline() ends the loop. */
+			/* The copies before it are still settled: mover_should_stop() ends the
+			 * loop. */
 			left_in_place(m, src, name, "not copied within the deadline", 0);
 			return -1;
 		}
@@ -363,7 +364,7 @@ static int copy_one(struct mover *m, const struct move_src *src, const char *nam
 			left_in_place(m, src, name, "read", err);
 			return -1;
 		}
-		stop_all(m, -err, "write");
+		mover_abort(m, -err, "write");
 		return -2;
 	}
 	sha256_digest(&c, sizeof(d), d);
@@ -402,7 +403,7 @@ static int source_check(const struct move_src *src, const char *name, const stru
 /* A quarantine error in a batch: stop moving, and take the batch's copies back out. */
 static int abandon_batch(struct mover *m, int sub, size_t n, int err, const char *op)
 {
-	stop_all(m, err, op);
+	mover_abort(m, err, op);
 	discard(sub, batch, n);
 	return -1;
 }
@@ -454,11 +455,11 @@ static int flush_copies(struct mover *m, size_t index, const struct move_src *sr
 		if (err)
 			note_error(m, src, name, "manifest line after the move", err);
 		m->st.copied++;
-		moved(m, index, p->size);
+		count_moved(m, index, p->size);
 	}
 	int err = sync_folders(m, sub, src->fd);
 	if (err) {
-		stop_all(m, err, "fsync");
+		mover_abort(m, err, "fsync");
 		return -1;
 	}
 	return 0;
@@ -471,7 +472,7 @@ static int copy_files(struct mover *m, size_t index, const struct move_src *src,
 	int64_t bytes = 0;
 
 	for (; i < l->n; i++) {
-		if (past_deadline(m))
+		if (mover_should_stop(m))
 			break;
 		batch[n].idx = i;
 		int rc = copy_one(m, src, l->name[i], sub, &batch[n], i);
@@ -507,7 +508,7 @@ int move_folder(struct mover *m, size_t index, const struct move_src *src, const
 		return fetch_folder(m, index, src, l);
 	sub = open_sub(m, src);
 	if (sub < 0) {
-		stop_all(m, errno, "mkdir");
+		mover_abort(m, errno, "mkdir");
 		return -1;
 	}
 	rc = EXDEV;

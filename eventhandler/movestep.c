@@ -37,8 +37,8 @@ struct move_error *note_error(struct mover *m, const struct move_src *src, const
 	return e;
 }
 
-void unrecorded(struct mover *m, const struct move_src *src, const char *name, const char *op,
-                int err)
+void count_unrecorded(struct mover *m, const struct move_src *src, const char *name, const char *op,
+                      int err)
 {
 	struct move_error *e = note_error(m, src, name, op, err);
 
@@ -69,7 +69,7 @@ bool path_fits(const struct mover *m, const struct move_src *src, const char *na
 	return strlen(m->run_path) + strlen(src->mirror) + strlen(name) + 6 < PATH_MAX;
 }
 
-bool rel_fits(struct mover *m, const struct move_src *src, const char *name)
+bool fits_or_leave(struct mover *m, const struct move_src *src, const char *name)
 {
 	if (path_fits(m, src, name))
 		return true;
@@ -77,7 +77,7 @@ bool rel_fits(struct mover *m, const struct move_src *src, const char *name)
 	return false;
 }
 
-void stop_all(struct mover *m, int err, const char *op)
+void mover_abort(struct mover *m, int err, const char *op)
 {
 	if (!m->st.abort_err) {
 		m->st.abort_err = err;
@@ -85,7 +85,7 @@ void stop_all(struct mover *m, int err, const char *op)
 	}
 }
 
-bool past_deadline(struct mover *m)
+bool mover_should_stop(struct mover *m)
 {
 	if (m->stop_asked && *m->stop_asked)
 		m->st.interrupted = true;
@@ -126,7 +126,7 @@ int place(int fromfd, const char *from, int sub, const char *name, char *final, 
 	return EEXIST;
 }
 
-void moved(struct mover *m, size_t index, int64_t size)
+void count_moved(struct mover *m, size_t index, int64_t size)
 {
 	m->st.moved++;
 	m->st.bytes += size;

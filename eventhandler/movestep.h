@@ -24,23 +24,23 @@ void left_in_place(struct mover *m, const struct move_src *src, const char *name
                    int err);
 
 /* A file in the quarantine whose manifest line is left to the next run's recovery. */
-void unrecorded(struct mover *m, const struct move_src *src, const char *name, const char *op,
-                int err);
+void count_unrecorded(struct mover *m, const struct move_src *src, const char *name, const char *op,
+                      int err);
 
 /* Stops all moving; the first reason is kept. */
-void stop_all(struct mover *m, int err, const char *op);
+void mover_abort(struct mover *m, int err, const char *op);
 
 /* True, and noted, once the deadline passed or SIGTERM/SIGINT came. */
-bool past_deadline(struct mover *m);
+bool mover_should_stop(struct mover *m);
 
 /* Whether name's quarantine path, with room for a "~999" suffix, fits in PATH_MAX. */
 bool path_fits(const struct mover *m, const struct move_src *src, const char *name);
 
 /* The same; when it does not, the file is left in place, and said so. */
-bool rel_fits(struct mover *m, const struct move_src *src, const char *name);
+bool fits_or_leave(struct mover *m, const struct move_src *src, const char *name);
 
 /* Counts one file moved out of folder index. */
-void moved(struct mover *m, size_t index, int64_t size);
+void count_moved(struct mover *m, size_t index, int64_t size);
 
 /*
  * Renames from (in fromfd) into sub as name, or name~N when name is taken;
