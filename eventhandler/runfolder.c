@@ -67,15 +67,13 @@ void quarantine_rel(const struct mover *m, const char *mirror, const char *final
 	snprintf(dst, len, "%s%s/%s", m->run_name, strcmp(mirror, "/") == 0 ? "" : mirror, final);
 }
 
-/* Called from the calling thread only, hence the static buffers. */
 int manifest_add(struct mover *m, const char *folder, const char *mirror, const char *name,
                  int64_t size, int64_t mtime, const char *sha, const char *final)
 {
-	static struct manifest_entry e;
-	static char line[MANIFEST_LINE_MAX];
+	struct manifest_entry e = {.time = m->now, .size = size, .mtime = mtime};
+	char line[MANIFEST_LINE_MAX];
 	int n;
 
-	e = (struct manifest_entry){.time = m->now, .size = size, .mtime = mtime};
 	snprintf(e.folder, sizeof(e.folder), "%s", folder);
 	snprintf(e.name, sizeof(e.name), "%s", name);
 	snprintf(e.sha256, sizeof(e.sha256), "%s", sha);

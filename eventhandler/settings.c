@@ -41,7 +41,7 @@ static int set_string(char **dst, const char *key, const char *value, bool absol
 
 static int set_command(char **dst, const char *key, const char *value, char *err, size_t errlen)
 {
-	static struct command c;
+	struct command c; /* only to check that it splits */
 	char why[128];
 
 	if (command_split(value, &c, why, sizeof(why)) < 0) {
@@ -109,21 +109,19 @@ static int set_flag(bool *dst, const char *key, const char *value, char *err, si
 static int smb_setting(struct settings *s, const char *key, const char *value, char *err,
                        size_t errlen)
 {
-	static char *authfile, *protocol;
-
 	if (strcmp(key, "use-kerberos") == 0)
 		return set_flag(&s->smb.kerberos, key, value, err, errlen);
 	if (strcmp(key, "authentication-file") == 0) {
-		if (set_string(&authfile, key, value, true, err, errlen) < 0)
+		if (set_string(&s->smb_authfile, key, value, true, err, errlen) < 0)
 			return -1;
-		s->smb.authfile = authfile;
+		s->smb.authfile = s->smb_authfile;
 		return 0;
 	}
 	if (strcmp(key, "smb-protocol") == 0) {
 		if (smb_protocol_check(value, err, errlen) < 0)
 			return -1;
-		free(protocol);
-		s->smb.protocol = protocol = strdup(value);
+		free(s->smb_protocol);
+		s->smb.protocol = s->smb_protocol = strdup(value);
 		return 0;
 	}
 	return 1;

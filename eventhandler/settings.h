@@ -26,6 +26,7 @@ struct settings {
 	int64_t stop_timeout, start_timeout, deadline, window;
 	long max_runs, soft_attempt;
 	struct smb_opts smb; /* -A, --smb-protocol, --use-kerberos: for smb:// folders */
+	char *smb_authfile, *smb_protocol; /* the strings smb points to, owned here */
 };
 
 void settings_default(struct settings *s);
