@@ -31,17 +31,7 @@
 #define RECHECK_WAIT_MS 5000
 #define NS 1000000000LL
 
-struct fetched {
-	size_t idx;
-	char tmp[48];
-	char final[NAME_MAX + 8];
-	struct smb_attr attr; /* as read: what the delete is checked against */
-	int64_t size;
-	char sha[SHA256_HEX];
-	bool placed;
-};
-
-static struct fetched fbatch[FETCH_BATCH];
+static struct copy fbatch[FETCH_BATCH];
 
 /* Where smb_take_get's pieces go: the temp copy and the hash. */
 struct sink {
@@ -194,7 +184,7 @@ static void lanes_until(struct lanes *ln, int64_t until)
 
 /* Reads file i into a temp copy in sub. Returns 0, -1 when it stays, or -2 to stop. */
 static int get_one(struct mover *m, struct lanes *ln, const struct move_src *src,
-                   const struct und_list *l, size_t i, int sub, struct fetched *p)
+                   const struct und_list *l, size_t i, int sub, struct copy *p)
 {
 	const char *name = l->name[i];
 	struct smb_session *s = lane(ln, i);
@@ -282,16 +272,6 @@ static int fetched_write(struct mover *m, const struct move_src *src, const stru
 	return err ? err : fdatasync(m->fetched_fd) < 0 ? errno : 0;
 }
 
-/* Takes a batch back out of the quarantine before any of its deletes: the originals stay. */
-static int abandon(struct mover *m, int sub, size_t n, int err, const char *op)
-{
-	mover_abort(m, err, op);
-	for (size_t k = 0; k < n; k++)
-		unlinkat(sub, fbatch[k].placed ? fbatch[k].final : fbatch[k].tmp, 0);
-	fsync(sub);
-	return -1;
-}
-
 /* What a delete's answer (smbfile.h) means for the copy. */
 enum del_outcome {
 	DEL_REMOVED, /* removed now, or gone already: the copy is the file */
@@ -336,7 +316,7 @@ static void count_unsettled(struct mover *m, const struct move_src *src, const c
  * under its final name; asked says whether the request went out.
  */
 static void settle(struct mover *m, size_t index, const struct move_src *src, struct smb_session *s,
-                   int sub, const char *name, const struct fetched *p, bool asked)
+                   int sub, const char *name, const struct copy *p, bool asked)
 {
 	struct smb_del_answer a = {0};
 
@@ -404,30 +384,22 @@ static int flush_fetched(struct mover *m, struct lanes *ln, size_t next, size_t 
                          const struct move_src *src, int sub, const struct und_list *l, size_t n)
 {
 	if (syncfs(sub) < 0)
-		return abandon(m, sub, n, errno, "sync");
-	for (size_t k = 0; k < n; k++) {
-		int v = copy_verified(m, sub, fbatch[k].tmp, fbatch[k].size, fbatch[k].sha);
-		if (v == ETIMEDOUT) {
-			/* Out of time before any delete: the copies go, the originals stay. */
-			m->st.deadline_hit = true;
-			return abandon(m, sub, n, 0, NULL);
-		}
-		if (v)
-			return abandon(m, sub, n, EIO, "verify");
+		return copies_abandon(m, sub, fbatch, n, errno, "sync");
+	int v = copies_verify(m, sub, fbatch, n);
+	if (v == ETIMEDOUT) {
+		/* Out of time before any delete: the copies go, the originals stay. */
+		m->st.deadline_hit = true;
+		return copies_abandon(m, sub, fbatch, n, 0, NULL);
 	}
+	if (v)
+		return copies_abandon(m, sub, fbatch, n, EIO, "verify");
 	int err = fetched_write(m, src, l, n);
 	if (err)
-		return abandon(m, sub, n, err, "write");
-	for (size_t k = 0; k < n; k++) {
-		struct fetched *p = &fbatch[k];
-		unsigned suffix;
-		err = place(sub, p->tmp, sub, l->name[p->idx], p->final, sizeof(p->final), &suffix);
-		if (err)
-			return abandon(m, sub, n, err, "rename");
-		p->placed = true;
-	}
+		return copies_abandon(m, sub, fbatch, n, err, "write");
+	if ((err = copies_place(sub, fbatch, n, l)) != 0)
+		return copies_abandon(m, sub, fbatch, n, err, "rename");
 	if (fsync(sub) < 0)
-		return abandon(m, sub, n, errno, "fsync");
+		return copies_abandon(m, sub, fbatch, n, errno, "fsync");
 	settle_batch(m, ln, next, index, src, sub, l, n);
 	err = sync_folders(m, sub, -1);
 	if (err) {
@@ -477,7 +449,7 @@ int fetch_folder(struct mover *m, size_t index, const struct move_src *src,
 	}
 	/* Copies made before the deadline are settled; after a failure they are taken back. */
 	if (n > 0 && (m->st.abort_err || m->st.server_failed[0]))
-		abandon(m, sub, n, m->st.abort_err, m->st.abort_op);
+		copies_abandon(m, sub, fbatch, n, m->st.abort_err, m->st.abort_op);
 	else if (n > 0)
 		stop |= flush_fetched(m, &ln, l->n, index, src, sub, l, n) < 0;
 	close(sub);

@@ -36,17 +36,7 @@
 /* The copy path's buffer: copies are made in the calling thread only. */
 static unsigned char iobuf[IO_BUF];
 
-struct pending {
-	size_t idx;
-	char tmp[48];
-	char final[NAME_MAX + 1];
-	int64_t size;
-	struct stat st; /* the source as opened: what "unchanged" is measured against */
-	char sha[SHA256_HEX];
-	bool placed;
-};
-
-static struct pending batch[BATCH_FILES];
+static struct copy batch[BATCH_FILES];
 
 struct lister {
 	struct und_list *l;
@@ -288,18 +278,10 @@ void mover_hashed(struct mover *m)
 	m->nheld = 0;
 }
 
-/* Removes the quarantine side of a batch that will not complete; sources stay. */
-static void discard(int sub, struct pending *p, size_t n)
-{
-	for (size_t k = 0; k < n; k++)
-		unlinkat(sub, p[k].placed ? p[k].final : p[k].tmp, 0);
-	fsync(sub);
-}
-
 /* Copies one source to a temp name in sub, hashing what it read. Returns 0, -1 to skip, or -2 to
  * stop. */
 static int copy_one(struct mover *m, const struct move_src *src, const char *name, int sub,
-                    struct pending *p, size_t seq)
+                    struct copy *p, size_t seq)
 {
 	struct stat st;
 	struct sha256_ctx c;
@@ -383,7 +365,7 @@ static int copy_one(struct mover *m, const struct move_src *src, const char *nam
  * kernel clock tick, about 4 ms, on Linux file systems) between the open
  * and this check, and any write between this check and the unlink.
  */
-static int source_check(const struct move_src *src, const char *name, const struct pending *p)
+static int source_check(const struct move_src *src, const char *name, const struct copy *p)
 {
 	struct stat st;
 
@@ -400,43 +382,28 @@ static int source_check(const struct move_src *src, const char *name, const stru
  * each, gives it its final name, syncs the folder, and only then unlinks
  * the sources.
  */
-/* A quarantine error in a batch: stop moving, and take the batch's copies back out. */
-static int abandon_batch(struct mover *m, int sub, size_t n, int err, const char *op)
-{
-	mover_abort(m, err, op);
-	discard(sub, batch, n);
-	return -1;
-}
-
 static int flush_copies(struct mover *m, size_t index, const struct move_src *src, int sub,
                         const struct und_list *l, size_t n)
 {
 	if (n == 0)
 		return 0;
 	if (syncfs(sub) < 0)
-		return abandon_batch(m, sub, n, errno, "sync");
-	for (size_t k = 0; k < n; k++) {
-		struct pending *p = &batch[k];
-		int v = copy_verified(m, sub, p->tmp, p->size, p->sha);
-		if (v == ETIMEDOUT) {
-			/* Out of time: the copies go, the sources stay for the next run. */
-			m->st.deadline_hit = true;
-			discard(sub, batch, n);
-			return -1;
-		}
-		if (v)
-			return abandon_batch(m, sub, n, EIO, "verify");
-		unsigned suffix;
-		int err =
-		    place(sub, p->tmp, sub, l->name[p->idx], p->final, sizeof(p->final), &suffix);
-		if (err)
-			return abandon_batch(m, sub, n, err, "rename");
-		p->placed = true;
+		return copies_abandon(m, sub, batch, n, errno, "sync");
+	int v = copies_verify(m, sub, batch, n);
+	if (v == ETIMEDOUT) {
+		/* Out of time: the copies go, the sources stay for the next run. */
+		m->st.deadline_hit = true;
+		copies_discard(sub, batch, n);
+		return -1;
 	}
+	if (v)
+		return copies_abandon(m, sub, batch, n, EIO, "verify");
+	if ((v = copies_place(sub, batch, n, l)) != 0)
+		return copies_abandon(m, sub, batch, n, v, "rename");
 	if (fsync(sub) < 0)
-		return abandon_batch(m, sub, n, errno, "fsync");
+		return copies_abandon(m, sub, batch, n, errno, "fsync");
 	for (size_t k = 0; k < n; k++) {
-		struct pending *p = &batch[k];
+		struct copy *p = &batch[k];
 		const char *name = l->name[p->idx];
 		int err = source_check(src, name, p);
 		/* A source gone since it was copied leaves the copy as the only one: keep it. */
@@ -457,9 +424,8 @@ static int flush_copies(struct mover *m, size_t index, const struct move_src *sr
 		m->st.copied++;
 		count_moved(m, index, p->size);
 	}
-	int err = sync_folders(m, sub, src->fd);
-	if (err) {
-		mover_abort(m, err, "fsync");
+	if ((v = sync_folders(m, sub, src->fd)) != 0) {
+		mover_abort(m, v, "fsync");
 		return -1;
 	}
 	return 0;
@@ -477,7 +443,7 @@ static int copy_files(struct mover *m, size_t index, const struct move_src *src,
 		batch[n].idx = i;
 		int rc = copy_one(m, src, l->name[i], sub, &batch[n], i);
 		if (rc == -2) {
-			discard(sub, batch, n);
+			copies_discard(sub, batch, n);
 			return -1;
 		}
 		if (rc < 0)

@@ -161,3 +161,41 @@ int copy_verified(const struct mover *m, int sub, const char *tmp, int64_t want_
 		return err;
 	return !err && size == want_size && strcmp(sha, want_sha) == 0 ? 0 : EIO;
 }
+
+void copies_discard(int sub, const struct copy *c, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		unlinkat(sub, c[k].placed ? c[k].final : c[k].tmp, 0);
+	fsync(sub);
+}
+
+int copies_abandon(struct mover *m, int sub, const struct copy *c, size_t n, int err,
+                   const char *op)
+{
+	mover_abort(m, err, op);
+	copies_discard(sub, c, n);
+	return -1;
+}
+
+int copies_verify(const struct mover *m, int sub, const struct copy *c, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		int v = copy_verified(m, sub, c[k].tmp, c[k].size, c[k].sha);
+		if (v)
+			return v == ETIMEDOUT ? ETIMEDOUT : EIO;
+	}
+	return 0;
+}
+
+int copies_place(int sub, struct copy *c, size_t n, const struct und_list *l)
+{
+	for (size_t k = 0; k < n; k++) {
+		unsigned suffix;
+		int err = place(sub, c[k].tmp, sub, l->name[c[k].idx], c[k].final,
+		                sizeof(c[k].final), &suffix);
+		if (err)
+			return err;
+		c[k].placed = true;
+	}
+	return 0;
+}

@@ -11,6 +11,37 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
+
+/*
+ * One file copied into the quarantine under a temp name on its way to its
+ * final name: the local copy path (move.c) and the SMB path (fetch.c) keep
+ * their batches of these, and make them durable, verify, place and, when a
+ * batch cannot complete, discard them with the functions below.
+ */
+struct copy {
+	size_t idx;               /* the file's index in its folder's list */
+	char tmp[48];             /* temp_name()'s */
+	char final[NAME_MAX + 8]; /* once placed: the name, or name~N */
+	int64_t size;
+	char sha[SHA256_HEX];
+	bool placed;
+	struct stat st;       /* a local source as opened: what "unchanged" is measured against */
+	struct smb_attr attr; /* a share's file as read: what its delete is checked against */
+};
+
+/* Takes a batch's copies (placed or not) back out of sub and syncs it: the sources stay. */
+void copies_discard(int sub, const struct copy *c, size_t n);
+
+/* Stops moving with err and op (mover_abort), then discards the batch. Returns -1. */
+int copies_abandon(struct mover *m, int sub, const struct copy *c, size_t n, int err,
+                   const char *op);
+
+/* Verifies every copy of a synced batch (copy_verified). Returns 0, EIO or ETIMEDOUT. */
+int copies_verify(const struct mover *m, int sub, const struct copy *c, size_t n);
+
+/* Gives every copy its final name from l (place). Returns 0 or an errno. */
+int copies_place(int sub, struct copy *c, size_t n, const struct und_list *l);
 
 /* Records a file that stays, and why; NULL once the list is full. */
 struct move_error *note_error(struct mover *m, const struct move_src *src, const char *name,
