@@ -31,9 +31,6 @@ struct run {
 };
 
 /* When moving stops: early enough to start the connector within --deadline. */
-static inline int64_t run_moving_end_ms(const struct run *r)
-{
-	return r->t0 + (r->cfg.deadline - r->cfg.start_timeout) * 1000;
-}
+int64_t run_moving_end_ms(const struct run *r);
 
 #endif

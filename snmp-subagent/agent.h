@@ -48,11 +48,4 @@ struct agent {
 	int pid_fd; /* the pidfile, whose lock is held for the process's life */
 };
 
-/* Serves the MIB tree at the agent's base OID from a->table. */
-void agent_register_tree(struct agent *a);
-
-/* Sends ccmcUndStateChange for folder i of v, which went from was to its state in v. */
-void agent_notify_change(const struct agent *a, const struct agent_values *v, size_t i,
-                         enum state was);
-
 #endif

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "agent.h"
+#include "requests.h"
 #include "clock.h"
 #include "extraopts.h"
 #include "watch.h"

@@ -1,7 +1,8 @@
 /* The subagent's answers to GET and GETNEXT, and its notifications, from the agent's snapshot. */
 #include "config.h"
 
-#include "agent.h"
+#include "requests.h"
+
 #include "clock.h"
 #include "mib.h"
 
