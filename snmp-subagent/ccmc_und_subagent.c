@@ -34,6 +34,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Ours, taken before net-snmp's headers define their own PACKAGE_VERSION. */
+static const char version[] = PACKAGE_VERSION;
+
 #include "netsnmp.h"
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
@@ -411,7 +414,7 @@ int main(int argc, char **argv)
 	    snmp_alarm_register((unsigned)a->opt.interval, SA_REPEAT, scan_start, a);
 	/* Where it looks for the master, from -x or the ini's agentx, said once: a wrong one
 	 * otherwise shows only as a subagent that runs and serves nothing. */
-	snmp_log(LOG_INFO, PROGNAME " " PACKAGE_VERSION " started, AgentX master at %s\n",
+	snmp_log(LOG_INFO, PROGNAME " %s started, AgentX master at %s\n", version,
 	         a->opt.agentx ? a->opt.agentx : "/var/agentx/master (net-snmp's default)");
 	exit_if_refused(a);
 	while (keep_running) {
