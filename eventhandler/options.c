@@ -66,7 +66,7 @@ static const char help_text[] =
     "Exit status: 0 done or nothing to do, 1 partly done, 2 usage or config\n"
     "error, 3 failed.\n";
 
-enum { OPT_FORCE = 256, OPT_SETTING };
+enum { OPT_SETTING = 256 };
 
 /* An option: its long name, getopt's argument rule and short letter (or 0), and whether it
  * sets the setting of the same name; the others are actions of the command line. */
@@ -203,9 +203,9 @@ static int check_all(int argc, char **argv, struct run *r)
 		 */
 		char safe[PATH_MAX * 4];
 		printf(PROGNAME ": not set up: no store, folder or connector command is given "
-		                "(see ccmc_und_remediate.conf(5)%s%s); nothing touched\n",
-		       r->config_path ? " and " : "",
-		       r->config_path ? name_escape(r->config_path, safe, sizeof(safe)) : "");
+		                "(see ccmc_und_remediate.conf(5) and %s); nothing touched\n",
+		       r->config_path ? name_escape(r->config_path, safe, sizeof(safe))
+		                      : "/etc/ccmc-und/remediate.conf");
 		return EXIT_USAGE;
 	}
 	if (settings_check(&r->cfg, err, sizeof(err)) < 0 ||

@@ -12,13 +12,14 @@ int number_parse(const char *s, size_t n, int64_t min, int64_t max, int64_t *v)
 
 	if (i == n)
 		return -1;
+	/* A negative number is built negative, so that INT64_MIN, which has no positive twin,
+	 * reads back as the formatters write it. */
 	for (; i < n; i++) {
 		int d = s[i] - '0';
-		if (d < 0 || d > 9 || x > (INT64_MAX - d) / 10)
+		if (d < 0 || d > 9 || (neg ? x < (INT64_MIN + d) / 10 : x > (INT64_MAX - d) / 10))
 			return -1;
-		x = x * 10 + d;
+		x = neg ? x * 10 - d : x * 10 + d;
 	}
-	x = neg ? -x : x;
 	if (x < min || x > max)
 		return -1;
 	*v = x;

@@ -1,8 +1,10 @@
 /* fetched.tsv's lines (lib/fetchlog.c): a round trip for any name, and every malformed line
  * refused. */
 #include "fetchlog.h"
+#include "number.h"
 #include "tap.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +40,25 @@ int main(void)
 	round_trip("smb://h/c$/Import", "tab\there\nnew\\line.und",
 	           "a name with a tab, a newline and a backslash stays on one line");
 	round_trip("smb://h/c$/Imp ort", "\xe4\xbd\xa0.und", "UTF-8 and a blank");
+	/* The extremes a server's times and IDs may take: smb/records.c writes INT64_MIN for a
+	 * time before 1677. */
+	struct fetchlog_entry edge = {"smb://h/c$/Import", "old.und", INT64_MAX, INT64_MIN, 0, -1},
+	                      back;
+	char eline[512];
+	int en = fetchlog_format(&edge, eline, sizeof(eline));
+	eline[en > 0 ? en - 1 : 0] = '\0';
+	tap_ok(en > 0 && fetchlog_parse(eline, &back) && back.size == INT64_MAX &&
+	           back.mtime == INT64_MIN && back.id == -1,
+	       "INT64_MAX and INT64_MIN round trip (a time before 1677 is written so)");
+	int64_t v = 0;
+	tap_ok(number_parse("-9223372036854775808", 20, INT64_MIN, INT64_MAX, &v) == 0 &&
+	           v == INT64_MIN,
+	       "number_parse: INT64_MIN exactly");
+	tap_ok(number_parse("-9223372036854775809", 20, INT64_MIN, INT64_MAX, &v) != 0 &&
+	           number_parse("9223372036854775808", 19, INT64_MIN, INT64_MAX, &v) != 0,
+	       "number_parse: one past either end is refused");
+	tap_ok(number_parse("-5", 2, 0, 10, &v) != 0,
+	       "number_parse: a '-' where min is 0 is refused");
 	refused("smb://h/c$/Import\ta.und\t1\t2\t3", "five fields: refused");
 	refused("smb://h/c$/Import\ta.und\t1\t2\t3\t4\t5", "seven fields: refused");
 	refused("smb://h/c$/Import\ta.und\t1\t2\t3\t", "an empty last field: refused");
