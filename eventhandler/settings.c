@@ -200,6 +200,18 @@ int config_load(const char *path, struct settings *s, char *err, size_t errlen)
 	return -1;
 }
 
+void settings_free(struct settings *s)
+{
+	char **owned[] = {&s->quarantine, &s->state_dir,    &s->stop_cmd,    &s->start_cmd,
+	                  &s->status_cmd, &s->smb_authfile, &s->smb_protocol};
+
+	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++) {
+		free(*owned[i]);
+		*owned[i] = NULL;
+	}
+	s->smb.authfile = s->smb.protocol = NULL;
+}
+
 bool settings_unset(const struct settings *s)
 {
 	return s->folders.n == 0 && !s->stop_cmd && !s->start_cmd && !s->status_cmd;

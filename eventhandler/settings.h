@@ -31,6 +31,9 @@ struct settings {
 
 void settings_default(struct settings *s);
 
+/* Frees the strings s owns, and leaves it as settings_default made it, less its defaults. */
+void settings_free(struct settings *s);
+
 /*
  * Sets key ("stop-cmd", "max-runs", ...) to value; a flag ("use-kerberos",
  * "quarantine-require-mount") takes NULL or "". Returns 0, or -1 with a message in err for an
