@@ -202,13 +202,15 @@ int config_load(const char *path, struct settings *s, char *err, size_t errlen)
 
 void settings_free(struct settings *s)
 {
-	char **owned[] = {&s->quarantine, &s->state_dir,    &s->stop_cmd,    &s->start_cmd,
-	                  &s->status_cmd, &s->smb_authfile, &s->smb_protocol};
-
-	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++) {
-		free(*owned[i]);
-		*owned[i] = NULL;
-	}
+	free(s->quarantine);
+	free(s->state_dir);
+	free(s->stop_cmd);
+	free(s->start_cmd);
+	free(s->status_cmd);
+	free(s->smb_authfile);
+	free(s->smb_protocol);
+	s->quarantine = s->state_dir = s->stop_cmd = s->start_cmd = s->status_cmd = NULL;
+	s->smb_authfile = s->smb_protocol = NULL;
 	s->smb.authfile = s->smb.protocol = NULL;
 }
 
