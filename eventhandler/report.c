@@ -66,13 +66,31 @@ int report_untouched(struct report *r, int code, const char *fmt, ...)
 	return code;
 }
 
-void report_recovered(struct report *r, const char *fmt, ...)
+/* Appends to the text in buf, cut short when it does not fit. */
+static void vappendf(char *buf, size_t len, const char *fmt, va_list ap)
 {
-	size_t o = strlen(r->recovered);
+	size_t o = strlen(buf);
+
+	vsnprintf(buf + o, len - o, fmt, ap);
+}
+
+static void appendf(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void appendf(char *buf, size_t len, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(r->recovered + o, sizeof(r->recovered) - o, fmt, ap);
+	vappendf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+void report_recovered(struct report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vappendf(r->recovered, sizeof(r->recovered), fmt, ap);
 	va_end(ap);
 }
 
@@ -186,31 +204,29 @@ int report_moves(struct report *r, const struct places *pl, const struct mover *
 		snprintf(abort_part, sizeof(abort_part),
 		         "; %.900s, every file not yet moved left in place", st->server_failed);
 	if (st->deadline_hit && not_reached > 0)
-		snprintf(tail, sizeof(tail), "; %s, %lld left for the next run",
-		         st->interrupted ? "stopped by SIGTERM or SIGINT" : "deadline reached",
-		         (long long)not_reached);
+		appendf(tail, sizeof(tail), "; %s, %lld left for the next run",
+		        st->interrupted ? "stopped by SIGTERM or SIGINT" : "deadline reached",
+		        (long long)not_reached);
 	if (st->left)
-		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail), "; %lld left in place",
-		         (long long)st->left);
+		appendf(tail, sizeof(tail), "; %lld left in place", (long long)st->left);
 	if (st->unrecorded)
-		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail),
-		         "; %lld quarantined without a manifest line, which the next run writes",
-		         (long long)st->unrecorded);
+		appendf(tail, sizeof(tail),
+		        "; %lld quarantined without a manifest line, which the next run writes",
+		        (long long)st->unrecorded);
 	if (st->unsettled)
-		snprintf(
-		    tail + strlen(tail), sizeof(tail) - strlen(tail),
+		appendf(
+		    tail, sizeof(tail),
 		    "; %lld copied whose removal on the server is not confirmed, which the next "
 		    "run settles",
 		    (long long)st->unsettled);
 	if (st->written)
-		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail),
-		         "; %lld written to while being moved: is the connector really stopped?",
-		         (long long)st->written);
+		appendf(tail, sizeof(tail),
+		        "; %lld written to while being moved: is the connector really stopped?",
+		        (long long)st->written);
 	/* A file removed by someone else mid-run needs no copy: nothing is left behind. */
 	if (st->vanished)
-		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail),
-		         "; %lld vanished before %s could be moved", (long long)st->vanished,
-		         st->vanished == 1 ? "it" : "they");
+		appendf(tail, sizeof(tail), "; %lld vanished before %s could be moved",
+		        (long long)st->vanished, st->vanished == 1 ? "it" : "they");
 	char count[64], where[sizeof(folders) + 4] = "";
 	int64_t due = total - st->vanished;
 	if (st->moved == due)

@@ -91,12 +91,9 @@ static void probe_mount(const struct folder *f, const struct probe_opts *o, stru
 /* Why folder f (at r->path) could not be opened, by any backend. */
 static void open_failed(struct probe_result *r, const struct folder *f, int rc)
 {
-	if (rc == EEXIST || rc == ENOTDIR || rc == ELOOP || rc == EINVAL) {
-		r->err = rc;
-		folder_open_why(f, r->path, rc, r->errmsg, sizeof(r->errmsg));
-	} else {
-		set_error(r, rc, absent(rc), r->path);
-	}
+	r->err = rc;
+	r->missing = absent(rc);
+	folder_open_why(f, r->path, rc, r->errmsg, sizeof(r->errmsg));
 }
 
 static void probe_folder(const struct folder_list *l, size_t i, struct store_dir *sd,

@@ -203,14 +203,16 @@ bool watch_folder_read(const struct probe *p, size_t i, char *why, size_t len)
 {
 	const struct probe_result *r = &p->res[i];
 
+	if (r->err == 0 && r->st.stat_errors == 0)
+		return true;
+	if (!why)
+		return false;
 	if (r->err != 0)
 		snprintf(why, len, "%s", r->errmsg);
-	else if (r->st.stat_errors > 0)
+	else
 		snprintf(why, len, "%lld entr%s named *.und or *.ccm could not be looked at (%s)",
 		         (long long)r->st.stat_errors, r->st.stat_errors == 1 ? "y" : "ies",
 		         strerror(r->st.stat_errno));
-	else
-		return true;
 	return false;
 }
 
@@ -221,8 +223,7 @@ unsigned watch_totals(const struct watch_config *c, const struct probe *p, struc
 	*t = (struct folder_metrics){0};
 	for (size_t i = 0; i < p->n; i++) {
 		struct folder_metrics m;
-		char why[8];
-		if (!watch_folder_read(p, i, why, sizeof(why))) {
+		if (!watch_folder_read(p, i, NULL, 0)) {
 			known &= ~c->folders.f[i].roles;
 			continue;
 		}

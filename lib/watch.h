@@ -51,7 +51,7 @@ void watch_metrics(const struct watch_config *c, const struct probe *p, size_t i
  * Whether folder i was read whole: opened, and every name that could be a
  * .und file or message measured. One that was not has no fresh counts to
  * give (not 0): the plugin leaves its perfdata out, the subagent keeps its
- * last good counts. why gets the reason when it was not.
+ * last good counts. why (may be NULL) gets the reason when it was not.
  */
 bool watch_folder_read(const struct probe *p, size_t i, char *why, size_t len);
 

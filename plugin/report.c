@@ -54,15 +54,15 @@ static void sum_und(const struct watch_config *c, const struct probe *p, struct 
 /* Names that could not be stat()ed make the state UNKNOWN: the summary says why. */
 static void sum_unreadable(const struct watch_config *c, const struct probe *p, struct outbuf *o)
 {
+	char why[256];
+
 	for (size_t i = 0; i < p->n; i++) {
-		const struct scan_stats *st = &p->res[i].st;
-		if (p->res[i].err != 0 || st->stat_errors == 0)
+		/* Opening errors are said with their folders elsewhere; these are read ones. */
+		if (p->res[i].err != 0 || watch_folder_read(p, i, why, sizeof(why)))
 			continue;
 		ob_printf(o, "%s", o->len > 0 ? "; " : "");
 		ob_name(o, c->folders.f[i].name);
-		ob_printf(o, ": %lld entr%s named *.und or *.ccm could not be looked at (%s)",
-		          (long long)st->stat_errors, st->stat_errors == 1 ? "y" : "ies",
-		          strerror(st->stat_errno));
+		ob_printf(o, ": %s", why);
 	}
 }
 
@@ -141,8 +141,7 @@ static void perf_all(const struct watch_config *c, const struct probe *p, struct
 
 	for (size_t i = 0; i < p->n; i++) {
 		const struct folder *f = &c->folders.f[i];
-		char why[8];
-		if (!watch_folder_read(p, i, why, sizeof(why)))
+		if (!watch_folder_read(p, i, NULL, 0))
 			continue;
 		watch_metrics(c, p, i, &m);
 		if (f->roles & ROLE_UND) {

@@ -72,7 +72,7 @@ static void totals(struct agent_values *v)
 			v->oldest_age = v->f[i].oldest_age;
 		v->stale = v->stale || v->f[i].stale;
 	}
-	v->total_count = clamp32((int64_t)(sum > INT64_MAX ? INT64_MAX : sum));
+	v->total_count = clamp32((int64_t)sum); /* at most 32 folders of UINT32_MAX each */
 }
 
 void values_carry(const struct agent_values *old, const struct watch_config *c, int64_t now_ms,

@@ -30,17 +30,10 @@ finish() {
 	if grep -qF " $W/" /proc/self/mountinfo; then echo "# $W is still mounted: left in place" >&2; else rm -rf "$W"; fi
 }
 trap finish EXIT
+. "$SRC/tests/chroot_lib.sh"
 
 [ "$(id -u)" -eq 0 ] || { echo "1..0 # SKIP needs root (debootstrap, chroot, mount)"; exit 0; }
 ls "$DEBS"/*.deb >/dev/null 2>&1 || { echo "Bail out! no .deb in $DEBS"; exit 1; }
-
-# The archive apt uses: the first URIs line of a deb822 source, or a one-line source.
-mirror() {
-	local m
-	m=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -n 1)
-	[ -n "$m" ] || m=$(awk '$1 == "deb" && $0 !~ /security/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null)
-	echo "${m:-http://deb.debian.org/debian}"
-}
 
 if [ ! -e "$BASE/.ccmc-complete" ]; then
 	command -v debootstrap >/dev/null || { echo "1..0 # SKIP debootstrap is not installed"; exit 0; }

@@ -14,6 +14,7 @@
 # suite three times.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/smbd_lib.sh"
+. "$top_srcdir/tests/chroot_lib.sh"
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (debootstrap, chroot, mount)"
 NET=$(command -v net) || { echo "Bail out! Samba's net is missing (apt-get install samba-common-bin)"; exit 1; }
@@ -23,14 +24,6 @@ EXAMPLE="$top_srcdir/examples/remediate/samba.conf"
 SMB_EXAMPLE="$top_srcdir/examples/remediate/exchange-net-rpc.conf"
 export CCMC_UND_SMB_HELPER="$top_builddir/smb/ccmc_und_smb"
 CH_STORE=/srv/c/exchsrvr/ccmcdata
-
-# The archive apt uses: the first URIs line of a deb822 source, or a one-line source.
-mirror() {
-	local m
-	m=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -n 1)
-	[ -n "$m" ] || m=$(awk '$1 == "deb" && $0 !~ /security/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null)
-	echo "${m:-http://deb.debian.org/debian}"
-}
 
 R=${CCMC_SVCCTL_CHROOT:-/var/cache/ccmc-und-tests/bullseye}
 MOUNTED=
