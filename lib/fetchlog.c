@@ -5,21 +5,33 @@
 #include "number.h"
 #include "tsvfield.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
+/* Escapes s into dst at *o followed by end; false when it does not fit. */
+static bool put_field(const char *s, char end, char *dst, size_t len, size_t *o)
+{
+	int n = field_escape(s, dst + *o, len - *o);
+
+	if (n < 0 || *o + (size_t)n + 1 >= len)
+		return false;
+	*o += (size_t)n;
+	dst[(*o)++] = end;
+	dst[*o] = '\0';
+	return true;
+}
+
+/* Escaped straight into dst, so a name has no length limit of its own: what parses formats. */
 int fetchlog_format(const struct fetchlog_entry *e, char *dst, size_t len)
 {
-	char folder[PATH_MAX * 4], name[NAME_MAX * 4 + 4];
+	size_t o = 0;
 
-	if (field_escape(e->folder, folder, sizeof(folder)) < 0 ||
-	    field_escape(e->name, name, sizeof(name)) < 0)
+	if (len == 0 || !put_field(e->folder, '\t', dst, len, &o) ||
+	    !put_field(e->name, '\t', dst, len, &o))
 		return -1;
-	int n =
-	    snprintf(dst, len, "%s\t%s\t%lld\t%lld\t%lld\t%lld\n", folder, name, (long long)e->size,
-	             (long long)e->mtime, (long long)e->ctime, (long long)e->id);
-	return n > 0 && (size_t)n < len ? n : -1;
+	int n = snprintf(dst + o, len - o, "%lld\t%lld\t%lld\t%lld\n", (long long)e->size,
+	                 (long long)e->mtime, (long long)e->ctime, (long long)e->id);
+	return n > 0 && (size_t)n < len - o ? (int)(o + (size_t)n) : -1;
 }
 
 static bool whole(const char *s, int64_t *v)

@@ -68,6 +68,18 @@ int main(void)
 	        "a number past 64 bits: refused");
 	refused("smb://h/c$/Import\ta.und\t+1\t2\t3\t4", "a '+' sign: refused");
 	refused("smb://h/c$/Import\ta\\q.und\t1\t2\t3\t4", "an escape that is none: refused");
+	/* Escaping makes a name up to four times longer: a 300-byte name of invalid UTF-8
+	 * (1200 bytes escaped) still formats and reads back whole. */
+	char wide[301], wline[2048];
+	memset(wide, 0xb4, 300);
+	wide[300] = '\0';
+	struct fetchlog_entry w = {"smb://h/c$/Import", wide, 1, 2, 3, 4}, wback;
+	int wn = fetchlog_format(&w, wline, sizeof(wline));
+	tap_ok(wn > 1200, "a name that escapes to 1200 bytes formats");
+	if (wn > 0)
+		wline[wn - 1] = '\0';
+	tap_ok(wn > 0 && fetchlog_parse(wline, &wback) && strcmp(wback.name, wide) == 0,
+	       "and parses back to the same bytes");
 	char big[200];
 	struct fetchlog_entry e = {"smb://h/c$/Import", "a.und", 1, 2, 3, 4};
 	tap_ok(fetchlog_format(&e, big, 20) < 0, "a line that does not fit: -1, not a cut line");
