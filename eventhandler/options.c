@@ -3,6 +3,7 @@
 #include "options.h"
 
 #include "output.h"
+#include "usage.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -77,13 +78,15 @@ struct handler_option {
 	bool setting;
 };
 
+/* The SMB options' rows, from their one list (smbopts.h). */
+#define SMB_SETTING_ROW(id, name, has_arg, letter) {name, has_arg, letter, true},
+
 static const struct handler_option options[] = {
     {"config", required_argument, 'f', false},
     {"store", required_argument, 'R', true},
     {"dir", required_argument, 'd', true},
     {"quarantine", required_argument, 'Q', true},
-    {"authentication-file", required_argument, 'A', true},
-    {"state-dir", required_argument, 0, true},
+    SMB_OPTIONS(SMB_SETTING_ROW){"state-dir", required_argument, 0, true},
     {"stop-cmd", required_argument, 0, true},
     {"start-cmd", required_argument, 0, true},
     {"status-cmd", required_argument, 0, true},
@@ -93,8 +96,6 @@ static const struct handler_option options[] = {
     {"max-runs", required_argument, 0, true},
     {"window", required_argument, 0, true},
     {"soft-attempt", required_argument, 0, true},
-    {"smb-protocol", required_argument, 0, true},
-    {"use-kerberos", no_argument, 0, true},
     {"quarantine-require-mount", no_argument, 0, true},
     {"force", no_argument, 0, false},
     {"dry-run", no_argument, 'n', false},
@@ -134,22 +135,17 @@ static const struct handler_option *option_of(int opt)
 	return NULL;
 }
 
-/*
- * The reason goes to stdout, escaped, on one line; the usage text, which
- * holds '|', to stderr, where Nagios never reads perfdata.
- */
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
+/* Bad input: the reason on stdout (usage.h); main, which owns the exits, ends with it. */
+static int usage_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_status(const char *fmt, ...)
 {
-	char msg[2048], safe[4096];
+	const struct usage u = {stdout, PROGNAME ": ", "", usage_text};
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	usage_report(&u, fmt, ap);
 	va_end(ap);
-	printf(PROGNAME ": %s\n", name_escape(msg, safe, sizeof(safe)));
-	fflush(stdout);
-	fprintf(stderr, "%s", usage_text);
 	return EXIT_USAGE;
 }
 
@@ -167,7 +163,7 @@ static int load_config_option(int argc, char **argv, const struct option *lo, co
 			continue;
 		r->config_path = optarg;
 		if (config_load(optarg, &r->cfg, err, sizeof(err)) < 0)
-			return usage_error("%s", err);
+			return usage_status("%s", err);
 	}
 	opterr = 1;
 	optind = 0;
@@ -194,9 +190,9 @@ static int check_all(int argc, char **argv, struct run *r)
 	if (argc - optind == 3) {
 		if (trigger_parse(argv[optind], argv[optind + 1], argv[optind + 2], &r->trig, err,
 		                  sizeof(err)) < 0)
-			return usage_error("%s", err);
+			return usage_status("%s", err);
 	} else if (argc - optind != 0 || !r->force) {
-		return usage_error("give STATE STATETYPE ATTEMPT, or --force");
+		return usage_status("give STATE STATETYPE ATTEMPT, or --force");
 	}
 	if (settings_unset(&r->cfg)) {
 		/* One line, no usage text: Nagios logs it at every state change until it is set up.
@@ -212,7 +208,7 @@ static int check_all(int argc, char **argv, struct run *r)
 	    command_split(r->cfg.stop_cmd, &r->conn.stop, err, sizeof(err)) < 0 ||
 	    command_split(r->cfg.start_cmd, &r->conn.start, err, sizeof(err)) < 0 ||
 	    command_split(r->cfg.status_cmd, &r->conn.status, err, sizeof(err)) < 0)
-		return usage_error("%s", err);
+		return usage_status("%s", err);
 	return 0;
 }
 
@@ -225,10 +221,10 @@ static int apply_all(int argc, char **argv, const struct option *lo, const char 
 	while ((opt = getopt_long(argc, argv, so, lo, NULL)) != -1) {
 		const struct handler_option *o = option_of(opt);
 		if (!o)
-			return usage_error("unknown option");
+			return usage_status("unknown option");
 		if (o->setting &&
 		    setting_apply(&r->cfg, o->name, optarg, true, err, sizeof(err)) < 0)
-			return usage_error("%s", err);
+			return usage_status("%s", err);
 		if (!o->setting && opt != 'f' && !action(opt, r))
 			return EXIT_DONE;
 	}

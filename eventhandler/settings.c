@@ -7,7 +7,6 @@
 #include "duration.h"
 #include "inifile.h"
 #include "number.h"
-#include "smburl.h"
 #include "authfile.h"
 
 #include <errno.h>
@@ -105,26 +104,26 @@ static int set_flag(bool *dst, const char *key, const char *value, char *err, si
 	return 0;
 }
 
-/* The SMB settings, shared with check_ccmc_und. Returns 1 when key is not one of them. */
+/* The SMB settings (smbopts.h). Returns 1 when key is not one of them. */
 static int smb_setting(struct settings *s, const char *key, const char *value, char *err,
                        size_t errlen)
 {
-	if (strcmp(key, "use-kerberos") == 0)
-		return set_flag(&s->smb.kerberos, key, value, err, errlen);
-	if (strcmp(key, "authentication-file") == 0) {
-		if (set_string(&s->smb_authfile, key, value, true, err, errlen) < 0)
-			return -1;
-		s->smb.authfile = s->smb_authfile;
-		return 0;
+	enum smb_option which = smb_option_named(key);
+	char *copy = NULL;
+
+	if (which == SMB_OPT_COUNT)
+		return 1;
+	if (value && !(copy = strdup(value))) {
+		snprintf(err, errlen, "%s: out of memory", key);
+		return -1;
 	}
-	if (strcmp(key, "smb-protocol") == 0) {
-		if (smb_protocol_check(value, err, errlen) < 0)
-			return -1;
-		free(s->smb_protocol);
-		s->smb.protocol = s->smb_protocol = strdup(value);
-		return 0;
+	if (smb_opts_set(&s->smb, which, copy, err, errlen) < 0) {
+		free(copy);
+		return -1;
 	}
-	return 1;
+	free(s->smb_owned[which]);
+	s->smb_owned[which] = copy;
+	return 0;
 }
 
 int setting_apply(struct settings *s, const char *key, const char *value, bool from_cli, char *err,
@@ -207,11 +206,11 @@ void settings_free(struct settings *s)
 	free(s->stop_cmd);
 	free(s->start_cmd);
 	free(s->status_cmd);
-	free(s->smb_authfile);
-	free(s->smb_protocol);
+	for (int i = 0; i < SMB_OPT_COUNT; i++)
+		free(s->smb_owned[i]);
 	s->quarantine = s->state_dir = s->stop_cmd = s->start_cmd = s->status_cmd = NULL;
-	s->smb_authfile = s->smb_protocol = NULL;
-	s->smb.authfile = s->smb.protocol = NULL;
+	memset(s->smb_owned, 0, sizeof(s->smb_owned));
+	s->smb = (struct smb_opts){0};
 }
 
 bool settings_unset(const struct settings *s)

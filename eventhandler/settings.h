@@ -25,8 +25,8 @@ struct settings {
 	char *stop_cmd, *start_cmd, *status_cmd;
 	int64_t stop_timeout, start_timeout, deadline, window;
 	long max_runs, soft_attempt;
-	struct smb_opts smb; /* -A, --smb-protocol, --use-kerberos: for smb:// folders */
-	char *smb_authfile, *smb_protocol; /* the strings smb points to, owned here */
+	struct smb_opts smb;            /* -A, --smb-protocol, --use-kerberos: for smb:// folders */
+	char *smb_owned[SMB_OPT_COUNT]; /* the strings smb points to, owned here */
 };
 
 void settings_default(struct settings *s);

@@ -9,6 +9,7 @@
 #ifndef CCMC_SMBSESSION_H
 #define CCMC_SMBSESSION_H
 
+#include "smbopts.h"
 #include "store.h"
 
 #include <limits.h>
@@ -16,13 +17,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-
-struct smb_opts {
-	const char *authfile; /* -A: smbclient's format; NULL for none */
-	const char
-	    *protocol; /* --smb-protocol: "NT1" or "NT1:SMB3"; NULL for the library's default */
-	bool kerberos; /* --use-kerberos: the caller's ticket cache */
-};
 
 struct smb_session {
 	pid_t pid;

@@ -5,7 +5,6 @@
 #include "authfile.h"
 #include "number.h"
 #include "range.h"
-#include "smburl.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -67,17 +66,12 @@ static int fstype_list(struct watch_config *c, const char *arg, char *err, size_
 	return 1;
 }
 
-/* MIN or MIN:MAX: "NT1" for NT4 and Windows 2000, "NT1:SMB3" for a mixed site. */
-static int smb_protocol(struct watch_config *c, const char *arg, char *err, size_t errlen)
-{
-	if (smb_protocol_check(arg, err, errlen) < 0)
-		return -1;
-	c->smb.protocol = arg;
-	return 1;
-}
-
 int watch_option(struct watch_config *c, int opt, const char *arg, char *err, size_t errlen)
 {
+	enum smb_option smb = smb_option_of(opt, OPT_WATCH_SMB);
+
+	if (smb != SMB_OPT_COUNT)
+		return smb_opts_set(&c->smb, smb, arg, err, errlen) == 0 ? 1 : -1;
 	switch (opt) {
 	case 'R': return folders_add_store(&c->folders, arg, err, errlen) == 0 ? 1 : -1;
 	case 'd': return folders_add_dir(&c->folders, arg, err, errlen) == 0 ? 1 : -1;
@@ -89,9 +83,6 @@ int watch_option(struct watch_config *c, int opt, const char *arg, char *err, si
 		return -1;
 	case OPT_FSTYPE: return fstype_list(c, arg, err, errlen);
 	case OPT_REQUIRE_MOUNT: c->require_mount = true; return 1;
-	case 'A': c->smb.authfile = arg; return 1;
-	case OPT_SMB_PROTOCOL: return smb_protocol(c, arg, err, errlen);
-	case OPT_USE_KERBEROS: c->smb.kerberos = true; return 1;
 	default: return threshold_option(c, opt, arg, err, errlen);
 	}
 }

@@ -9,6 +9,7 @@
 #define CCMC_WATCH_H
 
 #include "probe.h"
+#include "smbopts.h"
 #include "state.h"
 #include "store.h"
 
@@ -73,10 +74,13 @@ enum {
 	OPT_MISSING,
 	OPT_FSTYPE,
 	OPT_REQUIRE_MOUNT,
-	OPT_SMB_PROTOCOL,
-	OPT_USE_KERBEROS,
-	OPT_WATCH_END /* each program numbers its own options from here */
+	OPT_WATCH_SMB, /* OPT_WATCH_SMB + id for an SMB option without a letter (smbopts.h) */
+	OPT_WATCH_END = OPT_WATCH_SMB + SMB_OPT_COUNT /* each program numbers its own from here */
 };
+
+/* The SMB options' rows, from their one list; -A is in WATCH_SHORTOPTS. */
+#define WATCH_SMB_LONGOPT(id, name, has_arg, letter)                                               \
+	{name, has_arg, NULL, (letter) ? (letter) : OPT_WATCH_SMB + (id)},
 
 #define WATCH_SHORTOPTS "R:d:w:c:W:C:A:"
 #define WATCH_LONGOPTS                                                                             \
@@ -90,10 +94,7 @@ enum {
 	    {"backlog-age-critical", required_argument, NULL, OPT_BAC},                            \
 	    {"no-backlog", no_argument, NULL, OPT_NO_BACKLOG},                                     \
 	    {"missing", required_argument, NULL, OPT_MISSING},                                     \
-	    {"fstype", required_argument, NULL, OPT_FSTYPE},                                       \
-	    {"authentication-file", required_argument, NULL, 'A'},                                 \
-	    {"smb-protocol", required_argument, NULL, OPT_SMB_PROTOCOL},                           \
-	    {"use-kerberos", no_argument, NULL, OPT_USE_KERBEROS},                                 \
+	    {"fstype", required_argument, NULL, OPT_FSTYPE}, SMB_OPTIONS(WATCH_SMB_LONGOPT)        \
 	{                                                                                          \
 		"require-mount", no_argument, NULL, OPT_REQUIRE_MOUNT                              \
 	}

@@ -13,6 +13,7 @@
 #include "probe.h"
 #include "range.h"
 #include "state.h"
+#include "usage.h"
 #include "store.h"
 
 #include <getopt.h>
@@ -107,24 +108,17 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
-/*
- * Bad input: UNKNOWN with the reason, escaped, as the only line on stdout.
- * The usage text holds '|', which Nagios would read as perfdata on any line
- * of stdout, so it goes to stderr.
- */
-static _Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Bad input: UNKNOWN with the reason as the only line on stdout (usage.h). */
+static _Noreturn void usage_exit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-static _Noreturn void usage_error(const char *fmt, ...)
+static _Noreturn void usage_exit(const char *fmt, ...)
 {
-	char msg[1024], safe[2048];
+	const struct usage u = {stdout, "CCMC_UND UNKNOWN - ", " (see --help)", usage_text};
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	usage_report(&u, fmt, ap);
 	va_end(ap);
-	printf("CCMC_UND UNKNOWN - %s (see --help)\n", name_escape(msg, safe, sizeof(safe)));
-	fflush(stdout);
-	fprintf(stderr, "%s", usage_text);
 	exit(STATE_UNKNOWN);
 }
 
@@ -134,7 +128,7 @@ static int64_t number_arg(const char *opt, const char *s, int64_t min, int64_t m
 	int64_t v;
 
 	if (option_number(opt, s, min, max, &v, err, sizeof(err)) != 0)
-		usage_error("%s", err);
+		usage_exit("%s", err);
 	return v;
 }
 
@@ -143,7 +137,7 @@ static enum state state_arg(const char *s)
 	enum state st;
 
 	if (state_parse(s, &st) != 0)
-		usage_error("bad state '%s': use ok, warning, critical or unknown", s);
+		usage_exit("bad state '%s': use ok, warning, critical or unknown", s);
 	return st;
 }
 
@@ -155,12 +149,12 @@ static void parse_args(int argc, char **argv, struct watch_config *c)
 
 	if (extra_opts_expand(argc, argv, longopts, PROGNAME, CCMC_EXTRA_OPTS_FILE, &argc, &args,
 	                      err, sizeof(err)) != 0)
-		usage_error("%s", err);
+		usage_exit("%s", err);
 	argv = args;
 	while ((opt = getopt_long(argc, argv, WATCH_SHORTOPTS "t:vhV", longopts, NULL)) != -1) {
 		int taken = watch_option(c, opt, optarg, err, sizeof(err));
 		if (taken < 0)
-			usage_error("%s", err);
+			usage_exit("%s", err);
 		if (taken)
 			continue;
 		switch (opt) {
@@ -179,11 +173,11 @@ static void parse_args(int argc, char **argv, struct watch_config *c)
 			printf("%s %s\n\n%s\n%s", PROGNAME, PACKAGE_VERSION, usage_text, help_text);
 			exit(STATE_UNKNOWN);
 		case 'V': printf("%s %s\n", PROGNAME, PACKAGE_VERSION); exit(STATE_UNKNOWN);
-		default: usage_error("invalid option (see --help)"); /* getopt named it */
+		default: usage_exit("invalid option"); /* getopt named it on stderr */
 		}
 	}
 	if (optind < argc)
-		usage_error("unexpected argument '%s'", argv[optind]);
+		usage_exit("unexpected argument '%s'", argv[optind]);
 }
 
 /* Settings that are wrong together, not alone. */
@@ -192,7 +186,7 @@ static void check_args(struct watch_config *c)
 	char err[160];
 
 	if (watch_finish(c, err, sizeof(err)) != 0)
-		usage_error("%s", err);
+		usage_exit("%s", err);
 }
 
 int main(int argc, char **argv)

@@ -5,6 +5,7 @@
 #include "extraopts.h"
 #include "number.h"
 #include "oidtable.h"
+#include "usage.h"
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -81,16 +82,17 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
-static _Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static _Noreturn void usage_error(const char *fmt, ...)
+/* Bad input: the reason on stderr (usage.h), and 2, which the unit does not restart. */
+static _Noreturn void usage_exit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static _Noreturn void usage_exit(const char *fmt, ...)
 {
+	const struct usage u = {stderr, PROGNAME ": ", "", usage_text};
 	va_list ap;
 
-	fprintf(stderr, PROGNAME ": ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	usage_report(&u, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n%s", usage_text);
 	exit(2);
 }
 
@@ -208,7 +210,7 @@ bool agentopts_start(int argc, char **argv, struct agent_opts *o, int *code)
 			*code = 255;
 			return false;
 		}
-		usage_error("%s", err);
+		usage_exit("%s", err);
 	}
 	if (o->check && !o->show) {
 		*code = check_config_verdict(o);

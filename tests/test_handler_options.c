@@ -103,6 +103,41 @@ static void faults(void)
 	       "neither a trigger nor --force: a usage error");
 }
 
+/* The SMB options come from the list the plugin shares (smbopts.h), with its rules. */
+static void smb_options(void)
+{
+	char auth[] = "/tmp/test_handler_auth.XXXXXX";
+	int afd = mkstemp(auth); /* 0600, as the auth file must be */
+	const char text[] = "username = u\npassword = p\n";
+
+	if (afd < 0 || write(afd, text, sizeof(text) - 1) != (ssize_t)(sizeof(text) - 1)) {
+		tap_ok(0, "a temp auth file");
+		return;
+	}
+	close(afd);
+	char *good[] = {"h",         "-R",
+	                "/srv/a",    "-Q",
+	                "/var/q",    "--stop-cmd",
+	                "/bin/true", "--start-cmd",
+	                "/bin/true", "--status-cmd",
+	                "/bin/true", "-A",
+	                auth,        "--smb-protocol",
+	                "NT1:SMB3",  "--use-kerberos",
+	                "--force",   NULL};
+	char *relative[] = {"h", "-A", "auth", "--force", NULL};
+	char *proto[] = {"h", "--smb-protocol", "SMB9", "--force", NULL};
+	int code = -1;
+
+	tap_ok(parse(good, &code), "-A, --smb-protocol and --use-kerberos: the run goes on");
+	tap_ok(run.cfg.smb.authfile && strcmp(run.cfg.smb.authfile, auth) == 0 &&
+	           run.cfg.smb.protocol && strcmp(run.cfg.smb.protocol, "NT1:SMB3") == 0 &&
+	           run.cfg.smb.kerberos,
+	       "... each reaches its SMB setting");
+	tap_ok(!parse(relative, &code) && code == 2, "a relative auth file: a usage error");
+	tap_ok(!parse(proto, &code) && code == 2, "a dialect that is none: a usage error");
+	unlink(auth);
+}
+
 static void file_then_line(void)
 {
 	char path[] = "/tmp/test_handler_options.XXXXXX";
@@ -128,6 +163,7 @@ int main(void)
 {
 	settings_reach();
 	faults();
+	smb_options();
 	file_then_line();
 	settings_free(&run.cfg);
 	return tap_done();

@@ -38,6 +38,16 @@ static void options(void)
 	char err[256];
 
 	setup();
+	tap_is_int(opt('A', "relative"), -1, "-A with a relative path: refused");
+	tap_is_int(opt('A', "/etc/a"), 1, "-A with an absolute path: taken");
+	tap_is_int(opt(OPT_WATCH_SMB + SMB_OPT_PROTOCOL, "NT1"), 1, "--smb-protocol NT1: taken");
+	tap_is_int(opt(OPT_WATCH_SMB + SMB_OPT_KERBEROS, NULL), 1, "--use-kerberos: taken");
+	tap_ok(cfg.smb.authfile && cfg.smb.protocol && strcmp(cfg.smb.protocol, "NT1") == 0 &&
+	           cfg.smb.kerberos,
+	       "... all three reach the SMB options");
+	tap_is_int(opt(OPT_WATCH_SMB + SMB_OPT_PROTOCOL, "SMB9"), -1,
+	           "--smb-protocol SMB9: refused");
+	cfg.smb = (struct smb_opts){0}; /* watch_finish would read /etc/a */
 	tap_is_int(opt('w', "2"), 1, "-w 2 is taken");
 	tap_is_int(opt('C', "1h30m"), 1, "-C takes a duration");
 	tap_is_int(cfg.th.crit[METRIC_UND_AGE].r.end, 5400, "... in seconds");
