@@ -311,18 +311,16 @@ static int remediate(struct run *r, bool act, const char *why)
 			                          "was started again");
 			break;
 		}
-	rc = places_open_sources(&r->pl, &r->cfg, err, sizeof(err));
-	if (rc < 0)
-		return report_untouched(&r->rep, rc == -2 ? EXIT_USAGE : EXIT_FAILED, "FAILED: %s",
-		                        err);
-	rc = places_open_quarantine(&r->pl, &r->cfg, err, sizeof(err));
-	if (rc == -3)
+	enum place_result opened = places_open_sources(&r->pl, &r->cfg, err, sizeof(err));
+	if (opened == PLACE_OPEN)
+		opened = places_open_quarantine(&r->pl, &r->cfg, err, sizeof(err));
+	if (opened == PLACE_BUSY)
 		return report_finish(&r->rep, EXIT_DONE,
 		                     "NOTHING TO DO: another run is using the quarantine %s%s",
 		                     r->cfg.quarantine, r->rep.recovered);
-	if (rc < 0)
-		return report_untouched(&r->rep, rc == -2 ? EXIT_USAGE : EXIT_FAILED, "FAILED: %s",
-		                        err);
+	if (opened != PLACE_OPEN)
+		return report_untouched(&r->rep, opened == PLACE_REFUSED ? EXIT_USAGE : EXIT_FAILED,
+		                        "FAILED: %s", err);
 	r->rep.recovered[0] = '\0';
 	size_t unfinished = unfinished_finish(r, now, act);
 	if (!act)

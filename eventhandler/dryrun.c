@@ -13,9 +13,10 @@ int dry_run(struct run *r, bool act, const char *why)
 
 	if (!act)
 		return report_finish(&r->rep, EXIT_DONE, "DRY RUN: nothing to do: %s", why);
-	int rc = places_open_sources(&r->pl, &r->cfg, err, sizeof(err));
-	if (rc < 0 || (total = places_list(&r->pl, &r->cfg, true, &bytes, err, sizeof(err))) < 0)
-		return report_finish(&r->rep, rc == -2 ? EXIT_USAGE : EXIT_FAILED,
+	enum place_result rc = places_open_sources(&r->pl, &r->cfg, err, sizeof(err));
+	if (rc != PLACE_OPEN ||
+	    (total = places_list(&r->pl, &r->cfg, true, &bytes, err, sizeof(err))) < 0)
+		return report_finish(&r->rep, rc == PLACE_REFUSED ? EXIT_USAGE : EXIT_FAILED,
 		                     "DRY RUN: would fail: %s", err);
 	if (total == 0)
 		return report_finish(&r->rep, EXIT_DONE, "DRY RUN: nothing to do: no .und files");

@@ -104,18 +104,17 @@ static struct move_src *remote_source(struct places *pl, struct smb_session *s, 
 
 /*
  * Reads one folder of a share's scan, opened at url: with add, makes it a
- * source; else lists its .und files into its source's list. Returns 0, -1
- * or -2 with err.
+ * source; else lists its .und files into its source's list.
  */
-static int remote_folder(struct places *pl, struct smb_session *s, const char *url, bool add,
-                         char *err, size_t errlen)
+static enum place_result remote_folder(struct places *pl, struct smb_session *s, const char *url,
+                                       bool add, char *err, size_t errlen)
 {
 	struct und_list scratch;
 	struct store_folder sf = {.be = &backend_smb, .fd = -1, .priv = s};
 	struct move_src *src = remote_source(pl, s, url, add, err, errlen);
 
 	if (add && !src && err[0])
-		return -2;
+		return PLACE_REFUSED;
 	bool keep = src && !add;
 	int rc = und_list_folder(&sf, true, keep ? &pl->list[src - pl->src] : &scratch);
 	if (!keep) {
@@ -125,23 +124,24 @@ static int remote_folder(struct places *pl, struct smb_session *s, const char *u
 	if (s->fatal[0] || rc) {
 		snprintf(err, errlen, "cannot list %s: %s", url,
 		         s->fatal[0] ? s->fatal : strerror(rc));
-		return -1;
+		return PLACE_FAILED;
 	}
-	return 0;
+	return PLACE_OPEN;
 }
 
 /* One scan of a share's folders, read in the order its helper lists them (lib/smbsession.c). */
-static int remote_share_scan(struct places *pl, const struct settings *cfg, struct smb_session *s,
-                             bool add, char *err, size_t errlen)
+static enum place_result remote_share_scan(struct places *pl, const struct settings *cfg,
+                                           struct smb_session *s, bool add, char *err,
+                                           size_t errlen)
 {
 	char share[PATH_MAX], url[PATH_MAX];
-	int rc = 0;
+	enum place_result rc = PLACE_OPEN;
 
 	s->until_ms = mono_ms() + SMB_STEP_MS;
 	if (pl->deadline_ms && s->until_ms > pl->deadline_ms)
 		s->until_ms = pl->deadline_ms;
 	smb_session_ask(s);
-	for (size_t i = 0; i < cfg->folders.n && rc == 0; i++) {
+	for (size_t i = 0; i < cfg->folders.n && rc == PLACE_OPEN; i++) {
 		const struct folder *f = &cfg->folders.f[i];
 		smb_share_of(f, share, sizeof(share));
 		if (strcmp(share, s->share) != 0)
@@ -149,17 +149,17 @@ static int remote_share_scan(struct places *pl, const struct settings *cfg, stru
 		int o = smb_folder_open(s, url, sizeof(url));
 		if (o < 0) {
 			snprintf(err, errlen, "%s", s->fatal);
-			rc = -1;
+			rc = PLACE_FAILED;
 		} else if (o > 0 && (f->roles & ROLE_UND) && !(o == ENOENT && f->in_store)) {
 			char why[PATH_MAX + 512];
 			snprintf(err, errlen, "cannot open %s",
 			         folder_open_why(f, url, o, why, sizeof(why)));
-			rc = -1;
+			rc = PLACE_FAILED;
 		} else if (o == 0) {
 			rc = remote_folder(pl, s, url, add && (f->roles & ROLE_UND), err, errlen);
 		}
 	}
-	if (rc == 0)
+	if (rc == PLACE_OPEN)
 		smb_session_scan_end(s);
 	return rc;
 }
@@ -168,17 +168,17 @@ static int remote_share_scan(struct places *pl, const struct settings *cfg, stru
  * Scans every share of cfg's smb:// folders through the run's serving
  * helpers: with add, makes their folders sources; else lists them.
  */
-static int remote_scan(struct places *pl, const struct settings *cfg, bool add, char *err,
-                       size_t errlen)
+static enum place_result remote_scan(struct places *pl, const struct settings *cfg, bool add,
+                                     char *err, size_t errlen)
 {
-	int rc = 0;
+	enum place_result rc = PLACE_OPEN;
 
 	err[0] = '\0';
 	smb_pool_prepare(&pl->pool, &cfg->folders, &cfg->smb, SMB_STEP_MS);
-	for (size_t k = 0; k < pl->pool.n && rc == 0; k++) {
+	for (size_t k = 0; k < pl->pool.n && rc == PLACE_OPEN; k++) {
 		if (pl->pool.s[k].fatal[0]) {
 			snprintf(err, errlen, "%s", pl->pool.s[k].fatal);
-			return -1;
+			return PLACE_FAILED;
 		}
 		rc = remote_share_scan(pl, cfg, &pl->pool.s[k], add, err, errlen);
 	}
@@ -210,7 +210,8 @@ void places_close_shares(struct places *pl)
 		smb_pool_reset(&pl->lanes[k]);
 }
 
-int places_open_sources(struct places *pl, const struct settings *cfg, char *err, size_t errlen)
+enum place_result places_open_sources(struct places *pl, const struct settings *cfg, char *err,
+                                      size_t errlen)
 {
 	struct store_dir sd;
 	struct stat seen[MOVE_SOURCES_MAX] = {0};
@@ -231,7 +232,7 @@ int places_open_sources(struct places *pl, const struct settings *cfg, char *err
 			         folder_open_why(f, resolved[0] ? resolved : f->path, rc, why,
 			                         sizeof(why)));
 			store_dir_close(&sd);
-			return -1;
+			return PLACE_FAILED;
 		}
 		struct move_src *s = &pl->src[pl->nsrc++];
 		s->fd = fd;
@@ -239,12 +240,12 @@ int places_open_sources(struct places *pl, const struct settings *cfg, char *err
 		if (rc) {
 			snprintf(err, errlen, "cannot resolve %s: %s", resolved, strerror(rc));
 			store_dir_close(&sd);
-			return -1;
+			return PLACE_FAILED;
 		}
 		source_names(s);
 		if (source_unique(pl, s, seen, err, errlen) < 0) {
 			store_dir_close(&sd);
-			return -2;
+			return PLACE_REFUSED;
 		}
 	}
 	store_dir_close(&sd);
@@ -271,12 +272,12 @@ static int split_last(const char *path, char *parent, size_t plen, char *base, s
 	return 0;
 }
 
-static int quarantine_error(const struct settings *cfg, char *err, size_t errlen, const char *what,
-                            int e)
+static enum place_result quarantine_error(const struct settings *cfg, char *err, size_t errlen,
+                                          const char *what, int e)
 {
 	snprintf(err, errlen, "quarantine %s: %s%s%s", cfg->quarantine, what ? what : "",
 	         what ? ": " : "", strerror(e));
-	return -1;
+	return PLACE_FAILED;
 }
 
 /*
@@ -304,10 +305,11 @@ static int trusted(const struct stat *st, const char *path, bool last, char *err
 /*
  * Opens the canonical path canon (which realpath made: no symlink, no "..")
  * from the root a folder at a time, never through a symlink, checking each
- * one; last says canon is the quarantine itself. Returns an fd, -1 with err
- * for an error, or -2 with err for a folder that cannot be trusted.
+ * one; last says canon is the quarantine itself. PLACE_OPEN with *fdp, or
+ * PLACE_FAILED or PLACE_REFUSED (a folder that cannot be trusted) with err.
  */
-static int open_trusted(const char *canon, bool last, char *err, size_t errlen)
+static enum place_result open_trusted(const char *canon, bool last, int *fdp, char *err,
+                                      size_t errlen)
 {
 	char part[PATH_MAX];
 	struct stat st;
@@ -322,10 +324,12 @@ static int open_trusted(const char *canon, bool last, char *err, size_t errlen)
 		}
 		if (trusted(&st, n ? part : "/", last && end, err, errlen) < 0) {
 			close(fd);
-			return -2;
+			return PLACE_REFUSED;
 		}
-		if (end)
-			return fd;
+		if (end) {
+			*fdp = fd;
+			return PLACE_OPEN;
+		}
 		p += strspn(p, "/");
 		char comp[NAME_MAX + 1];
 		snprintf(comp, sizeof(comp), "%.*s", (int)strcspn(p, "/"), p);
@@ -336,12 +340,12 @@ static int open_trusted(const char *canon, bool last, char *err, size_t errlen)
 			snprintf(err, errlen, "%s/%s: %s", part, comp,
 			         errno == ELOOP ? "became a symlink while it was checked"
 			                        : strerror(errno));
-			return -1;
+			return PLACE_FAILED;
 		}
 	}
 	if (fd >= 0)
 		close(fd);
-	return -1;
+	return PLACE_FAILED;
 }
 
 /* A quarantine that must be on a mounted disk, as --quarantine-require-mount asks. */
@@ -365,15 +369,17 @@ static int quarantine_mounted(const struct settings *cfg, const char *path, char
 }
 
 /* Refusals (-2) and errors (-1) of open_trusted, worded for the quarantine. */
-static int untrusted(const struct settings *cfg, int rc, char *err, size_t errlen)
+static enum place_result untrusted(const struct settings *cfg, enum place_result rc, char *err,
+                                   size_t errlen)
 {
 	char why[PATH_MAX + 128];
 
 	snprintf(why, sizeof(why), "%s", err);
 	snprintf(err, errlen, "quarantine %s: %s%s", cfg->quarantine, why,
-	         rc == -2 ? "; it must be owned by this user and writable by no one else, "
-	                    "and each folder above it owned by root or this user"
-	                  : "");
+	         rc == PLACE_REFUSED
+	             ? "; it must be owned by this user and writable by no one else, "
+	               "and each folder above it owned by root or this user"
+	             : "");
 	return rc;
 }
 
@@ -435,19 +441,20 @@ static int quarantine_check(int qfd, const struct move_src *src, size_t n, char 
  * exist, only once that parent is known to lie outside every store: nothing
  * is created that is then refused. Every folder on its canonical path is
  * checked (open_trusted), and that path is what the run folders are named
- * by. Returns 0; -1 with err when it cannot be opened or made (exit 3); -2
- * when it is refused: the root, untrusted, or inside a store (exit 2).
+ * by.
  */
-int places_open_quarantine(struct places *pl, const struct settings *cfg, char *err, size_t errlen)
+enum place_result places_open_quarantine(struct places *pl, const struct settings *cfg, char *err,
+                                         size_t errlen)
 {
 	char parent[PATH_MAX], base[NAME_MAX + 1], canon[PATH_MAX];
 	bool exists = realpath(cfg->quarantine, canon) != NULL;
-	int pfd = -1, rc;
+	int fd = -1, pfd = -1;
+	enum place_result rc;
 
 	if (split_last(cfg->quarantine, parent, sizeof(parent), base, sizeof(base)) < 0) {
 		snprintf(err, errlen, "quarantine %s: give a folder's own path, not /, . or ..",
 		         cfg->quarantine);
-		return -2;
+		return PLACE_REFUSED;
 	}
 	if (!exists && errno != ENOENT)
 		return quarantine_error(cfg, err, errlen, NULL, errno);
@@ -455,41 +462,38 @@ int places_open_quarantine(struct places *pl, const struct settings *cfg, char *
 		return quarantine_error(cfg, err, errlen, "its parent folder", errno);
 	if (strcmp(canon, "/") == 0) {
 		snprintf(err, errlen, "quarantine %s is the root folder", cfg->quarantine);
-		return -2;
+		return PLACE_REFUSED;
 	}
 	if (quarantine_mounted(cfg, canon, err, errlen) < 0)
-		return -1;
-	if ((rc = open_trusted(canon, exists, err, errlen)) < 0)
+		return PLACE_FAILED;
+	if ((rc = open_trusted(canon, exists, &fd, err, errlen)) != PLACE_OPEN)
 		return untrusted(cfg, rc, err, errlen);
 	if (exists)
-		pl->qfd = rc;
+		pl->qfd = fd;
 	else
-		pfd = rc;
+		pfd = fd;
 	if (quarantine_check(exists ? pl->qfd : pfd, pl->src, pl->nsrc, err, errlen) < 0)
-		rc = -2;
-	else if (!exists && mkdirat(pfd, base, 0700) == 0 &&
-	         (pl->qfd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >=
-	             0 &&
-	         fsync(pfd) == 0)
-		rc = 0;
-	else if (!exists)
+		rc = PLACE_REFUSED;
+	else if (!exists &&
+	         (mkdirat(pfd, base, 0700) < 0 ||
+	          (pl->qfd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) <
+	              0 ||
+	          fsync(pfd) < 0))
 		rc = quarantine_error(cfg, err, errlen, "cannot make it", errno);
-	else
-		rc = 0;
 	if (pfd >= 0)
 		close(pfd);
-	if (!exists && rc == 0)
+	if (!exists && rc == PLACE_OPEN)
 		snprintf(canon + strlen(canon), sizeof(canon) - strlen(canon), "%s%s",
 		         strcmp(canon, "/") ? "/" : "", base);
 	snprintf(pl->qpath, sizeof(pl->qpath), "%s", canon);
 	/* Two handlers with different state directories must not move into one quarantine at
 	 * once: each would copy what the other removes. */
-	if (rc == 0 && flock(pl->qfd, LOCK_EX | LOCK_NB) < 0)
-		return errno == EWOULDBLOCK ? -3
+	if (rc == PLACE_OPEN && flock(pl->qfd, LOCK_EX | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK ? PLACE_BUSY
 		                            : quarantine_error(cfg, err, errlen, "lock", errno);
 	/* Unknown when fstat fails: every folder is then copied, and the room goes unchecked. */
 	struct stat q;
-	pl->qdev = rc == 0 && fstat(pl->qfd, &q) == 0 ? q.st_dev : DEV_UNKNOWN;
+	pl->qdev = rc == PLACE_OPEN && fstat(pl->qfd, &q) == 0 ? q.st_dev : DEV_UNKNOWN;
 	return rc;
 }
 
@@ -506,7 +510,7 @@ int64_t places_list(struct places *pl, const struct settings *cfg, bool sizes, i
 	int64_t total = 0;
 
 	*bytes = 0;
-	if (remote_scan(pl, cfg, false, err, errlen) < 0)
+	if (remote_scan(pl, cfg, false, err, errlen) != PLACE_OPEN)
 		return -1;
 	for (size_t i = 0; i < pl->nsrc; i++) {
 		if (pl->src[i].smb) {

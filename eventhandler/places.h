@@ -30,13 +30,22 @@ struct places {
 	int64_t deadline_ms; /* monotonic: no wait for a server goes past it; 0 for none */
 };
 
+/* How opening a place ended; each result ends the run its own way. */
+enum place_result {
+	PLACE_OPEN,    /* opened */
+	PLACE_FAILED,  /* cannot be opened or made: exit 3 */
+	PLACE_REFUSED, /* wrong as given: twice, the root, untrusted, inside a store: exit 2 */
+	PLACE_BUSY,    /* the quarantine is another run's: nothing to do */
+};
+
 /*
  * Opens the folders of cfg that hold .und files; a missing store folder
  * holds none. An smb:// folder is found by a scan of its share, through the
- * helper that then serves the run. Returns 0, -1 with err when one cannot
- * be opened (exit 3), or -2 when a folder is given twice (exit 2).
+ * helper that then serves the run. PLACE_FAILED or PLACE_REFUSED (a folder
+ * given twice) come with err.
  */
-int places_open_sources(struct places *pl, const struct settings *cfg, char *err, size_t errlen);
+enum place_result places_open_sources(struct places *pl, const struct settings *cfg, char *err,
+                                      size_t errlen);
 
 /*
  * Opens the quarantine root, making a missing one in its parent, which must
@@ -46,11 +55,11 @@ int places_open_sources(struct places *pl, const struct settings *cfg, char *err
  * so that no one else can move run folders or plant a symlink; with
  * --quarantine-require-mount it must not be on the root file system.
  * The quarantine is locked for the run (flock), whatever the state
- * directory. Returns 0; -1 with err when it cannot be opened or made
- * (exit 3); -2 when it is refused: the root, untrusted, or inside a store
- * (exit 2); -3 when another run holds it.
+ * directory. PLACE_FAILED (cannot be opened or made) and PLACE_REFUSED (the
+ * root, untrusted, or inside a store) come with err.
  */
-int places_open_quarantine(struct places *pl, const struct settings *cfg, char *err, size_t errlen);
+enum place_result places_open_quarantine(struct places *pl, const struct settings *cfg, char *err,
+                                         size_t errlen);
 
 /* Lists every folder's .und files (sizes where a copy needs them). Returns the total, or -1 with
  * err. */
