@@ -5,6 +5,10 @@
 # is OK again. With the SNMP subagent built and snmpd installed, snmpwalk
 # shows the same before and after.
 # Usage: demo.sh SRCDIR BUILDDIR
+# With CCMC_DEMO_RECORD=FILE, the plugin's perfdata is appended to FILE once a
+# second ("EPOCH label=value ..."), and the handler's run as "EPOCH mark
+# begin|end" lines: examples/graph.sh draws them. CCMC_DEMO_POLL sets the
+# simulator's poll interval (0.2 s), so a recording can take its time.
 set -eu
 src=$1
 build=$2
@@ -15,6 +19,8 @@ subagent="$build/snmp-subagent/ccmc_und_subagent"
 work=$(mktemp -d "${TMPDIR:-/tmp}/ccmc-demo.XXXXXX")
 store="$work/Ccmcdata"
 pids=""
+poll=${CCMC_DEMO_POLL:-0.2}
+record=${CCMC_DEMO_RECORD:-}
 
 # Every process the demo started, by pid; the simulator by its own stop.
 cleanup() {
@@ -47,7 +53,7 @@ wait_for() {
 }
 delivered() { grep -c ' delivered ' "$store/ccmc-sim.log" 2>/dev/null || true; }
 delivered_at_least() { [ "$(delivered)" -ge "$1" ]; }
-simc() { show "$sim" -R "$store" --poll 0.2 "$@"; }
+simc() { show "$sim" -R "$store" --poll "$poll" "$@"; }
 
 cp -R "$src/examples/ccmcdata" "$store"
 chmod -R u+w "$store"
@@ -59,7 +65,7 @@ store       = $store
 quarantine  = $work/quarantine
 state-dir   = $work/state
 stop-cmd    = '$sim' -R '$store' stop
-start-cmd   = '$sim' -R '$store' --poll 0.2 start
+start-cmd   = '$sim' -R '$store' --poll $poll start
 status-cmd  = '$sim' -R '$store' status
 stop-timeout  = 5s
 start-timeout = 5s
@@ -96,6 +102,24 @@ state_is() {
 	snmp snmpget CCMC-UND-MIB::ccmcUndState.0 -Oqv 2>/dev/null | grep -qx "$1"
 }
 
+# The recorder: one sample a second, whatever the story is doing.
+mark() { [ -z "$record" ] || printf '%s mark %s\n' "$(date +%s)" "$1" >>"$record"; }
+if [ -n "$record" ]; then
+	(
+		last=
+		while :; do
+			now=$(date +%s)
+			if [ "$now" != "$last" ]; then
+				perf=$("$plugin" -R "$store" | sed -n '1s/^[^|]*| *//p')
+				printf '%s %s\n' "$now" "$perf" >>"$record"
+				last=$now
+			fi
+			sleep 0.1
+		done
+	) &
+	pids="$pids $!"
+fi
+
 say "1. Start the connector (a simulator, ccmc-sim) on a copy of examples/ccmcdata."
 simc start
 say "2. Messages flow: the queued ones and three new ones are delivered."
@@ -109,7 +133,7 @@ cp "$store"/Import/*.und "$work/injected.und"
 say "4. Delivery stalls, silently: two new messages wait through five polls, and the log says nothing."
 before=$(delivered)
 simc send 2
-"$sim" -R "$store" --poll 0.2 wait-polls 5
+"$sim" -R "$store" --poll "$poll" wait-polls 5
 printf '  delivered before: %s, after five polls: %s; waiting in Export: %s\n' "$before" "$(delivered)" \
 	"$(ls "$store/Export" | grep -c '\.ccm$')"
 if [ "$snmp" = yes ]; then
@@ -120,7 +144,9 @@ fi
 say "5. check_ccmc_und goes CRITICAL:"
 show "$plugin" -R "$store"
 say "6. Nagios runs the event handler, ccmc_und_remediate: stop, quarantine, start."
+mark begin
 show "$handler" -f "$work/remediate.conf" CRITICAL HARD 3
+mark end
 say "7. check_ccmc_und is OK again, and delivery resumes:"
 show "$plugin" -R "$store"
 wait_for 10 delivered_at_least $((before + 2))
@@ -130,6 +156,8 @@ if [ "$snmp" = yes ]; then
 	say "   And over SNMP:"
 	walk
 fi
+# A recording goes on for a few polls, to show delivery running again.
+[ -z "$record" ] || "$sim" -R "$store" --poll "$poll" wait-polls 4
 say "8. The .und file is in the quarantine, byte for byte, with a manifest:"
 q=$(find "$work/quarantine" -type f -iname '*.und')
 m=$(find "$work/quarantine" -type f -name 'manifest.tsv')

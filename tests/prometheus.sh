@@ -105,6 +105,8 @@ for name in $(sed -n 's/^  - name: //p' "$EX/snmp.yml"); do
 done
 is "${missing:-none}" none "every metric of snmp.yml is in the scrape"
 is "$(printf '%s\n' "$body" | grep '^ccmcUndState ')" "ccmcUndState 0" "the state is a number: 0 for ok"
+like "$body" 'ccmcUndFolderPath{ccmcUndFolderIndex="1",ccmcUndFolderName="Import",ccmcUndFolderPath="'"$S"'/Import"} 1' \
+	"a text object is a metric of value 1 with the text as a label"
 
 # --- prometheus with the shipped job and rules -------------------------------------------------------
 python3 - "$EX/prometheus.yml" "$T/prometheus.yml" "127.0.0.1:$SNMPPORT" "$EXPORTER" "$EX" <<'PY'
