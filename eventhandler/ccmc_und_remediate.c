@@ -12,7 +12,7 @@
 #include "command.h"
 #include "dryrun.h"
 #include "duration.h"
-#include "move.h"
+#include "mover.h"
 #include "options.h"
 #include "output.h"
 #include "probe.h"

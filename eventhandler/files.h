@@ -2,7 +2,7 @@
 #ifndef CCMC_FILES_H
 #define CCMC_FILES_H
 
-#include "move.h"
+#include "mover.h"
 
 #include <stdbool.h>
 #include <sys/stat.h>

@@ -9,7 +9,7 @@
 #define CCMC_HASHQ_H
 
 #include "manifest.h"
-#include "move.h"
+#include "mover.h"
 
 #include <pthread.h>
 #include <stdbool.h>

@@ -1,12 +1,12 @@
 /*
- * The steps of a move that the local paths (move.c) and the SMB path
- * (fetch.c) share: the per-file checks, the counting, and placing a copy
+ * The steps of a move that the local paths (move_local.c) and the SMB path
+ * (move_smb.c) share: the per-file checks, the counting, and placing a copy
  * under its final name.
  */
 #ifndef CCMC_MOVESTEP_H
 #define CCMC_MOVESTEP_H
 
-#include "move.h"
+#include "mover.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,7 +15,7 @@
 
 /*
  * One file copied into the quarantine under a temp name on its way to its
- * final name: the local copy path (move.c) and the SMB path (fetch.c) keep
+ * final name: the local copy path (move_local.c) and the SMB path (move_smb.c) keep
  * their batches of these, and make them durable, verify, place and, when a
  * batch cannot complete, discard them with the functions below.
  */

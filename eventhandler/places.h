@@ -6,7 +6,7 @@
 #ifndef CCMC_PLACES_H
 #define CCMC_PLACES_H
 
-#include "move.h"
+#include "mover.h"
 #include "settings.h"
 #include "smbfile.h"
 #include "smbpool.h"
@@ -26,7 +26,7 @@ struct places {
 	char qpath[PATH_MAX]; /* its canonical path, which names the run folders */
 	dev_t qdev;           /* its file system */
 	struct smb_pool pool; /* one serving SMB helper per share of the smb:// folders */
-	struct smb_pool lanes[SMB_LANES - 1]; /* and more, for the moving (fetch.c) */
+	struct smb_pool lanes[SMB_LANES - 1]; /* and more, for the moving (move_smb.c) */
 	int64_t deadline_ms; /* monotonic: no wait for a server goes past it; 0 for none */
 };
 
@@ -72,7 +72,7 @@ int places_space_check(const struct places *pl, char *err, size_t errlen);
 
 /*
  * Before moving: more helpers per share of the smb:// folders, each with its
- * own connection, so that the moving overlaps round trips (fetch.c). Each
+ * own connection, so that the moving overlaps round trips (move_smb.c). Each
  * logs on at its first request; one that cannot be started leaves its share
  * fewer lanes. Not done for a run with nothing to move.
  */

@@ -4,7 +4,7 @@
 
 #include "clock.h"
 
-#include "fetch.h"
+#include "fetched.h"
 #include "files.h"
 #include "hash.h"
 #include "runfolder.h"
@@ -28,7 +28,7 @@ struct recovery {
 	size_t nsrc;
 	char **rec; /* the manifest's quarantine paths, sorted */
 	size_t nrec;
-	struct fetched_log log; /* what was copied from shares (fetch.h) */
+	struct fetched_log log; /* what was copied from shares (fetched.h) */
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -170,7 +170,7 @@ static const struct move_src *source_at(const struct recovery *r, const char *mi
  * One file of a killed run, in the mirror of folder. Recorded: done. A move
  * that did not finish (its own source still holds it): the copy goes, and
  * the source moves again. A copy from a share: the server's answer to its
- * delete, replayed, decides (fetch.h). Otherwise the copy is the file: its
+ * delete, replayed, decides (fetched.h). Otherwise the copy is the file: its
  * manifest line is restored.
  */
 static void recover_file(struct recovery *r, const char *folder, int dirfd, const char *name)
@@ -189,7 +189,7 @@ static void recover_file(struct recovery *r, const char *folder, int dirfd, cons
 		return;
 	int drop = 0;
 	if (src && src->smb)
-		drop = fetch_recheck(src, &r->log, base, r->m->deadline_ms);
+		drop = fetched_recheck(src, &r->log, base, r->m->deadline_ms);
 	else if (src)
 		drop = unfinished_move(src, base, dirfd, name, r->m->end_ms);
 	if (drop < 0) {

@@ -2,7 +2,7 @@
 #ifndef CCMC_RECOVER_H
 #define CCMC_RECOVER_H
 
-#include "move.h"
+#include "mover.h"
 
 #include <stddef.h>
 

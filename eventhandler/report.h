@@ -10,7 +10,7 @@
 #define CCMC_REPORT_H
 
 #include "command.h"
-#include "move.h"
+#include "mover.h"
 #include "places.h"
 
 #include <stdbool.h>

@@ -1,12 +1,12 @@
 /*
  * The run folder in the quarantine: its name, the mirror of each source
  * folder's path inside it, and its manifest. Used by the moving and by the
- * recovery of a killed run; struct mover (move.h) holds its state.
+ * recovery of a killed run; struct mover (mover.h) holds its state.
  */
 #ifndef CCMC_RUNFOLDER_H
 #define CCMC_RUNFOLDER_H
 
-#include "move.h"
+#include "mover.h"
 
 #include <stdbool.h>
 #include <stddef.h>

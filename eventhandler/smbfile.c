@@ -150,3 +150,16 @@ int smb_del(struct smb_session *s, const char *folder, const char *name, const s
 	}
 	return rc < 0 ? -1 : smb_take_del(s, ans);
 }
+
+enum smb_del_outcome smb_del_outcome(const struct smb_del_answer *a)
+{
+	if (a->check == ENOENT)
+		return DEL_REMOVED;
+	if (a->check == ESTALE)
+		return DEL_CHANGED;
+	if (a->check != 0)
+		return DEL_UNKNOWN;
+	if (a->unlink == 0 || a->unlink == ENOENT)
+		return DEL_REMOVED;
+	return a->intact ? DEL_REFUSED : DEL_UNKNOWN;
+}

@@ -41,6 +41,23 @@ struct smb_del_answer {
 int smb_take_del(struct smb_session *s, struct smb_del_answer *a);
 int smb_drain(struct smb_session *s);
 
+/* What a del's answer means for the copy of the file. */
+enum smb_del_outcome {
+	DEL_REMOVED, /* removed now, or gone already: the copy is the file */
+	DEL_CHANGED, /* another version is there now: keep the copy, the original stays */
+	DEL_REFUSED, /* the attributes matched and the removal was refused: the original is there */
+	DEL_UNKNOWN, /* no answer, or a check that failed: the original may be going */
+};
+
+/*
+ * Only a refused removal of a file then seen again unchanged proves the
+ * original is still there. A check that could not read the attributes
+ * proves nothing: a Windows file still being deleted (an antivirus or backup
+ * agent holds it), a transient EIO or an ACL that hides attributes all
+ * answer so, and the copy may be the only one left.
+ */
+enum smb_del_outcome smb_del_outcome(const struct smb_del_answer *a);
+
 /*
  * Removes name from folder only when its attributes still equal a's. Returns
  * 0 with the server's answer in *ans (check ENAMETOOLONG when the request

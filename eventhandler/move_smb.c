@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "fetch.h"
+#include "move_smb.h"
 
 #include "clock.h"
 #include "fdio.h"
@@ -27,8 +27,6 @@
 /* Deletes asked for ahead of the answer read: enough to keep the helpers busy, few enough
  * that a request never waits on a full socket. */
 #define DEL_WINDOW 32
-/* How long recovery waits for each answer of the server. */
-#define RECHECK_WAIT_MS 5000
 #define NS 1000000000LL
 
 static struct copy fbatch[FETCH_BATCH];
@@ -134,7 +132,7 @@ static int get_verdict(struct mover *m, const struct move_src *src, const struct
 }
 
 /*
- * Files are read over the share's lanes (move.h), file i over lane i % n,
+ * Files are read over the share's lanes (mover.h), file i over lane i % n,
  * and asked for up to n files ahead, so that each helper has a request in
  * hand while the handler writes the last answer: the server's round trips
  * overlap. Each lane answers its requests in order, and they are read in
@@ -272,34 +270,6 @@ static int fetched_write(struct mover *m, const struct move_src *src, const stru
 	return err ? err : fdatasync(m->fetched_fd) < 0 ? errno : 0;
 }
 
-/* What a delete's answer (smbfile.h) means for the copy. */
-enum del_outcome {
-	DEL_REMOVED, /* removed now, or gone already: the copy is the file */
-	DEL_CHANGED, /* another version is there now: keep the copy, the original stays */
-	DEL_REFUSED, /* the attributes matched and the removal was refused: the original is there */
-	DEL_UNKNOWN, /* no answer, or a check that failed: the original may be going */
-};
-
-/*
- * Only a refused removal of a file then seen again unchanged proves the
- * original is still there. A check that could not read the attributes
- * proves nothing: a Windows file still being deleted (an antivirus or backup
- * agent holds it), a transient EIO or an ACL that hides attributes all
- * answer so, and the copy may be the only one left.
- */
-static enum del_outcome del_outcome(const struct smb_del_answer *a)
-{
-	if (a->check == ENOENT)
-		return DEL_REMOVED;
-	if (a->check == ESTALE)
-		return DEL_CHANGED;
-	if (a->check != 0)
-		return DEL_UNKNOWN;
-	if (a->unlink == 0 || a->unlink == ENOENT)
-		return DEL_REMOVED;
-	return a->intact ? DEL_REFUSED : DEL_UNKNOWN;
-}
-
 /* A copy whose original may or may not be gone: recovery asks the server again. */
 static void count_unsettled(struct mover *m, const struct move_src *src, const char *name)
 {
@@ -327,7 +297,7 @@ static void settle(struct mover *m, size_t index, const struct move_src *src, st
 		count_unsettled(m, src, name);
 		return;
 	}
-	enum del_outcome o = del_outcome(&a);
+	enum smb_del_outcome o = smb_del_outcome(&a);
 	if (o == DEL_UNKNOWN) {
 		count_unsettled(m, src, name);
 		return;
@@ -409,8 +379,8 @@ static int flush_fetched(struct mover *m, struct lanes *ln, size_t next, size_t 
 	return m->st.server_failed[0] ? -1 : 0;
 }
 
-int fetch_folder(struct mover *m, size_t index, const struct move_src *src,
-                 const struct und_list *l)
+int move_smb_folder(struct mover *m, size_t index, const struct move_src *src,
+                    const struct und_list *l)
 {
 	struct lanes ln = {.n = 0};
 	size_t n = 0;
@@ -455,84 +425,4 @@ int fetch_folder(struct mover *m, size_t index, const struct move_src *src,
 	close(sub);
 	free(ln.asked);
 	return stop || m->st.deadline_hit ? -1 : 0;
-}
-
-/* One whole line of fetched.tsv, in place; false for one cut short or malformed. */
-static bool parse_fetched(char *line, struct fetched_rec *r)
-{
-	struct fetchlog_entry e;
-
-	if (!fetchlog_parse(line, &e))
-		return false;
-	r->folder = e.folder;
-	r->name = e.name;
-	r->attr = (struct smb_attr){0, e.size, e.mtime, e.ctime, e.id};
-	return true;
-}
-
-void fetched_load(int runfd, struct fetched_log *log)
-{
-	struct stat st;
-	int fd = openat(runfd, FETCHLOG_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	size_t cap = 0;
-
-	memset(log, 0, sizeof(*log));
-	if (fd < 0)
-		return;
-	if (fstat(fd, &st) < 0 || st.st_size > 256 * 1024 * 1024 ||
-	    !(log->text = malloc((size_t)st.st_size + 1))) {
-		close(fd);
-		return;
-	}
-	ssize_t got = pread(fd, log->text, (size_t)st.st_size, 0);
-	close(fd);
-	log->text[got > 0 ? got : 0] = '\0';
-	/* Only lines ended by a newline: a kill may have cut the last one. */
-	for (char *p = log->text, *nl; (nl = strchr(p, '\n')); p = nl + 1) {
-		*nl = '\0';
-		if (log->n == cap) {
-			cap = cap ? cap * 2 : 256;
-			void *v = realloc(log->rec, cap * sizeof(*log->rec));
-			if (!v)
-				return;
-			log->rec = v;
-		}
-		log->n += parse_fetched(p, &log->rec[log->n]);
-	}
-}
-
-void fetched_free(struct fetched_log *log)
-{
-	free(log->rec);
-	free(log->text);
-	memset(log, 0, sizeof(*log));
-}
-
-int fetch_recheck(const struct move_src *src, const struct fetched_log *log, const char *name,
-                  int64_t deadline_ms)
-{
-	const struct smb_attr *a = NULL;
-	struct smb_del_answer ans;
-
-	for (size_t i = 0; i < log->n && !a; i++)
-		if (strcmp(log->rec[i].name, name) == 0 &&
-		    strcmp(log->rec[i].folder, src->path) == 0)
-			a = &log->rec[i].attr;
-	/* Never recorded, so never asked to be deleted: the copy is kept, a duplicate at worst. */
-	if (!a)
-		return 0;
-	int64_t until = mono_ms() + RECHECK_WAIT_MS;
-	if (deadline_ms && until > deadline_ms)
-		until = deadline_ms;
-	if (until <= mono_ms())
-		return -1;
-	src->smb->until_ms = until;
-	if (smb_del(src->smb, src->path, name, a, &ans) < 0)
-		return -1;
-	switch (del_outcome(&ans)) {
-	case DEL_REMOVED:
-	case DEL_CHANGED: return 0;
-	case DEL_REFUSED: return 1;
-	default: return -1;
-	}
 }

@@ -1,17 +1,17 @@
 /*
- * Moving .und files into a quarantine run folder without ever losing one,
- * and finishing the work of a run that was killed.
- *
- * Same file system: rename with no-replace, then sync both folders.
- * Across file systems: copy to a temp name, sync the file system once per
- * batch, re-read and compare size and SHA-256, rename to the final name,
- * sync the folder, and only then unlink the source.
+ * The top of the moving layer: a struct mover carries one run's moving (its
+ * run folder, manifest, stats and deadlines) from mover_begin to mover_end,
+ * and move_folder sends each folder down to the local mover (move_local.h:
+ * renames, or copies across file systems) or the share mover (move_smb.h).
+ * Both stand on movestep.h's shared steps and runfolder.h; nothing below
+ * calls up.
  */
-#ifndef CCMC_MOVE_H
-#define CCMC_MOVE_H
+#ifndef CCMC_MOVER_H
+#define CCMC_MOVER_H
 
 #include "manifest.h"
 #include "smbfile.h"
+#include "undlist.h"
 
 #include <limits.h>
 #include <signal.h>
@@ -39,7 +39,7 @@ struct move_src {
 	char mirror[PATH_MAX]; /* its place in a run folder: path, or "/smb/HOST/SHARE/..." */
 	int fd;                /* open on the folder; -1 on a share */
 	dev_t dev;             /* its file system, read once when it was opened, or DEV_UNKNOWN */
-	struct smb_session *smb; /* the helper serving its share (fetch.h), or NULL */
+	struct smb_session *smb; /* the helper serving its share (smbfile.h), or NULL */
 	/* More helpers that read and delete its files besides smb, each with its own
 	 * connection, started only to move (places_open_lanes); NULL where none. */
 	struct smb_session *lane[SMB_LANES - 1];
@@ -105,7 +105,7 @@ struct mover {
 	void *progress_ctx;
 	struct move_stats st;
 	/* The same-fs path's hashing (hashq.h): room for files_total files, the run folder's
-	 * folders it reads through (held), until mover_hashed. */
+	 * folders it reads through (held), until move_local_hashed. */
 	struct hashq *hq;
 	size_t files_total;
 	int held[MOVE_SOURCES_MAX];
@@ -114,29 +114,8 @@ struct mover {
 	 * tail. */
 	char manifest_buf[64 * 1024];
 	size_t manifest_len;
-	int fetched_fd; /* fetched.tsv (fetch.h), opened at the first copy from a share, or -1 */
+	int fetched_fd; /* fetched.tsv (move_smb.h), opened at the first copy from a share, or -1 */
 };
-
-/* The names of the regular .und files directly in a folder. */
-struct und_list {
-	char (*name)[256];
-	int64_t *size;
-	size_t n, cap;
-	int64_t bytes;
-};
-
-/*
- * Lists dirfd's regular .und files, in any letter case, through the local
- * backend (lib/backend.h), with the scan's rules. Sizes (and l->bytes) only
- * with sizes; otherwise -1, and no stat where the directory entry says
- * "regular file". A name that could not be looked at is listed (size -1) so
- * that moving it reports why. Returns 0 or an errno.
- */
-int und_list_read(int dirfd, bool sizes, struct und_list *l);
-
-/* The same, through any backend (an smb:// folder's listing). */
-struct store_folder;
-int und_list_folder(const struct store_folder *f, bool sizes, struct und_list *l);
 
 /* Names the run folder under qpath from m's now and run_id, creating nothing. */
 void mover_init(struct mover *m, const char *qpath);
@@ -151,12 +130,7 @@ int mover_reopen(struct mover *m, const char *run_path);
 int move_folder(struct mover *m, size_t index, const struct move_src *src,
                 const struct und_list *l);
 
-/*
- * Waits for the hashes of the renamed files, which go on while the connector
- * runs again, and queues their manifest lines. mover_end calls it too.
- */
-void mover_hashed(struct mover *m);
-
+/* Waits for the hashes of the renamed files (move_local_hashed), then closes the run folder. */
 void mover_end(struct mover *m);
 
 /* Ends a run that moved nothing, and removes its run folder under qfd and the manifest's header. */

@@ -1,21 +1,19 @@
 /*
- * Moving the .und files of one folder: the rename path with its hash thread,
- * and the copy path with its batches. Kept in one file past 600 lines: the
- * two paths share the per-file checks and the stats, and read best together.
+ * Moving the .und files of one local folder: the rename path with its hash
+ * thread, and the copy path with its batches, which share the per-file checks
+ * and the stats.
  */
 #include "config.h"
 
-#include "move.h"
+#include "move_local.h"
 
 #include "clock.h"
 #include "fdio.h"
 #include "files.h"
 #include "hash.h"
-#include "fetch.h"
 #include "hashq.h"
 #include "movestep.h"
 #include "runfolder.h"
-#include "scan.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,76 +35,6 @@
 static unsigned char iobuf[IO_BUF];
 
 static struct copy batch[BATCH_FILES];
-
-struct lister {
-	struct und_list *l;
-	bool sizes;
-	int err;
-};
-
-/* The handler's pick: .und names; their size only when a copy needs it. */
-static enum pick und_pick(const char *name, void *ctx)
-{
-	const struct lister *ls = ctx;
-
-	return !scan_is_und(name) ? PICK_SKIP : ls->sizes ? PICK_STAT : PICK_KIND;
-}
-
-static void und_add(struct lister *ls, const char *name, int64_t size)
-{
-	struct und_list *l = ls->l;
-
-	if (ls->err)
-		return;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		void *nn = realloc(l->name, cap * sizeof(*l->name));
-		void *ns = nn ? realloc(l->size, cap * sizeof(*l->size)) : NULL;
-		if (nn)
-			l->name = nn;
-		if (!ns) {
-			ls->err = ENOMEM;
-			return;
-		}
-		l->size = ns;
-		l->cap = cap;
-	}
-	snprintf(l->name[l->n], sizeof(l->name[0]), "%s", name);
-	l->size[l->n++] = size;
-	l->bytes += size > 0 ? size : 0;
-}
-
-/* Only regular files are moved; each is checked again when it is opened. */
-static void und_entry(const struct store_entry *e, void *ctx)
-{
-	if (e->kind == ENTRY_FILE)
-		und_add(ctx, e->name, e->size);
-}
-
-/* A name that could not be looked at is still tried, so that its error is reported. */
-static void und_lost(const char *name, int err, void *ctx)
-{
-	if (err != ENOENT)
-		und_add(ctx, name, -1);
-}
-
-int und_list_folder(const struct store_folder *f, bool sizes, struct und_list *l)
-{
-	struct lister ls = {l, sizes, 0};
-	struct store_lister sl = {und_pick, und_entry, und_lost, &ls};
-	int rc;
-
-	memset(l, 0, sizeof(*l));
-	rc = folder_list_entries(f, &sl);
-	return rc ? rc : ls.err;
-}
-
-int und_list_read(int dirfd, bool sizes, struct und_list *l)
-{
-	struct store_folder f = store_folder_local(dirfd);
-
-	return und_list_folder(&f, sizes, l);
-}
 
 /*
  * Between the open and the rename the name may have been given to another
@@ -177,7 +105,7 @@ static int rename_one(struct mover *m, size_t index, const struct move_src *src,
  * with no-replace. A rename is all or nothing, so a kill leaves each
  * file in exactly one place, and one sync of both folders at the end makes
  * the lot durable. The hashing and the manifest lines wait in m->hq
- * (mover_hashed); a kill before a line is written costs nothing, as the
+ * (move_local_hashed); a kill before a line is written costs nothing, as the
  * next run writes it (move_recover). Returns 0, EXDEV to switch to copying
  * at *i, or -1 to stop.
  */
@@ -237,7 +165,7 @@ static int rename_files(struct mover *m, size_t index, const struct move_src *sr
  * Once the connector runs again: waits for the hashes of the renamed files
  * and writes their manifest lines.
  */
-void mover_hashed(struct mover *m)
+void move_local_hashed(struct mover *m)
 {
 	char final[NAME_MAX + 8];
 
@@ -461,17 +389,13 @@ static int copy_files(struct mover *m, size_t index, const struct move_src *src,
 	return m->st.deadline_hit ? -1 : 0;
 }
 
-int move_folder(struct mover *m, size_t index, const struct move_src *src, const struct und_list *l)
+int move_local_folder(struct mover *m, size_t index, const struct move_src *src,
+                      const struct und_list *l)
 {
 	struct stat b;
 	size_t i = 0;
 	int rc, sub;
 
-	m->st.found += (int64_t)l->n;
-	if (l->n == 0)
-		return 0;
-	if (src->smb)
-		return fetch_folder(m, index, src, l);
 	sub = open_sub(m, src);
 	if (sub < 0) {
 		mover_abort(m, errno, "mkdir");
@@ -479,7 +403,7 @@ int move_folder(struct mover *m, size_t index, const struct move_src *src, const
 	}
 	rc = EXDEV;
 	if (fstat(sub, &b) == 0 && src->dev == b.st_dev && m->nheld < MOVE_SOURCES_MAX) {
-		/* The hash queue reads the renamed files through sub until mover_hashed. */
+		/* The hash queue reads the renamed files through sub until move_local_hashed. */
 		m->held[m->nheld++] = sub;
 		rc = rename_files(m, index, src, sub, l, &i);
 	}
@@ -488,33 +412,4 @@ int move_folder(struct mover *m, size_t index, const struct move_src *src, const
 	if (m->nheld == 0 || m->held[m->nheld - 1] != sub)
 		close(sub);
 	return rc ? -1 : 0;
-}
-
-void mover_init(struct mover *m, const char *qpath)
-{
-	runfolder_name(m, qpath);
-}
-
-int mover_begin(struct mover *m, int qfd)
-{
-	return runfolder_make(m, qfd);
-}
-
-int mover_reopen(struct mover *m, const char *run_path)
-{
-	return runfolder_reopen(m, run_path);
-}
-
-void mover_end(struct mover *m)
-{
-	mover_hashed(m);
-	runfolder_close(m);
-	if (m->on_progress)
-		m->on_progress(&m->st, true, m->progress_ctx);
-}
-
-void mover_discard(struct mover *m, int qfd)
-{
-	mover_end(m);
-	runfolder_remove(m, qfd);
 }
