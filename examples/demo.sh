@@ -20,6 +20,9 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/ccmc-demo.XXXXXX")
 store="$work/Ccmcdata"
 pids=""
 poll=${CCMC_DEMO_POLL:-0.2}
+case $poll in
+'' | *[!0-9.]* | *.*.* | .*) echo "demo: CCMC_DEMO_POLL '$poll' is not a number of seconds" >&2; exit 2 ;;
+esac
 record=${CCMC_DEMO_RECORD:-}
 
 # Every process the demo started, by pid; the simulator by its own stop.

@@ -13,17 +13,33 @@ set -eu
 src=$1
 build=$2
 out=$3
+case $out in /*) ;; *) out=$PWD/$out ;; esac
+command -v rrdtool >/dev/null || { echo "graph.sh: rrdtool is missing (apt-get install rrdtool)" >&2; exit 1; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/ccmc-graph.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+demo=
+# The demo stops its own processes when it is stopped; a kill of this script stops it too.
+finish() {
+	if [ -n "$demo" ]; then kill "$demo" 2>/dev/null || true; wait "$demo" 2>/dev/null || true; fi
+	rm -rf "$work"
+}
+trap finish EXIT
+trap 'exit 1' INT TERM HUP
 labels="import_und export_und import_und_age export_und_age import_backlog export_backlog submit_backlog"
 
 # Two-second polls: the stall lasts long enough to be seen at one sample a second.
-if ! CCMC_DEMO_RECORD="$work/record" CCMC_DEMO_POLL=2 \
-	sh "$src/examples/demo.sh" "$src" "$build" >"$work/demo.out" 2>&1; then
+CCMC_DEMO_RECORD="$work/record" CCMC_DEMO_POLL=2 \
+	sh "$src/examples/demo.sh" "$src" "$build" >"$work/demo.out" 2>&1 &
+demo=$!
+rc=0
+wait "$demo" || rc=$?
+demo=
+if [ "$rc" != 0 ]; then
 	cat "$work/demo.out" >&2
 	echo "graph.sh: the demo failed" >&2
 	exit 1
 fi
+# rrdtool reads ':' in a DEF as a separator: the RRD is named from inside $work.
+cd "$work"
 
 # One update per sample, "EPOCH:v:v:...", in the order of $labels; U for a label left out.
 awk -v labels="$labels" '
@@ -40,23 +56,23 @@ awk -v labels="$labels" '
 		line = $1
 		for (i = 1; i <= n; i++) line = line ":" ((want[i] in v) ? v[want[i]] : "U")
 		print line
-	}' "$work/record" >"$work/updates"
-first=$(head -n 1 "$work/updates" | cut -d: -f1)
-last=$(tail -n 1 "$work/updates" | cut -d: -f1)
-begin=$(awk '$2 == "mark" && $3 == "begin" { print $1; exit }' "$work/record")
-end=$(awk '$2 == "mark" && $3 == "end" { print $1; exit }' "$work/record")
+	}' record >updates
+first=$(head -n 1 updates | cut -d: -f1)
+last=$(tail -n 1 updates | cut -d: -f1)
+begin=$(awk '$2 == "mark" && $3 == "begin" { print $1; exit }' record)
+end=$(awk '$2 == "mark" && $3 == "end" { print $1; exit }' record)
 [ -n "$first" ] && [ -n "$begin" ] && [ -n "$end" ] || { echo "graph.sh: the recording is incomplete" >&2; exit 1; }
 
 ds=""
 for l in $labels; do ds="$ds DS:$l:GAUGE:5:0:U"; done
 # shellcheck disable=SC2086
-rrdtool create "$work/demo.rrd" --start $((first - 1)) --step 1 $ds RRA:LAST:0.5:1:3600
-xargs rrdtool update "$work/demo.rrd" <"$work/updates"
+rrdtool create demo.rrd --start $((first - 1)) --step 1 $ds RRA:LAST:0.5:1:3600
+xargs rrdtool update demo.rrd <updates
 
 # Ages are drawn against the right axis, scaled so that the oldest fits the counts' height.
-scale=$(awk -F: '{ for (i = 4; i <= 5; i++) if ($i > m) m = $i } END { s = int((m + 3) / 4); print s < 1 ? 1 : s }' \
-	"$work/updates")
-rrd="$work/demo.rrd"
+scale=$(awk -F: '{ for (i = 4; i <= 5; i++) if ($i != "U" && $i + 0 > m) m = $i + 0 } END { s = int((m + 3) / 4); print s < 1 ? 1 : s }' \
+	updates)
+rrd=demo.rrd
 rrdtool graph "$out" --imgformat PNG --full-size-mode --width 900 --height 420 \
 	--start "$((first - 1))" --end "$last" --lower-limit 0 --rigid --alt-autoscale-max --y-grid 1:1 \
 	--title "make demo: a .und file stalls the connector; ccmc_und_remediate clears it" \

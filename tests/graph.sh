@@ -9,7 +9,10 @@ for p in rrdtool file; do
 	command -v "$p" >/dev/null || { echo "Bail out! $p is missing (apt-get install rrdtool file)"; exit 1; }
 done
 
-out=$(TMPDIR=$T sh "$top_srcdir/examples/graph.sh" "$top_srcdir" "$top_builddir" "$T/demo.png" 2>&1)
+# A temp dir with ':' in its name, which rrdtool would read as a separator.
+W="$T/tmp:dir"
+mkdir "$W"
+out=$(TMPDIR=$W sh "$top_srcdir/examples/graph.sh" "$top_srcdir" "$top_builddir" "$T/demo.png" 2>&1)
 is "$?" 0 "graph.sh runs the demo with its recorder and draws it"
 is "$(printf '%s\n' "$out" | head -n 1)" 900x420 "rrdtool drew a 900x420 image"
 like "$(file -b "$T/demo.png")" "PNG image data, 900 x 420" "the file is a PNG of that size"
@@ -25,7 +28,23 @@ like "$(file -b "$top_srcdir/docs/demo-graph.png")" "PNG image data, 900 x 420" 
 	"docs/demo-graph.png, which the README shows, is such an image (make graph remakes it)"
 grep -q '(docs/demo-graph.png)' "$top_srcdir/README.md"
 ok $? "the README shows it"
-ls -d "$T"/ccmc-graph.* "$T"/ccmc-demo.* 2>/dev/null | grep -q . && leftover=1 || leftover=0
-is "$leftover" 0 "graph.sh and the demo leave no temp dir behind"
+is "$(ls -A "$W")" "" "graph.sh and the demo leave no temp dir behind"
+
+# Stopped while the demo runs: the demo and its processes stop, and nothing is left.
+K="$T/killed"
+mkdir "$K"
+TMPDIR=$K sh "$top_srcdir/examples/graph.sh" "$top_srcdir" "$top_builddir" "$T/killed.png" \
+	>/dev/null 2>&1 &
+G=$!
+recording() { ls "$K"/ccmc-graph.*/record >/dev/null 2>&1; }
+until_ok 30 recording
+ok $? "graph.sh's demo is recording"
+kill -TERM "$G"
+wait "$G"
+is "$?" 1 "graph.sh, stopped by SIGTERM, exits 1"
+is "$(ls -A "$K")" "" "... and leaves no temp dir"
+left=$(ps -eo args | grep -F "$K/" | grep -vc grep)
+is "$left" 0 "... and no process of the demo's"
+ok "$([ ! -e "$T/killed.png" ] && echo 0 || echo 1)" "... and no image"
 
 done_testing

@@ -54,7 +54,9 @@ PY
 }
 # alert_state NAME: pending or firing, from Prometheus' API; nothing when inactive.
 alert_state() {
-	GET "http://$PROM/api/v1/alerts" | python3 -c '
+	local body
+	body=$(GET "http://$PROM/api/v1/alerts") || return 1
+	printf '%s' "$body" | python3 -c '
 import json, sys
 for a in json.load(sys.stdin)["data"]["alerts"]:
     if a["labels"]["alertname"] == sys.argv[1]:
@@ -139,7 +141,31 @@ ok $? "a .und file in Import: CcmcUndConnectorStalled goes pending"
 is "$(query 'ccmcUndFolderCount{ccmcUndFolderName="Import"}')" 1 "Import's count is 1"
 until_ok 90 alert_is CcmcUndConnectorStalled firing
 ok $? "... and firing after its minute"
-is "$(alert_state CcmcUndUnreachable)" "" "CcmcUndUnreachable stays inactive"
+if state=$(alert_state CcmcUndUnreachable); then
+	is "$state" "" "CcmcUndUnreachable stays inactive"
+else
+	ok 1 "CcmcUndUnreachable stays inactive (Prometheus' API did not answer)"
+fi
+
+# --- Import cannot be read: its count is kept, stale, and the alert stays ---------------------
+mv "$S/Import" "$S/Import.away"
+until_ok 30 query_is 'ccmcUndFolderStale{ccmcUndFolderName="Import"}' 1
+ok $? "Import gone: the subagent marks its count stale (1)"
+until_ok 30 query_is 'ccmcUndFolderState{ccmcUndFolderName="Import"}' 3
+ok $? "... its state unknown"
+is "$(query 'ccmcUndFolderCount{ccmcUndFolderName="Import"}')" 1 "... its last count kept"
+# Still firing at a rule evaluation two seconds after the unknown state was scraped.
+t0=$(date +%s)
+fired_since() {
+	local t
+	t=$(query 'timestamp(ALERTS{alertname="CcmcUndConnectorStalled",alertstate="firing"})')
+	[ -n "$t" ] && [ "${t%.*}" -ge $((t0 + 2)) ]
+}
+until_ok 20 fired_since
+ok $? "... and the stall alert still firing"
+mv "$S/Import.away" "$S/Import"
+until_ok 30 query_is 'ccmcUndFolderStale{ccmcUndFolderName="Import"}' 2
+ok $? "Import back: fresh again (2)"
 
 # --- the handler heals it: resolved --------------------------------------------------------------------
 out=$("$HANDLER" -R "$S" -Q "$T/q" --state-dir "$T/state" \
