@@ -56,6 +56,22 @@ static int open_dir(const char *dir, char *err, size_t errlen)
 	return fd;
 }
 
+/* A state file this user may not open was most often left by a run by hand as another user. */
+static void state_file_error(int dirfd, const char *dir, const char *name, int e, char *err,
+                             size_t errlen)
+{
+	struct stat st;
+
+	if (e == EACCES && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_uid != geteuid())
+		snprintf(err, errlen,
+		         "%s/%s: %s: it belongs to uid %lu (a run by hand as another user?); give "
+		         "the state directory's files to the user the handler runs as",
+		         dir, name, strerror(e), (unsigned long)st.st_uid);
+	else
+		snprintf(err, errlen, "%s/%s: %s", dir, name, strerror(e));
+}
+
 static struct run_record *run_find(struct journal *j, const char *id, bool add)
 {
 	for (size_t i = 0; i < j->nunfinished; i++)
@@ -239,7 +255,7 @@ int journal_open(const char *dir, int64_t now, struct journal *j, char *err, siz
 		return -1;
 	j->lockfd = openat(j->dirfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (j->lockfd < 0) {
-		snprintf(err, errlen, "%s/lock: %s", dir, strerror(errno));
+		state_file_error(j->dirfd, dir, "lock", errno, err, errlen);
 		return -1;
 	}
 	if (flock(j->lockfd, LOCK_EX | LOCK_NB) < 0) {
@@ -252,7 +268,7 @@ int journal_open(const char *dir, int64_t now, struct journal *j, char *err, siz
 	               0600);
 	if (j->fd < 0 || journal_read(j, err, errlen) < 0) {
 		if (j->fd < 0)
-			snprintf(err, errlen, "%s/%s: %s", dir, JOURNAL_NAME, strerror(errno));
+			state_file_error(j->dirfd, dir, JOURNAL_NAME, errno, err, errlen);
 		return -1;
 	}
 	clamp_future(j, now);

@@ -65,6 +65,24 @@ like "$OUT" "left in place: $S/Import/secret.und (open: Permission denied)" "EAC
 ok "$([ -f "$S/Import/secret.und" ] && echo 0 || echo 1)" "EACCES: it is still in Import"
 no_loss "EACCES"
 
+# --- a lock left by a run by hand as root ----------------------------------------------------------
+# The state directory is the user's, but root's run left its lock there: the run is refused
+# before anything is stopped, and the message says whose the file is and what to do.
+fresh
+und Import a.und
+chown -R nobody "$S" "$C"
+mkdir -m 700 "$Q" "$SD" && chown nobody "$Q" "$SD"
+: >"$SD/lock"
+chmod 600 "$SD/lock"
+handler_opts
+OUT=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$HANDLER" "${HOPTS[@]}" CRITICAL HARD 1)
+RC=$?
+is "$RC" 3 "root's lock in the state directory: exit 3"
+like "$OUT" "$SD/lock: Permission denied: it belongs to uid 0 (a run by hand as another user?)" \
+	"... the lock's owner is named"
+is "$(calls)" "" "... and the connector was not touched"
+no_loss "root's lock"
+
 # --- a full quarantine ---------------------------------------------------------------------------
 tmpfs_at "$T/small" 256k && MOUNTS+=("$T/small")
 fresh "$T/small/q"
