@@ -19,7 +19,7 @@ fstype=$(findmnt -n -o FSTYPE --target "$S")
 # carbon-cache on loopback, every path in the temp dir, one point per second for icinga2.*.
 C="$T/carbon"
 mkdir -p "$C/whisper" "$C/log" "$C/run"
-CARBON_PORT=$("$PERL" -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1")->sockport')
+CARBON_PORT=$(loopback_port tcp)
 cat >"$C/carbon.conf" <<EOF
 [cache]
 STORAGE_DIR = $C/
@@ -94,8 +94,7 @@ trap '[ -n "$CPID" ] && kill "$CPID" 2>/dev/null && wait "$CPID" 2>/dev/null; e2
 carbon-cache --config="$C/carbon.conf" --pidfile="$C/run/carbon.pid" --nodaemon \
 	--logfile="$C/log/console.log" start >"$C/stdout" 2>&1 &
 CPID=$!
-carbon_listens() { "$PERL" -MIO::Socket::INET -e 'exit !IO::Socket::INET->new(PeerAddr => "127.0.0.1:$ARGV[0]")' "$CARBON_PORT"; }
-until_ok 30 carbon_listens
+until_ok 30 accepts "$CARBON_PORT"
 ok $? "carbon-cache listens on 127.0.0.1:$CARBON_PORT"
 
 LOG="$D/log/compat/icinga.log"

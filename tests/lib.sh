@@ -73,6 +73,15 @@ cleanup() {
 trap cleanup EXIT
 NOW=$(date +%s)
 
+# loopback_port tcp|udp: a port on 127.0.0.1 that nothing uses now.
+loopback_port() {
+	"$PERL" -MIO::Socket::INET -e 'my %o = $ARGV[0] eq "udp" ? (Proto => "udp") : (Listen => 1);
+		print IO::Socket::INET->new(%o, LocalAddr => "127.0.0.1")->sockport' "$1"
+}
+
+# accepts PORT: something accepts TCP connections on 127.0.0.1:PORT.
+accepts() { "$PERL" -MIO::Socket::INET -e 'exit !IO::Socket::INET->new(PeerAddr => "127.0.0.1:$ARGV[0]")' "$1"; }
+
 # mkf PATH AGE_SECONDS [SIZE]: a file of SIZE zero bytes, modified AGE ago.
 mkf() {
 	head -c "${3:-0}" /dev/zero >"$1"

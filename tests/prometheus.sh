@@ -21,15 +21,9 @@ EX="$SRC/examples/prometheus"
 HANDLER="$top_builddir/eventhandler/ccmc_und_remediate"
 SIMBIN="$top_builddir/examples/ccmc-sim/ccmc-sim"
 
-udp_port() {
-	"$PERL" -MIO::Socket::INET -e 'print IO::Socket::INET->new(Proto => "udp", LocalAddr => "127.0.0.1")->sockport'
-}
-tcp_port() {
-	"$PERL" -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1")->sockport'
-}
-SNMPPORT=$(udp_port)
-EXPORTER=127.0.0.1:$(tcp_port)
-PROM=127.0.0.1:$(tcp_port)
+SNMPPORT=$(loopback_port udp)
+EXPORTER=127.0.0.1:$(loopback_port tcp)
+PROM=127.0.0.1:$(loopback_port tcp)
 
 PIDS=()
 stop_all() {
