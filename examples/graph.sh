@@ -70,8 +70,9 @@ rrdtool create demo.rrd --start $((first - 1)) --step 1 $ds RRA:LAST:0.5:1:3600
 xargs rrdtool update demo.rrd <updates
 
 # Ages are drawn against the right axis, scaled so that the oldest fits the counts' height.
-scale=$(awk -F: '{ for (i = 4; i <= 5; i++) if ($i != "U" && $i + 0 > m) m = $i + 0 } END { s = int((m + 3) / 4); print s < 1 ? 1 : s }' \
-	updates)
+scale=$(awk -F: -v labels="$labels" 'BEGIN { n = split(labels, l, " ") }
+	{ for (i = 1; i <= n; i++) if (l[i] ~ /_und_age$/ && $(i + 1) != "U" && $(i + 1) + 0 > m) m = $(i + 1) + 0 }
+	END { s = int((m + 3) / 4); print s < 1 ? 1 : s }' updates)
 rrd=demo.rrd
 rrdtool graph "$out" --imgformat PNG --full-size-mode --width 900 --height 420 \
 	--start "$((first - 1))" --end "$last" --lower-limit 0 --rigid --alt-autoscale-max --y-grid 1:1 \
